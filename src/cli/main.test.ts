@@ -1,0 +1,84 @@
+// The CLI as a user runs it: real library file, real fixtures, exit codes and output streams.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fixture, FIXTURE_AUDIO, tempDir } from '../core/testing/tmp';
+import { runCli } from './main';
+
+let tmp: ReturnType<typeof tempDir>;
+let db: string;
+beforeEach(() => {
+  tmp = tempDir();
+  db = path.join(tmp.dir, 'lib.db');
+});
+afterEach(() => tmp.cleanup());
+
+async function run(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, { out: (s) => out.push(s), err: (s) => err.push(s) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('s2cap', () => {
+  it('imports a folder and lists it, as text and as JSON', async () => {
+    const imp = await run('import', FIXTURE_AUDIO, '--db', db);
+    expect(imp.code).toBe(0);
+    expect(imp.out).toMatch(/^Imported 7, duplicates 0, relinked 0, failed 0/);
+    const list = await run('list', '--db', db, '--json');
+    expect(list.code).toBe(0);
+    const tracks = JSON.parse(list.out);
+    expect(tracks).toHaveLength(7);
+    expect(tracks.map((t: { fileName: string }) => t.fileName)).toContain('aria.opus');
+    const table = await run('list', '--db', db);
+    expect(table.out.split('\n')[0]).toMatch(/^ID\s+TITLE\s+ARTIST\s+LENGTH\s+STATUS$/);
+    expect(table.out).toContain('Fixture Aria');
+  });
+
+  it('exits 1 naming bad files, after importing the good ones; --json keeps stdout pure JSON', async () => {
+    const bad = path.join(tmp.dir, 'broken.flac');
+    fs.writeFileSync(bad, 'fLaC but then nothing useful');
+    const r = await run('import', fixture('aria.wav'), bad, '--db', db, '--json');
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.out);
+    expect(report.imported).toHaveLength(1);
+    expect(report.failed).toEqual([{ path: bad, name: 'broken.flac', reason: expect.any(String) }]);
+    expect(r.err).toBe('s2cap: 1 file could not be imported (reasons above)');
+    // Running it again reports a duplicate and still adds nothing.
+    const again = await run('import', fixture('aria.wav'), '--db', db, '--json');
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.out).duplicates).toHaveLength(1);
+  });
+
+  it('says the library is empty, in words a new user can act on', async () => {
+    expect((await run('list', '--db', db)).out).toMatch(/library is empty.*s2cap import/);
+    expect(JSON.parse((await run('list', '--db', db, '--json')).out)).toEqual([]);
+  });
+
+  it.each([
+    [['frobnicate'], 2, /unknown command "frobnicate"/],
+    [['import'], 2, /import needs at least one file or folder/],
+    [['list', '--bogus'], 2, /Unknown option '--bogus'/],
+    [['list', 'extra'], 2, /list takes no arguments/],
+    [['serve', '--port', 'abc'], 2, /--port must be a whole number/],
+  ])('%j fails with one line (exit %i)', async (argv, code, msg) => {
+    const r = await run(...argv, '--db', db);
+    expect(r.code).toBe(code);
+    expect(r.err).toMatch(msg);
+    expect(r.err.split('\n')).toHaveLength(1);
+    expect(r.out).toBe('');
+  });
+
+  it('refuses a --db that is not a library with one line', async () => {
+    const notDb = path.join(tmp.dir, 'song.db');
+    fs.writeFileSync(notDb, 'definitely not sqlite '.repeat(20));
+    const r = await run('list', '--db', notDb);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^s2cap: cannot open library .*not a studio library/);
+  });
+
+  it('prints help and version', async () => {
+    expect((await run('--help')).out).toMatch(/Usage: s2cap <command>/);
+    expect((await run('--version')).out).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});

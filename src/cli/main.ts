@@ -1,0 +1,147 @@
+// The `s2cap` command: every capability of the studio without a window. Prints JSON with
+// --json (and nothing else on stdout), and exits non-zero with one line on stderr on bad input.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultDbPath } from '../core/dataDir';
+import { createStudio, type Studio } from '../core/studio';
+import { STUDIO_VERSION } from '../core/version';
+import { newToken } from '../server/auth';
+import { startServer } from '../server/server';
+import { StudioError } from '../shared/errors';
+import { parseCommandArgs, parsePort, UsageError } from './args';
+import { formatImportReport, formatTrackTable } from './format';
+
+const HELP = `s2cap ${STUDIO_VERSION} — S2Cap Studio from the command line
+
+Usage: s2cap <command> [options]
+
+Commands:
+  import PATH...            import audio files and folders (recursive) into the library
+  list                      list the library's tracks
+  serve                     serve the studio to a browser (prints the URL with its token)
+
+Options (every command):
+  --db FILE                 library file (default: ${defaultDbPath()})
+  --json                    print JSON only
+  -h, --help                this help
+serve:
+  --port N                  port (default 5273; 0 picks a free one)
+  --host H                  address to bind (default 127.0.0.1)
+`;
+
+export interface CliIo {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+const stdio: CliIo = { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') };
+
+/** Runs one command; resolves to the exit code. `serve` resolves only when the server stops. */
+export async function runCli(argv: string[], io: CliIo = stdio): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case 'help':
+      case '-h':
+      case '--help':
+        io.out(HELP);
+        return 0;
+      case '--version':
+      case 'version':
+        io.out(STUDIO_VERSION);
+        return 0;
+      case 'import':
+        return await cmdImport(rest, io);
+      case 'list':
+        return await cmdList(rest, io);
+      case 'serve':
+        return await cmdServe(rest, io);
+      default:
+        throw new UsageError(`unknown command "${command}" (commands: import, list, serve; see s2cap --help)`);
+    }
+  } catch (err) {
+    const msg = err instanceof UsageError || err instanceof StudioError ? err.message : `error: ${(err as Error).message}`;
+    io.err(`s2cap: ${msg.split('\n')[0]}`);
+    return err instanceof UsageError ? 2 : 1;
+  }
+}
+
+function openStudio(db: string | undefined): Studio {
+  return createStudio({ dbPath: db ?? defaultDbPath() });
+}
+
+async function cmdImport(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {});
+  if (values.help) return io.out(HELP), 0;
+  if (positionals.length === 0) throw new UsageError('import needs at least one file or folder');
+  const studio = openStudio(values.db);
+  try {
+    if (!values.json) studio.on('importProgress', (p) => process.stderr.isTTY && process.stderr.write(`\r${p.done}/${p.total} ${path.basename(p.path)}\x1b[K`));
+    const report = await studio.importPaths({ paths: positionals });
+    if (!values.json && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+    io.out(values.json ? JSON.stringify(report) : formatImportReport(report));
+    if (report.failed.length) {
+      const n = report.failed.length;
+      io.err(`s2cap: ${n} file${n === 1 ? '' : 's'} could not be imported (reasons above)`);
+      return 1;
+    }
+    return 0;
+  } finally {
+    studio.close();
+  }
+}
+
+async function cmdList(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {});
+  if (values.help) return io.out(HELP), 0;
+  if (positionals.length) throw new UsageError(`list takes no arguments, got "${positionals[0]}"`);
+  const studio = openStudio(values.db);
+  try {
+    const tracks = await studio.listTracks();
+    io.out(values.json ? JSON.stringify(tracks) : formatTrackTable(tracks));
+    return 0;
+  } finally {
+    studio.close();
+  }
+}
+
+async function cmdServe(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, { port: { type: 'string' }, host: { type: 'string' } });
+  if (values.help) return io.out(HELP), 0;
+  if (positionals.length) throw new UsageError(`serve takes no arguments, got "${positionals[0]}"`);
+  const port = parsePort(values.port, 5273);
+  const studio = openStudio(values.db);
+  const staticDir = rendererDir();
+  let server;
+  try {
+    server = await startServer({ studio, token: newToken(), host: values.host ?? '127.0.0.1', port, staticDir });
+  } catch (err) {
+    studio.close();
+    throw err;
+  }
+  if (!staticDir) io.err('s2cap: the renderer is not built (run `npm run build`); serving the API only');
+  if (values.json) io.out(JSON.stringify({ url: server.url, openUrl: server.openUrl, port: server.port, db: studio.dbPath }));
+  else io.out(`S2Cap Studio ${STUDIO_VERSION} — library ${studio.dbPath}\nOpen ${server.openUrl}\n(Ctrl+C to stop)`);
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  studio.close();
+  return 0;
+}
+
+/** out/renderer of this checkout or installed package, if it has been built. */
+function rendererDir(): string | undefined {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const candidate = path.join(dir, 'out', 'renderer');
+    if (fs.existsSync(path.join(candidate, 'index.html'))) return candidate;
+    dir = path.dirname(dir);
+  }
+  return undefined;
+}

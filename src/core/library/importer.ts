@@ -1,0 +1,103 @@
+// Imports audio files into a library. Each file is handled on its own: a bad file is reported by
+// name with a reason and the batch goes on; each file's rows are written in one transaction, so
+// a failure or a killed process never leaves half a track behind.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { ImportOutcome, ImportReport, Track } from '../../shared/types';
+import type { Db } from '../store/db';
+import { findTrackByHash, insertTrack, relinkTrack } from '../store/tracks';
+import { AUDIO_EXTENSIONS, extensionOf, isAudioFileName } from './formats';
+import { sha256File } from './hash';
+import { ProbeError, probeAudio } from './probe';
+import { describeFsError, scanPaths } from './scan';
+
+export interface ImportCallbacks {
+  onFile?: (p: { done: number; total: number; path: string; outcome: ImportOutcome }) => void;
+}
+
+type FileResult =
+  | { outcome: 'imported'; track: Track }
+  | { outcome: 'relinked'; track: Track }
+  | { outcome: 'duplicate'; track: Track }
+  | { outcome: 'failed'; reason: string };
+
+const PARALLEL = 2;
+
+export async function importPaths(db: Db, paths: readonly string[], cb: ImportCallbacks = {}): Promise<ImportReport> {
+  const scan = await scanPaths(paths);
+  const report: ImportReport = { imported: [], duplicates: [], relinked: [], failed: [], skipped: scan.skipped };
+  for (const e of scan.errors) report.failed.push({ path: e.path, name: path.basename(e.path), reason: e.reason });
+
+  const total = scan.files.length;
+  let done = 0;
+  let next = 0;
+  const results = new Array<FileResult>(total);
+  // A small pool: hashing and parsing are I/O-bound, the DB write per file is synchronous.
+  const worker = async () => {
+    while (next < total) {
+      const i = next++;
+      const file = scan.files[i]!;
+      results[i] = await importOne(db, file);
+      done++;
+      cb.onFile?.({ done, total, path: file, outcome: results[i]!.outcome });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL, total) }, worker));
+
+  scan.files.forEach((file, i) => {
+    const r = results[i]!;
+    const name = path.basename(file);
+    if (r.outcome === 'imported') report.imported.push(r.track);
+    else if (r.outcome === 'relinked') report.relinked.push(r.track);
+    else if (r.outcome === 'duplicate') report.duplicates.push({ path: file, name, track: r.track });
+    else report.failed.push({ path: file, name, reason: r.reason });
+  });
+  return report;
+}
+
+async function importOne(db: Db, file: string): Promise<FileResult> {
+  try {
+    const st = await fs.stat(file);
+    if (!st.isFile()) return { outcome: 'failed', reason: 'not a regular file' };
+    if (!isAudioFileName(file)) {
+      const ext = extensionOf(path.basename(file));
+      return {
+        outcome: 'failed',
+        reason: `unsupported file type${ext ? ` .${ext}` : ''} (supported: ${AUDIO_EXTENSIONS.join(', ')})`,
+      };
+    }
+    const sha256 = await sha256File(file);
+    const known = await resolveKnown(db, sha256, file);
+    if (known) return known;
+
+    const meta = await probeAudio(file);
+    // Re-check inside the transaction: a parallel worker may have added the same content.
+    return db.transaction((): FileResult => {
+      const again = findTrackByHash(db, sha256);
+      if (again) return { outcome: 'duplicate', track: again };
+      const track = insertTrack(db, { path: file, fileName: path.basename(file), sha256, sizeBytes: st.size, ...meta });
+      return { outcome: 'imported', track };
+    })();
+  } catch (err) {
+    if (err instanceof ProbeError) return { outcome: 'failed', reason: err.message };
+    const code = (err as NodeJS.ErrnoException)?.code;
+    return { outcome: 'failed', reason: code ? describeFsError(err) : `unexpected error: ${(err as Error).message}` };
+  }
+}
+
+/** Same content already in the library: a duplicate if its file is still there, else a move. */
+async function resolveKnown(db: Db, sha256: string, file: string): Promise<FileResult | null> {
+  const existing = findTrackByHash(db, sha256);
+  if (!existing) return null;
+  if (existing.path === file || (await exists(existing.path))) return { outcome: 'duplicate', track: existing };
+  return { outcome: 'relinked', track: relinkTrack(db, existing.id, file, path.basename(file)) };
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await fs.access(p);
+    return true;
+  } catch {
+    return false;
+  }
+}

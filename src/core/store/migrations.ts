@@ -1,0 +1,123 @@
+// Schema history of a library file. Each entry moves PRAGMA user_version up by one; a database
+// is only ever migrated forward, inside one transaction per step, so a crash mid-migration
+// leaves the previous version intact.
+
+export const MIGRATIONS: readonly string[] = [
+  // 1: the skeleton schema.
+  `
+  CREATE TABLE tracks (
+    id           INTEGER PRIMARY KEY,
+    path         TEXT NOT NULL,
+    file_name    TEXT NOT NULL,
+    sha256       TEXT NOT NULL UNIQUE,
+    size_bytes   INTEGER NOT NULL,
+    title        TEXT,
+    artist       TEXT,
+    album        TEXT,
+    genre        TEXT,
+    duration_sec REAL,
+    sample_rate  INTEGER,
+    channels     INTEGER,
+    container    TEXT,
+    codec        TEXT,
+    status       TEXT NOT NULL DEFAULT 'imported'
+                 CHECK (status IN ('imported','separated','captioned','reviewed')),
+    added_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+    updated_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+  );
+  CREATE INDEX tracks_path ON tracks(path);
+
+  CREATE TABLE segments (
+    id         INTEGER PRIMARY KEY,
+    track_id   INTEGER NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+    start_sec  REAL NOT NULL CHECK (start_sec >= 0),
+    end_sec    REAL NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+    CHECK (end_sec > start_sec)
+  );
+  CREATE INDEX segments_track ON segments(track_id, start_sec);
+
+  CREATE TABLE model_packs (
+    id           INTEGER PRIMARY KEY,
+    name         TEXT NOT NULL,
+    version      TEXT NOT NULL,
+    roles        TEXT NOT NULL,           -- JSON array: ["captioner"], ["separator"]
+    dir          TEXT NOT NULL,
+    manifest     TEXT NOT NULL,           -- model.json as installed
+    installed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+    UNIQUE (name, version)
+  );
+
+  CREATE TABLE stems (
+    id         INTEGER PRIMARY KEY,
+    track_id   INTEGER NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+    name       TEXT NOT NULL,             -- vocals, drums, bass, other, accompaniment
+    path       TEXT NOT NULL,
+    pack_id    INTEGER REFERENCES model_packs(id) ON DELETE SET NULL,
+    ep         TEXT,                      -- execution provider that produced it
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+    UNIQUE (track_id, name)
+  );
+
+  CREATE TABLE suggestions (
+    id              INTEGER PRIMARY KEY,
+    segment_id      INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+    text            TEXT NOT NULL,
+    score           REAL,                 -- mean token log-prob
+    token_logprobs  TEXT,                 -- JSON array
+    pack_id         INTEGER REFERENCES model_packs(id) ON DELETE SET NULL,
+    ep              TEXT,
+    ms              REAL,
+    created_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+  );
+  CREATE INDEX suggestions_segment ON suggestions(segment_id);
+
+  -- Append-only: every edit of a caption is a new row; the triggers below refuse UPDATE and
+  -- DELETE so no annotator's work can be overwritten, even by a bug in the app.
+  CREATE TABLE caption_revisions (
+    id            INTEGER PRIMARY KEY,
+    segment_id    INTEGER NOT NULL REFERENCES segments(id),
+    parent_id     INTEGER REFERENCES caption_revisions(id),
+    text          TEXT NOT NULL,
+    author        TEXT NOT NULL,
+    source        TEXT NOT NULL CHECK (source IN ('human','suggestion','import')),
+    suggestion_id INTEGER REFERENCES suggestions(id),
+    review        TEXT NOT NULL DEFAULT 'draft' CHECK (review IN ('draft','submitted','accepted','rejected')),
+    created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+  );
+  CREATE INDEX caption_revisions_segment ON caption_revisions(segment_id, id);
+  CREATE TRIGGER caption_revisions_no_update BEFORE UPDATE ON caption_revisions
+    BEGIN SELECT RAISE(ABORT, 'caption revisions are append-only'); END;
+  CREATE TRIGGER caption_revisions_no_delete BEFORE DELETE ON caption_revisions
+    BEGIN SELECT RAISE(ABORT, 'caption revisions are append-only'); END;
+
+  CREATE TABLE attributes (
+    id         INTEGER PRIMARY KEY,
+    segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+    name       TEXT NOT NULL,             -- gender, pitch, tempo, volume, mood, timbre, genre
+    value      TEXT NOT NULL,
+    source     TEXT NOT NULL,             -- measured, model, human
+    confidence REAL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+  );
+  CREATE INDEX attributes_segment ON attributes(segment_id, name);
+
+  CREATE TABLE jobs (
+    id         TEXT PRIMARY KEY,
+    kind       TEXT NOT NULL,
+    status     TEXT NOT NULL CHECK (status IN ('queued','running','done','failed','cancelled')),
+    payload    TEXT NOT NULL,             -- JSON
+    progress   REAL NOT NULL DEFAULT 0,
+    error      TEXT,
+    result     TEXT,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+  );
+  CREATE INDEX jobs_status ON jobs(status);
+
+  CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL                   -- JSON
+  );
+  `,
+];

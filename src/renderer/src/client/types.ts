@@ -1,0 +1,17 @@
+// The one client interface the renderer uses, whatever the transport (Electron IPC or HTTP/WS).
+// Components never check which one they have, only what it can do (`canPickPaths`).
+import type { StudioApi, StudioEventSource } from '../../../shared/api';
+import type { ImportReport } from '../../../shared/types';
+
+export interface StudioClient extends StudioApi, StudioEventSource {
+  readonly mode: 'desktop' | 'browser';
+  /** Desktop: native file/folder pickers give real paths. Browser: files are uploaded. */
+  readonly canPickPaths: boolean;
+  /** Native picker (desktop only); resolves to [] when cancelled. */
+  choosePaths(kind: 'files' | 'folder'): Promise<string[]>;
+  /**
+   * Imports files the user dropped or picked in the page: by their real path on desktop,
+   * by upload in a browser. `onFile` reports each finished file.
+   */
+  importFiles(files: File[], onFile?: (done: number, total: number) => void): Promise<ImportReport>;
+}

@@ -1,0 +1,155 @@
+// `s2cap serve`: the StudioApi over HTTP + WebSocket, and the built renderer, for browser mode,
+// headless machines and e2e tests. Binds 127.0.0.1 unless told otherwise; every /api route but
+// health needs the session token.
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { dispatch } from '../core/api/dispatch';
+import { resolveMedia } from '../core/media';
+import type { Studio } from '../core/studio';
+import { STUDIO_VERSION } from '../core/version';
+import { StudioError, toErrorPayload, type Envelope, type ErrorCode } from '../shared/errors';
+import { requestToken, tokenMatches } from './auth';
+import { sendMedia } from './sendMedia';
+import { serveStatic } from './staticFiles';
+import { receiveUpload } from './upload';
+
+export interface ServeOptions {
+  studio: Studio;
+  token: string;
+  host?: string;
+  port?: number;
+  /** Built renderer folder (out/renderer); omitted: API only. */
+  staticDir?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  /** URL with the token, the one to open in a browser. */
+  openUrl: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const MAX_JSON_BYTES = 1 << 20;
+
+export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+  const { studio, token } = opts;
+  const host = opts.host ?? '127.0.0.1';
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      const error = toErrorPayload(err);
+      sendJson(res, statusFor(error.code), { ok: false, error });
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const p = url.pathname;
+    if (!p.startsWith('/api/') && p !== '/api') {
+      if (!opts.staticDir) return void sendJson(res, 404, errorBody('NOT_FOUND', 'no renderer is served here'));
+      if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405).end();
+      return serveStatic(opts.staticDir, p, req, res);
+    }
+    if (p === '/api/health' && req.method === 'GET') return void sendJson(res, 200, { ok: true, version: STUDIO_VERSION });
+    if (!tokenMatches(requestToken(req, url), token)) {
+      return void sendJson(res, 401, errorBody('UNAUTHORIZED', 'missing or wrong token: open the URL that `s2cap serve` printed'));
+    }
+
+    let m: RegExpExecArray | null;
+    if (p === '/api/tracks' && req.method === 'GET') return void sendJson(res, 200, await studio.listTracks());
+    if ((m = /^\/api\/rpc\/([A-Za-z]+)$/.exec(p)) && req.method === 'POST') {
+      const body = await readJson(req);
+      const env = await dispatch(studio, m[1]!, body);
+      return void sendJson(res, env.ok ? 200 : statusFor(env.error.code), env);
+    }
+    if (p === '/api/upload' && req.method === 'POST') {
+      const report = await receiveUpload(studio, req, url.searchParams.get('name'));
+      return void sendJson(res, 200, { ok: true, value: report });
+    }
+    if ((m = /^\/api\/media\/track\/(\d+)$/.exec(p)) && (req.method === 'GET' || req.method === 'HEAD')) {
+      return sendMedia(req, res, await resolveMedia(studio.db, 'track', Number(m[1])));
+    }
+    sendJson(res, 404, errorBody('NOT_FOUND', `no route ${req.method} ${p}`));
+  }
+
+  // Events: one socket per window; each receives every StudioEvent as {event, payload}.
+  const wss = new WebSocketServer({ noServer: true });
+  const sockets = new Set<WebSocket>();
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/api/events' || !tokenMatches(requestToken(req, url), token)) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+    });
+  });
+  const unsubscribe = studio.events.onAny((event, payload) => {
+    const msg = JSON.stringify({ event, payload });
+    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(msg);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new StudioError('IO', err.code === 'EADDRINUSE' ? `port ${opts.port} is already in use` : err.message)),
+    );
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  const url = `http://${shownHost}:${port}/`;
+  return {
+    url,
+    openUrl: `${url}?token=${encodeURIComponent(token)}`,
+    port,
+    close: async () => {
+      unsubscribe();
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+function errorBody(code: ErrorCode, message: string): Envelope<never> {
+  return { ok: false, error: { code, message } };
+}
+
+const STATUS: Record<ErrorCode, number> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  UNSUPPORTED: 415,
+  IO: 500,
+  INTERNAL: 500,
+};
+const statusFor = (code: ErrorCode): number => STATUS[code];
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return void res.destroy();
+  const data = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(data);
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req as AsyncIterable<Buffer>) {
+    size += c.length;
+    if (size > MAX_JSON_BYTES) throw new StudioError('BAD_REQUEST', 'request body too large');
+    chunks.push(c);
+  }
+  if (size === 0) return undefined;
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new StudioError('BAD_REQUEST', 'request body is not valid JSON');
+  }
+}

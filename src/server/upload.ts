@@ -1,0 +1,42 @@
+// Browser-mode import: the page cannot name paths on the studio's machine, so it uploads the
+// bytes. Each upload is streamed into the library's uploads folder (never held in memory) and
+// imported from there; a file that turns out to be a duplicate or bad is removed again.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { IncomingMessage } from 'node:http';
+import type { Studio } from '../core/studio';
+import { StudioError } from '../shared/errors';
+import type { ImportReport } from '../shared/types';
+
+export const MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
+
+/** Keeps a plain file name: no folders, no control characters, no leading dots. */
+export function safeUploadName(raw: string | null): string {
+  const base = (raw ?? '').split(/[\\/]/).pop() ?? '';
+  const clean = base.replace(/[\x00-\x1f<>:"|?*]/g, '_').replace(/^\.+/, '').slice(0, 200);
+  if (!clean) throw new StudioError('BAD_REQUEST', 'upload needs a file name (?name=song.mp3)');
+  return clean;
+}
+
+export async function receiveUpload(studio: Studio, req: IncomingMessage, rawName: string | null): Promise<ImportReport> {
+  const name = safeUploadName(rawName);
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (declared > MAX_UPLOAD_BYTES) throw new StudioError('BAD_REQUEST', `${name}: larger than the 4 GiB upload limit`);
+  const dir = path.join(studio.dataDir, 'uploads', crypto.randomUUID());
+  fs.mkdirSync(dir, { recursive: true });
+  const dest = path.join(dir, name);
+  try {
+    await pipeline(req, fs.createWriteStream(dest, { flags: 'wx' }));
+  } catch (err) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw new StudioError('IO', `${name}: upload interrupted (${(err as Error).message})`);
+  }
+  const report = await studio.importPaths({ paths: [dest] });
+  if (report.imported.length === 0 && report.relinked.length === 0) fs.rmSync(dir, { recursive: true, force: true });
+  // Report the name the user chose, not our storage path.
+  for (const f of report.failed) f.path = name;
+  for (const d of report.duplicates) d.path = name;
+  return report;
+}
