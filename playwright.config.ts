@@ -1,6 +1,11 @@
 // End-to-end tests. Browser mode runs Debian's Chromium (no browser download) against a real
 // `s2cap serve` on a temp library; the Electron project runs only when an Electron binary exists.
 import { defineConfig } from '@playwright/test';
+import { ELECTRON_SKIP_REASON, electronBinary } from './e2e/electronBinary';
+
+if (!electronBinary(import.meta.dirname) && !process.env.TEST_WORKER_INDEX) {
+  console.log(`[electron e2e] will be skipped: ${ELECTRON_SKIP_REASON}`);
+}
 
 export default defineConfig({
   testDir: 'e2e',

@@ -5,25 +5,13 @@ import { _electron as electron, expect, test } from '@playwright/test';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ELECTRON_SKIP_REASON, electronBinary } from './electronBinary';
 import { FIXTURES, ROOT, screenshotPath } from './serve';
 
-function electronBinary(): string | null {
-  const pkg = path.join(ROOT, 'node_modules', 'electron');
-  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
-  const pathTxt = path.join(pkg, 'path.txt');
-  const rel = fs.existsSync(pathTxt) ? fs.readFileSync(pathTxt, 'utf8').trim() : process.platform === 'win32' ? 'electron.exe' : 'electron';
-  const bin = override ? path.join(override, rel) : path.join(pkg, 'dist', rel);
-  return fs.existsSync(bin) ? bin : null;
-}
-
-const binary = electronBinary();
-const SKIP_REASON =
-  'no Electron binary in node_modules/electron/dist (Electron 45 downloads it on first launch, which needs the internet); ' +
-  'install it with `npx install-electron` or set ELECTRON_OVERRIDE_DIST_PATH, then `npm run rebuild:electron`';
-if (!binary) console.log(`[electron e2e] skipped: ${SKIP_REASON}`);
+const binary = electronBinary(ROOT);
 
 test.describe('desktop app (Electron)', () => {
-  test.skip(!binary, SKIP_REASON);
+  test.skip(!binary, ELECTRON_SKIP_REASON);
 
   test('opens the library window, locked down, and lists imported tracks', async () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 's2cap-electron-'));
