@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 export default defineConfig({
   main: {
     build: {
-      rollupOptions: { input: { index: resolve('src/main/index.ts') } },
+      // The DSP/inference worker is its own entry so core/worker/pool.ts finds dspWorker.js beside index.js.
+      rollupOptions: { input: { index: resolve('src/main/index.ts'), dspWorker: resolve('src/core/worker/dspWorker.ts') } },
     },
   },
   preload: {

@@ -89,7 +89,7 @@ async function cmdImport(argv: string[], io: CliIo): Promise<number> {
     }
     return 0;
   } finally {
-    studio.close();
+    await studio.close();
   }
 }
 
@@ -103,7 +103,7 @@ async function cmdList(argv: string[], io: CliIo): Promise<number> {
     io.out(values.json ? JSON.stringify(tracks) : formatTrackTable(tracks));
     return 0;
   } finally {
-    studio.close();
+    await studio.close();
   }
 }
 
@@ -118,7 +118,7 @@ async function cmdServe(argv: string[], io: CliIo): Promise<number> {
   try {
     server = await startServer({ studio, token: newToken(), host: values.host ?? '127.0.0.1', port, staticDir });
   } catch (err) {
-    studio.close();
+    await studio.close();
     throw err;
   }
   if (!staticDir) io.err('s2cap: the renderer is not built (run `npm run build`); serving the API only');
@@ -131,7 +131,7 @@ async function cmdServe(argv: string[], io: CliIo): Promise<number> {
     process.once('SIGTERM', stop);
   });
   await server.close();
-  studio.close();
+  await studio.close();
   return 0;
 }
 

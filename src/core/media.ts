@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { StudioError } from '../shared/errors';
 import type { Db } from './store/db';
+import { getStem } from './store/stems';
 import { getTrack } from './store/tracks';
 
 const MIME: Record<string, string> = {
@@ -24,19 +25,22 @@ export interface MediaFile {
   contentType: string;
 }
 
-export type MediaKind = 'track';
+export type MediaKind = 'track' | 'stem';
 
 export async function resolveMedia(db: Db, kind: MediaKind, id: number): Promise<MediaFile> {
-  if (kind !== 'track') throw new StudioError('NOT_FOUND', `unknown media kind: ${kind}`);
-  const track = getTrack(db, id);
-  if (!track) throw new StudioError('NOT_FOUND', `no track with id ${id}`);
+  const owner = kind === 'track' ? getTrack(db, id) : kind === 'stem' ? getStem(db, id) : undefined;
+  if (!owner) throw new StudioError('NOT_FOUND', `no ${kind} with id ${id}`);
   let size: number;
   try {
-    const st = await fs.stat(track.path);
+    const st = await fs.stat(owner.path);
     if (!st.isFile()) throw new Error('not a file');
     size = st.size;
   } catch {
-    throw new StudioError('NOT_FOUND', `the file of track ${id} is missing: ${track.path}`);
+    throw new StudioError('NOT_FOUND', `the file of ${kind} ${id} is missing: ${owner.path}`);
   }
-  return { path: track.path, size, contentType: MIME[path.extname(track.path).toLowerCase()] ?? 'application/octet-stream' };
+  return { path: owner.path, size, contentType: MIME[path.extname(owner.path).toLowerCase()] ?? 'application/octet-stream' };
+}
+
+export function isMediaKind(x: string): x is MediaKind {
+  return x === 'track' || x === 'stem';
 }

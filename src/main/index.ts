@@ -1,13 +1,14 @@
 // Electron main process: opens the library, wires the StudioApi to IPC, and creates a locked-down
 // window (context isolation, sandbox, CSP, no navigation, no new windows). All studio logic
 // lives in src/core; this file only connects it to Electron.
-import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DEFAULT_DB_NAME } from '../core/dataDir';
 import { createStudio, type Studio } from '../core/studio';
 import { RENDERER_CSP } from '../shared/csp';
 import type { ImportDialogKind } from '../shared/desktop';
+import { createMediaHandler, MEDIA_SCHEME } from './mediaProtocol';
 import { buildMenu } from './menu';
 import { forwardStudioEvents, registerDesktopIpc, registerStudioIpc } from './ipc';
 import { isExternalLink, makeTrustedUrlCheck } from './security';
@@ -16,6 +17,11 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const devUrl = process.env.ELECTRON_RENDERER_URL;
 const appUrl = devUrl ?? pathToFileURL(path.join(here, '../renderer/index.html')).href;
 const isTrustedUrl = makeTrustedUrlCheck(appUrl);
+
+// Must happen before `ready`: media URLs behave like https (fetch, Range, streaming).
+protocol.registerSchemesAsPrivileged([
+  { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
+]);
 
 let studio: Studio | undefined;
 let mainWindow: BrowserWindow | undefined;
@@ -90,6 +96,7 @@ app.whenReady().then(() => {
     app.exit(1);
     return;
   }
+  protocol.handle(MEDIA_SCHEME, createMediaHandler(studio.db));
   registerStudioIpc(ipcMain, studio, { isTrustedUrl });
   registerDesktopIpc(ipcMain, { chooseImportPaths }, { isTrustedUrl });
   forwardStudioEvents(studio.events, (channel, payload) => {
@@ -105,4 +112,4 @@ app.whenReady().then(() => {
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
-app.on('will-quit', () => studio?.close());
+app.on('will-quit', () => void studio?.close());

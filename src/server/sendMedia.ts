@@ -3,26 +3,16 @@
 import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MediaFile } from '../core/media';
-import { parseRange } from './range';
+import { planMediaResponse } from '../core/range';
 
 export function sendMedia(req: IncomingMessage, res: ServerResponse, media: MediaFile): void {
-  const range = parseRange(req.headers.range, media.size);
-  const common = { 'content-type': media.contentType, 'accept-ranges': 'bytes', 'cache-control': 'no-cache' };
-  if (range === 'unsatisfiable') {
-    res.writeHead(416, { ...common, 'content-range': `bytes */${media.size}` }).end();
-    return;
-  }
-  const { start, end } = range ?? { start: 0, end: media.size - 1 };
-  res.writeHead(range ? 206 : 200, {
-    ...common,
-    'content-length': String(Math.max(0, end - start + 1)),
-    ...(range ? { 'content-range': `bytes ${start}-${end}/${media.size}` } : {}),
-  });
-  if (req.method === 'HEAD' || media.size === 0) {
+  const plan = planMediaResponse(media.size, media.contentType, req.headers.range);
+  res.writeHead(plan.status, plan.headers);
+  if (req.method === 'HEAD' || !plan.body) {
     res.end();
     return;
   }
-  const stream = fs.createReadStream(media.path, { start, end });
+  const stream = fs.createReadStream(media.path, plan.body);
   stream.on('error', () => res.destroy());
   stream.pipe(res);
 }

@@ -1,7 +1,7 @@
 // The one StudioApi contract. Core implements it; the Electron registrar, the preload, the
 // HTTP/WS server and the renderer clients are all derived from the tables below, so a command
 // is declared here once and every transport picks it up (the IPC wiring test checks that).
-import type { ImportProgress, ImportReport, StudioInfo, Track } from './types';
+import type { ImportProgress, ImportReport, MediaSource, PeaksView, Segment, Stem, StudioInfo, Track, TrackDetail } from './types';
 
 /** Every command: its single payload (`void` when it takes none) and its result. */
 export interface StudioCommands {
@@ -10,6 +10,17 @@ export interface StudioCommands {
   getTrack: { in: { id: number }; out: Track };
   /** Import audio files and folders (recursively) by absolute path on the studio's machine. */
   importPaths: { in: { paths: string[] }; out: ImportReport };
+  /** Everything the player needs about one track, including whether its file is still there. */
+  openTrack: { in: { id: number }; out: TrackDetail };
+  /** Points a track at a moved file; refused unless the file has the track's content. */
+  relinkTrack: { in: { id: number; path: string }; out: Track };
+  createSegment: { in: { trackId: number; startSec: number; endSec: number }; out: Segment };
+  updateSegment: { in: { id: number; startSec: number; endSec: number }; out: Segment };
+  deleteSegment: { in: { id: number }; out: { id: number } };
+  /** Attaches an existing stem file (same length as the track) under a name such as vocals. */
+  attachStem: { in: { trackId: number; name: string; path: string }; out: Stem };
+  /** Waveform peaks of a track or stem, about `maxPeaks` of them (default 4000). */
+  getPeaks: { in: { source: MediaSource; maxPeaks?: number }; out: PeaksView };
 }
 
 /** Every event pushed from core to the windows and sockets. */
@@ -17,6 +28,7 @@ export interface StudioEvents {
   importProgress: ImportProgress;
   importFinished: ImportReport;
   libraryChanged: { reason: 'import' | 'relink' | 'update' };
+  trackChanged: { trackId: number; what: 'segments' | 'stems' | 'file' };
 }
 
 export type CommandName = keyof StudioCommands;
@@ -41,11 +53,19 @@ const commandTable: Record<CommandName, true> = {
   listTracks: true,
   getTrack: true,
   importPaths: true,
+  openTrack: true,
+  relinkTrack: true,
+  createSegment: true,
+  updateSegment: true,
+  deleteSegment: true,
+  attachStem: true,
+  getPeaks: true,
 };
 const eventTable: Record<EventName, true> = {
   importProgress: true,
   importFinished: true,
   libraryChanged: true,
+  trackChanged: true,
 };
 
 export const COMMAND_NAMES = Object.freeze(Object.keys(commandTable) as CommandName[]);

@@ -65,3 +65,54 @@ export interface StudioInfo {
   trackCount: number;
   supportedExtensions: string[];
 }
+
+/** A caption segment: the span of a track one caption describes (5–30 s, as in S2Cap). */
+export interface Segment {
+  id: number;
+  trackId: number;
+  startSec: number;
+  endSec: number;
+  createdAt: string;
+}
+
+export const SEGMENT_MIN_SEC = 5;
+export const SEGMENT_MAX_SEC = 30;
+
+/** A separated (or attached) stem of a track: vocals, drums, bass, other, accompaniment… */
+export interface Stem {
+  id: number;
+  trackId: number;
+  name: string;
+  path: string;
+  durationSec: number | null;
+  /** Model pack that produced it; null for stems attached by hand. */
+  packId: number | null;
+  /** Execution provider that ran the separator (cpu, webgpu, …); null when attached. */
+  ep: string | null;
+  createdAt: string;
+}
+
+/**
+ * Whether a track's file is still what was imported: `missing` (moved or deleted) and
+ * `changed` (different content at the same path) need a relink before playing.
+ */
+export type FileState = 'ok' | 'missing' | 'changed';
+
+export interface TrackDetail {
+  track: Track;
+  fileState: FileState;
+  /** What is wrong with the file, in words, when fileState is not ok. */
+  fileMessage: string | null;
+  stems: Stem[];
+  segments: Segment[];
+}
+
+export type MediaSource = { kind: 'track' | 'stem'; id: number };
+
+/** Waveform peaks for display: interleaved [max0, min0, max1, min1, …] in −1…1. */
+export interface PeaksView {
+  durationSec: number;
+  sampleRate: number;
+  samplesPerPeak: number;
+  peaks: number[];
+}

@@ -67,7 +67,7 @@ async function importOne(db: Db, file: string): Promise<FileResult> {
       };
     }
     const sha256 = await sha256File(file);
-    const known = await resolveKnown(db, sha256, file);
+    const known = await resolveKnown(db, sha256, file, st.mtimeMs);
     if (known) return known;
 
     const meta = await probeAudio(file);
@@ -75,7 +75,7 @@ async function importOne(db: Db, file: string): Promise<FileResult> {
     return db.transaction((): FileResult => {
       const again = findTrackByHash(db, sha256);
       if (again) return { outcome: 'duplicate', track: again };
-      const track = insertTrack(db, { path: file, fileName: path.basename(file), sha256, sizeBytes: st.size, ...meta });
+      const track = insertTrack(db, { path: file, fileName: path.basename(file), sha256, sizeBytes: st.size, fileMtimeMs: st.mtimeMs, ...meta });
       return { outcome: 'imported', track };
     })();
   } catch (err) {
@@ -86,11 +86,11 @@ async function importOne(db: Db, file: string): Promise<FileResult> {
 }
 
 /** Same content already in the library: a duplicate if its file is still there, else a move. */
-async function resolveKnown(db: Db, sha256: string, file: string): Promise<FileResult | null> {
+async function resolveKnown(db: Db, sha256: string, file: string, mtimeMs: number): Promise<FileResult | null> {
   const existing = findTrackByHash(db, sha256);
   if (!existing) return null;
   if (existing.path === file || (await exists(existing.path))) return { outcome: 'duplicate', track: existing };
-  return { outcome: 'relinked', track: relinkTrack(db, existing.id, file, path.basename(file)) };
+  return { outcome: 'relinked', track: relinkTrack(db, existing.id, file, path.basename(file), mtimeMs) };
 }
 
 async function exists(p: string): Promise<boolean> {

@@ -120,4 +120,12 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL                   -- JSON
   );
   `,
+  // 2: the player. Segments are hidden rather than deleted, so captions written for them keep
+  // their history; tracks remember their file's mtime to notice a file changed after import.
+  `
+  ALTER TABLE segments ADD COLUMN deleted_at TEXT;
+  ALTER TABLE tracks ADD COLUMN file_mtime_ms REAL;
+  ALTER TABLE stems ADD COLUMN size_bytes INTEGER;
+  ALTER TABLE stems ADD COLUMN duration_sec REAL;
+  `,
 ];

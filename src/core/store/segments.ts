@@ -1,13 +1,8 @@
 // Repository for caption segments: the spans of a track (5–30 s in S2Cap) that each get one caption.
+import type { Segment } from '../../shared/types';
 import type { Db } from './db';
 
-export interface Segment {
-  id: number;
-  trackId: number;
-  startSec: number;
-  endSec: number;
-  createdAt: string;
-}
+export type { Segment };
 
 interface SegmentRow {
   id: number;
@@ -32,14 +27,32 @@ export function insertSegment(db: Db, trackId: number, startSec: number, endSec:
   return getSegment(db, Number(info.lastInsertRowid))!;
 }
 
+/** A live (not deleted) segment. */
 export function getSegment(db: Db, id: number): Segment | undefined {
-  const row = db.prepare('SELECT * FROM segments WHERE id = ?').get(id) as SegmentRow | undefined;
+  const row = db.prepare('SELECT * FROM segments WHERE id = ? AND deleted_at IS NULL').get(id) as SegmentRow | undefined;
   return row && toSegment(row);
 }
 
 export function listSegments(db: Db, trackId: number): Segment[] {
   const rows = db
-    .prepare('SELECT * FROM segments WHERE track_id = ? ORDER BY start_sec, id')
+    .prepare('SELECT * FROM segments WHERE track_id = ? AND deleted_at IS NULL ORDER BY start_sec, id')
     .all(trackId) as SegmentRow[];
   return rows.map(toSegment);
+}
+
+export function updateSegment(db: Db, id: number, startSec: number, endSec: number): Segment {
+  const info = db
+    .prepare('UPDATE segments SET start_sec = ?, end_sec = ? WHERE id = ? AND deleted_at IS NULL')
+    .run(startSec, endSec, id);
+  if (info.changes !== 1) throw new Error(`segment ${id} not found`);
+  return getSegment(db, id)!;
+}
+
+/** Hides a segment. The row stays so caption revisions written for it keep their history. */
+export function deleteSegment(db: Db, id: number): boolean {
+  return (
+    db
+      .prepare(`UPDATE segments SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ? AND deleted_at IS NULL`)
+      .run(id).changes === 1
+  );
 }

@@ -23,7 +23,7 @@ interface TrackRow {
   updated_at: string;
 }
 
-export type NewTrack = Omit<Track, 'id' | 'status' | 'addedAt' | 'updatedAt'>;
+export type NewTrack = Omit<Track, 'id' | 'status' | 'addedAt' | 'updatedAt'> & { fileMtimeMs?: number | null };
 
 function toTrack(r: TrackRow): Track {
   return {
@@ -51,11 +51,11 @@ export function insertTrack(db: Db, t: NewTrack): Track {
   const info = db
     .prepare(
       `INSERT INTO tracks (path, file_name, sha256, size_bytes, title, artist, album, genre,
-         duration_sec, sample_rate, channels, container, codec)
+         duration_sec, sample_rate, channels, container, codec, file_mtime_ms)
        VALUES (@path, @fileName, @sha256, @sizeBytes, @title, @artist, @album, @genre,
-         @durationSec, @sampleRate, @channels, @container, @codec)`,
+         @durationSec, @sampleRate, @channels, @container, @codec, @fileMtimeMs)`,
     )
-    .run(t);
+    .run({ ...t, fileMtimeMs: t.fileMtimeMs ?? null });
   return getTrack(db, Number(info.lastInsertRowid))!;
 }
 
@@ -81,12 +81,12 @@ export function countTracks(db: Db): number {
 }
 
 /** Points a track at its file's new location (found again by content hash). */
-export function relinkTrack(db: Db, id: number, newPath: string, fileName: string): Track {
+export function relinkTrack(db: Db, id: number, newPath: string, fileName: string, fileMtimeMs: number | null = null): Track {
   const info = db
     .prepare(
-      `UPDATE tracks SET path = ?, file_name = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
+      `UPDATE tracks SET path = ?, file_name = ?, file_mtime_ms = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
     )
-    .run(newPath, fileName, id);
+    .run(newPath, fileName, fileMtimeMs, id);
   if (info.changes !== 1) throw new Error(`track ${id} not found`);
   return getTrack(db, id)!;
 }
@@ -97,4 +97,16 @@ export function setTrackStatus(db: Db, id: number, status: TrackStatus): Track {
     .run(status, id);
   if (info.changes !== 1) throw new Error(`track ${id} not found`);
   return getTrack(db, id)!;
+}
+
+/** Size and mtime recorded at import, to notice cheaply that a file changed since. */
+export function trackFileStamp(db: Db, id: number): { sizeBytes: number; mtimeMs: number | null } | undefined {
+  const row = db.prepare('SELECT size_bytes, file_mtime_ms FROM tracks WHERE id = ?').get(id) as
+    | { size_bytes: number; file_mtime_ms: number | null }
+    | undefined;
+  return row && { sizeBytes: row.size_bytes, mtimeMs: row.file_mtime_ms };
+}
+
+export function setTrackMtime(db: Db, id: number, mtimeMs: number): void {
+  db.prepare('UPDATE tracks SET file_mtime_ms = ? WHERE id = ?').run(mtimeMs, id);
 }

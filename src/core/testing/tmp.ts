@@ -14,3 +14,6 @@ export function tempDir(prefix = 's2cap-test-'): { dir: string; cleanup: () => v
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
+
+/** A 10 s mix with two stems that sum to it (vocals, accompaniment). */
+export const FIXTURE_DUET = path.resolve(__dirname, '../../../test/fixtures/duet');

@@ -1,0 +1,14 @@
+// What every group of StudioApi commands shares: the library, the event hub, the worker.
+import type { StudioEventHub } from '../events';
+import type { PeaksService } from '../peaksService';
+import type { Db } from '../store/db';
+import type { WorkerPool } from '../worker/pool';
+
+export interface CommandContext {
+  db: Db;
+  dbPath: string;
+  dataDir: string;
+  events: StudioEventHub;
+  pool: WorkerPool;
+  peaks: PeaksService;
+}

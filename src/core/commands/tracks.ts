@@ -1,0 +1,77 @@
+// StudioApi commands about one track: opening it for the player, relinking its file, its
+// segments and stems, and its waveform.
+import type { StudioApi } from '../../shared/api';
+import { StudioError } from '../../shared/errors';
+import { checkTrackFile, relinkTrackTo } from '../library/trackFile';
+import { checkSegmentSpan } from '../segmentRules';
+import { attachStem } from '../stemAttach';
+import { deleteSegment, getSegment, insertSegment, listSegments, updateSegment } from '../store/segments';
+import { listStems } from '../store/stems';
+import { getTrack } from '../store/tracks';
+import type { CommandContext } from './context';
+
+type TrackCommands = Pick<
+  StudioApi,
+  'openTrack' | 'relinkTrack' | 'createSegment' | 'updateSegment' | 'deleteSegment' | 'attachStem' | 'getPeaks'
+>;
+
+export function trackCommands(ctx: CommandContext): TrackCommands {
+  const { db, events } = ctx;
+  const trackOrThrow = (id: number) => {
+    const t = getTrack(db, id);
+    if (!t) throw new StudioError('NOT_FOUND', `no track with id ${id}`);
+    return t;
+  };
+  const segmentOrThrow = (id: number) => {
+    const s = getSegment(db, id);
+    if (!s) throw new StudioError('NOT_FOUND', `no segment with id ${id}`);
+    return s;
+  };
+
+  return {
+    async openTrack({ id }) {
+      const track = trackOrThrow(id);
+      const file = await checkTrackFile(db, track);
+      return { track, fileState: file.state, fileMessage: file.message, stems: listStems(db, id), segments: listSegments(db, id) };
+    },
+
+    async relinkTrack({ id, path }) {
+      const track = await relinkTrackTo(db, id, path);
+      events.emit('trackChanged', { trackId: id, what: 'file' });
+      events.emit('libraryChanged', { reason: 'relink' });
+      return track;
+    },
+
+    async createSegment({ trackId, startSec, endSec }) {
+      checkSegmentSpan(startSec, endSec, trackOrThrow(trackId).durationSec);
+      const seg = insertSegment(db, trackId, startSec, endSec);
+      events.emit('trackChanged', { trackId, what: 'segments' });
+      return seg;
+    },
+
+    async updateSegment({ id, startSec, endSec }) {
+      const seg = segmentOrThrow(id);
+      checkSegmentSpan(startSec, endSec, trackOrThrow(seg.trackId).durationSec);
+      const updated = updateSegment(db, id, startSec, endSec);
+      events.emit('trackChanged', { trackId: seg.trackId, what: 'segments' });
+      return updated;
+    },
+
+    async deleteSegment({ id }) {
+      const seg = segmentOrThrow(id);
+      deleteSegment(db, id);
+      events.emit('trackChanged', { trackId: seg.trackId, what: 'segments' });
+      return { id };
+    },
+
+    async attachStem({ trackId, name, path }) {
+      const stem = await attachStem(db, trackId, name, path);
+      events.emit('trackChanged', { trackId, what: 'stems' });
+      return stem;
+    },
+
+    async getPeaks({ source, maxPeaks }) {
+      return ctx.peaks.view(source, maxPeaks ?? 4000);
+    },
+  };
+}

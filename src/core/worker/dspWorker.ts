@@ -1,0 +1,30 @@
+// Entry point of the DSP/inference worker thread: runs TASKS on request, reports progress, and
+// honours cancellation, so decoding and model work never block the main process or the server.
+import { parentPort } from 'node:worker_threads';
+import { TASKS, type FromWorker, type ToWorker } from './tasks';
+
+const port = parentPort;
+if (!port) throw new Error('dspWorker must run as a worker thread');
+
+const running = new Map<number, AbortController>();
+const post = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+
+port.on('message', (msg: ToWorker) => {
+  if (msg.type === 'cancel') {
+    running.get(msg.id)?.abort();
+    return;
+  }
+  const ac = new AbortController();
+  running.set(msg.id, ac);
+  const task = TASKS[msg.task] as (args: unknown, ctx: unknown) => Promise<unknown>;
+  task(msg.args, {
+    signal: ac.signal,
+    progress: (fraction: number, detail?: string) => post({ type: 'progress', id: msg.id, fraction, detail }),
+  })
+    .then((result) => {
+      const transfer = result instanceof Uint8Array && result.byteOffset === 0 ? [result.buffer as ArrayBuffer] : [];
+      post({ type: 'done', id: msg.id, result }, transfer);
+    })
+    .catch((err: Error) => post({ type: 'error', id: msg.id, message: err.message, aborted: ac.signal.aborted }))
+    .finally(() => running.delete(msg.id));
+});

@@ -1,0 +1,75 @@
+// Runs TASKS on one background worker thread, started on first use. From source (tsx, vitest)
+// the worker is the .ts file loaded through tsx; from a bundle it is dspWorker.js beside it.
+// A crashed worker fails its pending tasks with a clear message and is restarted on next use.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { StudioError } from '../../shared/errors';
+import type { FromWorker, TaskArgs, TaskName, TaskResult, ToWorker } from './tasks';
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  onProgress?: (fraction: number, detail?: string) => void;
+}
+
+interface Pending {
+  resolve(v: unknown): void;
+  reject(e: Error): void;
+  onProgress?: RunOptions['onProgress'];
+}
+
+function workerEntry(): string {
+  const here = fileURLToPath(import.meta.url);
+  return path.join(path.dirname(here), here.endsWith('.ts') ? 'dspWorker.dev.mjs' : 'dspWorker.js');
+}
+
+export class WorkerPool {
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private pending = new Map<number, Pending>();
+
+  run<T extends TaskName>(task: T, args: TaskArgs<T>, opts: RunOptions = {}): Promise<TaskResult<T>> {
+    opts.signal?.throwIfAborted();
+    const w = this.ensure();
+    const id = this.nextId++;
+    w.ref(); // keep the process alive while work is pending; unref again when idle
+    return new Promise<TaskResult<T>>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress: opts.onProgress });
+      opts.signal?.addEventListener('abort', () => w.postMessage({ type: 'cancel', id } satisfies ToWorker), { once: true });
+      w.postMessage({ type: 'run', id, task, args } satisfies ToWorker);
+    });
+  }
+
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = null;
+    if (w) await w.terminate();
+  }
+
+  private ensure(): Worker {
+    if (this.worker) return this.worker;
+    const w = new Worker(workerEntry());
+    w.unref();
+    w.on('message', (m: FromWorker) => {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      if (m.type === 'progress') return p.onProgress?.(m.fraction, m.detail);
+      this.pending.delete(m.id);
+      if (this.pending.size === 0) w.unref();
+      if (m.type === 'done') p.resolve(m.result);
+      else {
+        const err = m.aborted ? Object.assign(new Error('cancelled'), { name: 'AbortError' }) : new StudioError('IO', m.message);
+        p.reject(err);
+      }
+    });
+    const fail = (reason: string) => {
+      if (this.worker === w) this.worker = null;
+      for (const p of this.pending.values()) p.reject(new StudioError('INTERNAL', `background worker stopped: ${reason}`));
+      this.pending.clear();
+    };
+    w.on('error', (err) => fail(err.message));
+    w.on('exit', (code) => fail(`exit code ${code}`));
+    this.worker = w;
+    return w;
+  }
+}
