@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fixture, FIXTURE_AUDIO, tempDir } from '../core/testing/tmp';
+import { fixture, FIXTURE_AUDIO, FIXTURE_DUET, tempDir } from '../core/testing/tmp';
 import { runCli } from './main';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -57,6 +57,9 @@ describe('s2cap', () => {
 
   it.each([
     [['frobnicate'], 2, /unknown command "frobnicate"/],
+    [['stems', 'x'], 2, /expected a track id/],
+    [['segments', 'add', '1', 'a', '3'], 2, /START must be a number/],
+    [['relink', '1'], 2, /usage: s2cap relink/],
     [['import'], 2, /import needs at least one file or folder/],
     [['list', '--bogus'], 2, /Unknown option '--bogus'/],
     [['list', 'extra'], 2, /list takes no arguments/],
@@ -80,5 +83,28 @@ describe('s2cap', () => {
   it('prints help and version', async () => {
     expect((await run('--help')).out).toMatch(/Usage: s2cap <command>/);
     expect((await run('--version')).out).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('attaches stems, edits segments and relinks from the command line', async () => {
+    const duet = path.join(FIXTURE_DUET, 'duet.mp3');
+    const copy = path.join(tmp.dir, 'duet.mp3');
+    fs.copyFileSync(duet, copy);
+    expect((await run('import', copy, '--db', db)).code).toBe(0);
+    const att = await run('stems', 'attach', '1', 'vocals', path.join(FIXTURE_DUET, 'duet.vocals.ogg'), '--db', db, '--json');
+    expect(att.code).toBe(0);
+    expect(JSON.parse(att.out)).toMatchObject({ name: 'vocals', trackId: 1 });
+    expect((await run('stems', '1', '--db', db)).out).toMatch(/^\d+\tvocals\t0:10\t/);
+    const bad = await run('stems', 'attach', '1', 'drums', fixture('aria.wav'), '--db', db);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/not a stem of this track/);
+    expect((await run('segments', 'add', '1', '0', '6', '--db', db)).out).toBe('segment 1: 0–6 s');
+    expect(JSON.parse((await run('segments', '1', '--db', db, '--json')).out)).toHaveLength(1);
+    expect((await run('segments', 'rm', '1', '--db', db)).out).toBe('deleted segment 1');
+    const moved = path.join(tmp.dir, 'moved.mp3');
+    fs.renameSync(copy, moved);
+    expect((await run('relink', '1', moved, '--db', db)).out).toBe(`track 1 now points to ${moved}`);
+    const wrong = await run('relink', '1', fixture('aria.mp3'), '--db', db);
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toMatch(/not the same recording/);
   });
 });

@@ -11,6 +11,7 @@ import { startServer } from '../server/server';
 import { StudioError } from '../shared/errors';
 import { parseCommandArgs, parsePort, UsageError } from './args';
 import { formatImportReport, formatTrackTable } from './format';
+import { relinkCommand, segmentsCommand, stemsCommand } from './trackCommands';
 
 const HELP = `s2cap ${STUDIO_VERSION} — S2Cap Studio from the command line
 
@@ -20,6 +21,12 @@ Commands:
   import PATH...            import audio files and folders (recursive) into the library
   list                      list the library's tracks
   serve                     serve the studio to a browser (prints the URL with its token)
+  stems TRACK               list a track's stems
+  stems attach TRACK NAME FILE
+                            attach an existing stem file (e.g. vocals) to a track
+  segments TRACK            list a track's caption segments
+  segments add TRACK START END | segments rm SEGMENT
+  relink TRACK PATH         point a track at its moved file (same content only)
 
 Options (every command):
   --db FILE                 library file (default: ${defaultDbPath()})
@@ -58,8 +65,14 @@ export async function runCli(argv: string[], io: CliIo = stdio): Promise<number>
         return await cmdList(rest, io);
       case 'serve':
         return await cmdServe(rest, io);
+      case 'stems':
+        return await withStudio(rest, io, stemsCommand);
+      case 'segments':
+        return await withStudio(rest, io, segmentsCommand);
+      case 'relink':
+        return await withStudio(rest, io, relinkCommand);
       default:
-        throw new UsageError(`unknown command "${command}" (commands: import, list, serve; see s2cap --help)`);
+        throw new UsageError(`unknown command "${command}" (see s2cap --help)`);
     }
   } catch (err) {
     const msg = err instanceof UsageError || err instanceof StudioError ? err.message : `error: ${(err as Error).message}`;
@@ -87,6 +100,22 @@ async function cmdImport(argv: string[], io: CliIo): Promise<number> {
       io.err(`s2cap: ${n} file${n === 1 ? '' : 's'} could not be imported (reasons above)`);
       return 1;
     }
+    return 0;
+  } finally {
+    await studio.close();
+  }
+}
+
+async function withStudio(
+  argv: string[],
+  io: CliIo,
+  run: (studio: Studio, args: string[], json: boolean, out: (s: string) => void) => Promise<void>,
+): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {});
+  if (values.help) return io.out(HELP), 0;
+  const studio = openStudio(values.db);
+  try {
+    await run(studio, positionals, values.json, io.out);
     return 0;
   } finally {
     await studio.close();

@@ -71,6 +71,7 @@ export function createHttpClient(token: string, base = ''): StudioClient {
     async choosePaths() {
       return [];
     },
+    mediaUrl: (source) => `${base}/api/media/${source.kind}/${source.id}?token=${encodeURIComponent(token)}`,
     async importFiles(files, onFile) {
       let report: ImportReport = emptyReport();
       let done = 0;

@@ -14,6 +14,7 @@ export function createIpcClient(bridge: StudioBridge): StudioClient {
     canPickPaths: true,
     on: (event, handler) => bridge.on(event, handler),
     choosePaths: (kind) => bridge.desktop.chooseImportPaths(kind),
+    mediaUrl: (source) => `s2cap-media://${source.kind}/${source.id}`,
     async importFiles(files, onFile) {
       const paths = files.map((f) => bridge.desktop.pathForFile(f)).filter(Boolean);
       const off = bridge.on('importProgress', (p) => onFile?.(p.done, p.total));

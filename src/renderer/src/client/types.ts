@@ -1,7 +1,7 @@
 // The one client interface the renderer uses, whatever the transport (Electron IPC or HTTP/WS).
 // Components never check which one they have, only what it can do (`canPickPaths`).
 import type { StudioApi, StudioEventSource } from '../../../shared/api';
-import type { ImportReport } from '../../../shared/types';
+import type { ImportReport, MediaSource } from '../../../shared/types';
 
 export interface StudioClient extends StudioApi, StudioEventSource {
   readonly mode: 'desktop' | 'browser';
@@ -14,4 +14,6 @@ export interface StudioClient extends StudioApi, StudioEventSource {
    * by upload in a browser. `onFile` reports each finished file.
    */
   importFiles(files: File[], onFile?: (done: number, total: number) => void): Promise<ImportReport>;
+  /** URL the page can fetch a track's or stem's audio from (by id, never by path). */
+  mediaUrl(source: MediaSource): string;
 }

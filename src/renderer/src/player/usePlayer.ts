@@ -1,0 +1,188 @@
+// Reactive face of the StemEngine for the track view: lanes (mix + stems) with mute/solo/volume,
+// transport, A–B loop, speed, and the playhead, updated once per animation frame.
+import { onScopeDispose, reactive, ref, type Ref } from 'vue';
+import { StemEngine, type EngineSource, type LoopRange } from './engine';
+
+export interface LaneState {
+  key: string;
+  label: string;
+  muted: boolean;
+  soloed: boolean;
+  /** Linear gain 0–1.5. */
+  volume: number;
+  error: string | null;
+}
+
+export interface UsePlayer {
+  lanes: LaneState[];
+  loading: Ref<boolean>;
+  playing: Ref<boolean>;
+  /** Playhead in seconds, refreshed every frame while playing. */
+  position: Ref<number>;
+  duration: Ref<number>;
+  rate: Ref<number>;
+  preservePitch: Ref<boolean>;
+  /** A–B points set by the user (seconds), independent of segments. */
+  pointA: Ref<number | null>;
+  pointB: Ref<number | null>;
+  /** The active loop, whatever set it (A–B or a segment); null plays through. */
+  loop: Ref<LoopRange | null>;
+  focused: Ref<number>;
+  load(sources: (EngineSource & { label: string; muted?: boolean })[], fetchInit?: RequestInit): Promise<void>;
+  togglePlay(): Promise<void>;
+  play(): Promise<void>;
+  pause(): void;
+  stop(): void;
+  seek(seconds: number): void;
+  seekBy(seconds: number): void;
+  setLoop(range: LoopRange | null): void;
+  setPointA(): void;
+  setPointB(): void;
+  /** L: loop A–B when both are set, else turn the loop off. */
+  toggleABLoop(): void;
+  setRate(rate: number): void;
+  setPreservePitch(on: boolean): void;
+  toggleMute(index: number): void;
+  toggleSolo(index: number): void;
+  setVolume(index: number, gain: number): void;
+}
+
+export function usePlayer(): UsePlayer {
+  const engine = new StemEngine();
+  const lanes = reactive<LaneState[]>([]);
+  const loading = ref(false);
+  const playing = ref(false);
+  const position = ref(0);
+  const duration = ref(0);
+  const rate = ref(1);
+  const preservePitch = ref(true);
+  const pointA = ref<number | null>(null);
+  const pointB = ref<number | null>(null);
+  const loop = ref<LoopRange | null>(null);
+  const focused = ref(0);
+
+  let raf = 0;
+  const tick = () => {
+    position.value = engine.position();
+    // Reached the end without a loop: stop there, like any player.
+    if (engine.isPlaying && !loop.value && position.value >= engine.duration - 1e-3) {
+      engine.pause();
+      position.value = engine.duration;
+    }
+    playing.value = engine.isPlaying;
+    raf = engine.isPlaying ? requestAnimationFrame(tick) : 0;
+  };
+  const sync = () => {
+    playing.value = engine.isPlaying;
+    position.value = engine.position();
+    if (engine.isPlaying && !raf) raf = requestAnimationFrame(tick);
+  };
+  onScopeDispose(() => {
+    cancelAnimationFrame(raf);
+    engine.dispose();
+  });
+
+  const lane = (i: number) => lanes[i];
+
+  const api: UsePlayer = {
+    lanes,
+    loading,
+    playing,
+    position,
+    duration,
+    rate,
+    preservePitch,
+    pointA,
+    pointB,
+    loop,
+    focused,
+    async load(sources, fetchInit) {
+      loading.value = true;
+      lanes.splice(0, lanes.length, ...sources.map((s) => ({ key: s.key, label: s.label, muted: !!s.muted, soloed: false, volume: 1, error: null })));
+      try {
+        const errors = await engine.load(sources, fetchInit);
+        for (const e of errors) {
+          const l = lanes.find((x) => x.key === e.key);
+          if (l) l.error = e.error;
+        }
+        for (const l of lanes) engine.setMute(l.key, l.muted);
+        duration.value = engine.duration;
+        loop.value = null;
+        sync();
+      } finally {
+        loading.value = false;
+      }
+    },
+    async togglePlay() {
+      if (engine.isPlaying) api.pause();
+      else await api.play();
+    },
+    async play() {
+      await engine.play();
+      sync();
+    },
+    pause() {
+      engine.pause();
+      sync();
+    },
+    stop() {
+      engine.stop();
+      sync();
+    },
+    seek(seconds) {
+      engine.seek(seconds);
+      sync();
+    },
+    seekBy(seconds) {
+      api.seek(engine.position() + seconds);
+    },
+    setLoop(range) {
+      engine.setLoop(range);
+      loop.value = range;
+      sync();
+    },
+    setPointA() {
+      pointA.value = engine.position();
+      if (pointB.value !== null && pointB.value <= pointA.value) pointB.value = null;
+    },
+    setPointB() {
+      const t = engine.position();
+      if (pointA.value === null || t <= pointA.value) return;
+      pointB.value = t;
+      api.setLoop({ start: pointA.value, end: t });
+    },
+    toggleABLoop() {
+      if (loop.value) api.setLoop(null);
+      else if (pointA.value !== null && pointB.value !== null) api.setLoop({ start: pointA.value, end: pointB.value });
+    },
+    setRate(r) {
+      engine.setRate(r, preservePitch.value);
+      rate.value = r;
+      sync();
+    },
+    setPreservePitch(on) {
+      engine.setRate(rate.value, on);
+      preservePitch.value = on;
+      sync();
+    },
+    toggleMute(i) {
+      const l = lane(i);
+      if (!l) return;
+      l.muted = !l.muted;
+      engine.setMute(l.key, l.muted);
+    },
+    toggleSolo(i) {
+      const l = lane(i);
+      if (!l) return;
+      l.soloed = !l.soloed;
+      engine.setSolo(l.key, l.soloed);
+    },
+    setVolume(i, gain) {
+      const l = lane(i);
+      if (!l) return;
+      l.volume = gain;
+      engine.setVolume(l.key, gain);
+    },
+  };
+  return api;
+}
