@@ -61,6 +61,22 @@ describe('decode', () => {
     const gen = decodeFileChunks(bad);
     await expect(gen.next()).rejects.toThrow(/cannot decode/);
   });
+
+  it('scales integer PCM symmetrically (x / 2^(bits-1)), as libsndfile and torchaudio do', async () => {
+    const file = path.join(tmp.dir, 'scale.wav');
+    const w = new WavWriter(file, 8000, 1, 'pcm16');
+    w.write([Float32Array.from([0.5, -0.5, 1, -1, 16384 / 32768])]);
+    w.close();
+    const bytes = fs.readFileSync(file);
+    const raw = new Int16Array(bytes.buffer.slice(bytes.byteOffset + 44, bytes.byteOffset + bytes.length));
+    const { channelData } = await decodeFile(file);
+    let chunked: number[] = [];
+    for await (const c of decodeFileChunks(file)) chunked = chunked.concat(Array.from(c.channelData[0]!));
+    for (let i = 0; i < raw.length; i++) {
+      expect(channelData[0]![i]).toBeCloseTo(raw[i]! / 32768, 7);
+      expect(chunked[i]).toBeCloseTo(raw[i]! / 32768, 7);
+    }
+  });
 });
 
 describe('channels', () => {

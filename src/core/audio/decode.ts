@@ -6,6 +6,7 @@ import audioType from 'audio-type';
 import decode, { decodeChunked } from 'audio-decode';
 import fs from 'node:fs';
 import { StudioError } from '../../shared/errors';
+import { wavIntegerBits } from '../library/wavStructure';
 
 export interface PcmChunk {
   /** One Float32Array per channel, equal lengths. */
@@ -35,11 +36,14 @@ export async function sniffFormat(file: string): Promise<DecoderFormat> {
 /** Decodes a file as a stream of PCM chunks at its own sample rate and channel count. */
 export async function* decodeFileChunks(file: string, signal?: AbortSignal): AsyncGenerator<PcmChunk> {
   const format = await sniffFormat(file);
+  const fix = format === 'wav' ? symmetricScale(await wavIntegerBits(file)) : null;
   const stream = fs.createReadStream(file, { highWaterMark: 1 << 18 });
   try {
     for await (const chunk of decodeChunked(stream, format)) {
       signal?.throwIfAborted();
-      if (chunk.channelData.length && chunk.channelData[0]!.length) yield chunk;
+      if (!chunk.channelData.length || !chunk.channelData[0]!.length) continue;
+      if (fix) chunk.channelData.forEach(fix);
+      yield chunk;
     }
   } catch (err) {
     if (err instanceof StudioError || (err as Error).name === 'AbortError') throw err;
@@ -49,10 +53,25 @@ export async function* decodeFileChunks(file: string, signal?: AbortSignal): Asy
   }
 }
 
+/**
+ * audio-decode scales integer PCM asymmetrically (negatives by 2^-(b-1), positives by
+ * 1/(2^(b-1) − 1)); libsndfile, torchaudio and so Hugging Face's feature extractors divide both by
+ * 2^(b-1). The studio uses the common convention, so features of a WAV match theirs exactly.
+ */
+function symmetricScale(bits: number | null): ((ch: Float32Array) => void) | null {
+  if (!bits || bits < 8 || bits > 32) return null;
+  const k = (2 ** (bits - 1) - 1) / 2 ** (bits - 1);
+  return (ch) => {
+    for (let i = 0; i < ch.length; i++) if (ch[i]! > 0) ch[i] = ch[i]! * k;
+  };
+}
+
 /** Whole-file decode, for short material (segments, tests). */
 export async function decodeFile(file: string): Promise<PcmChunk> {
   try {
     const res = await decode(await fs.promises.readFile(file));
+    const fix = (await sniffFormat(file)) === 'wav' ? symmetricScale(await wavIntegerBits(file)) : null;
+    if (fix) res.channelData.forEach(fix);
     return { channelData: res.channelData, sampleRate: res.sampleRate };
   } catch (err) {
     throw new StudioError('UNSUPPORTED', `cannot decode ${file}: ${(err as Error).message}`);

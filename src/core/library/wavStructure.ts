@@ -34,3 +34,29 @@ export async function checkWavStructure(file: string): Promise<string | null> {
     await fh.close();
   }
 }
+
+/** Sample encoding from the fmt chunk: integer PCM bit depth, or null for float/other codecs. */
+export async function wavIntegerBits(file: string): Promise<number | null> {
+  const fh = await fs.open(file, 'r');
+  try {
+    const { size } = await fh.stat();
+    const hdr = Buffer.alloc(8);
+    let pos = 12;
+    while (pos + 8 <= size) {
+      await fh.read(hdr, 0, 8, pos);
+      const id = hdr.toString('ascii', 0, 4);
+      const len = hdr.readUInt32LE(4);
+      if (id === 'fmt ') {
+        const fmt = Buffer.alloc(Math.min(len, 40));
+        await fh.read(fmt, 0, fmt.length, pos + 8);
+        let tag = fmt.readUInt16LE(0);
+        if (tag === 0xfffe && fmt.length >= 26) tag = fmt.readUInt16LE(24); // WAVE_FORMAT_EXTENSIBLE sub-format
+        return tag === 1 ? fmt.readUInt16LE(14) : null;
+      }
+      pos += 8 + len + (len & 1);
+    }
+    return null;
+  } finally {
+    await fh.close();
+  }
+}
