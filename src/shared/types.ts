@@ -116,3 +116,23 @@ export interface PeaksView {
   samplesPerPeak: number;
   peaks: number[];
 }
+
+/** A model pack as the UI and CLI list it. */
+export interface PackInfo {
+  /** name@version */
+  id: string;
+  name: string;
+  version: string;
+  roles: ('captioner' | 'separator')[];
+  description: string | null;
+  license: string | null;
+  /** Random or hand-set weights: a test fixture, never offered as a model. */
+  fixture: boolean;
+  /** Shipped with the studio (cannot be removed). */
+  builtIn: boolean;
+  dir: string;
+  /** Roles this pack is used for now (chosen, or the default). */
+  activeFor: ('captioner' | 'separator')[];
+  /** Roles it was explicitly chosen for. */
+  chosen: ('captioner' | 'separator')[];
+}

@@ -1,0 +1,105 @@
+// A loaded captioner pack: encoder once per segment (batched), then the decoding loop with a KV
+// cache, greedy or beam search per generation_config.json. Returns text, the mean token
+// log-prob (confidence), per-token log-probs, the providers that ran, and timings.
+import path from 'node:path';
+import ort from 'onnxruntime-node';
+import type { Tokenizer } from '@huggingface/tokenizers';
+import { AST_FRAMES, AST_MEL_BINS } from '../features/fbank';
+import type { CaptionerSpec } from '../packs/manifest';
+import { openSession, type Ep, type EpChoice } from '../providers';
+import { loadGenerationConfig, type GenerationConfig } from './generationConfig';
+import { OnnxDecoder, type DecoderSessions } from './onnxDecoder';
+import { generate } from './search';
+import { decodeCaption, loadTokenizer } from './tokenizer';
+
+export interface CaptionOptions {
+  /** Overrides generation_config.json's num_beams (1 = greedy). */
+  numBeams?: number;
+  /** Forces the split decoder pair even when a merged decoder exists (tests, comparisons). */
+  preferSplit?: boolean;
+}
+
+export interface Caption {
+  text: string;
+  /** Mean token log-prob: higher is more confident; the review queue sorts on it. */
+  score: number;
+  tokens: number[];
+  tokenLogprobs: number[];
+}
+
+export interface CaptionBatch {
+  captions: Caption[];
+  ep: { encoder: Ep; decoder: Ep };
+  fallbacks: string[];
+  ms: { encoder: number; decoder: number; total: number };
+}
+
+export interface LoadOptions {
+  encoderEp?: EpChoice;
+  decoderEp?: EpChoice;
+  threads?: number;
+}
+
+export class Captioner {
+  private constructor(
+    private readonly encoder: ort.InferenceSession,
+    private readonly decoders: { merged?: DecoderSessions; split?: DecoderSessions },
+    private readonly tokenizer: Tokenizer,
+    readonly generation: GenerationConfig,
+    readonly ep: { encoder: Ep; decoder: Ep },
+    readonly fallbacks: string[],
+  ) {}
+
+  static async load(dir: string, spec: CaptionerSpec, opts: LoadOptions = {}): Promise<Captioner> {
+    const enc = await openSession(path.join(dir, spec.encoder), { ep: opts.encoderEp ?? 'auto', kind: 'encoder', threads: opts.threads });
+    const decOpts = { ep: opts.decoderEp ?? 'auto', kind: 'decoder' as const, threads: opts.threads };
+    const fallbacks = [...enc.fallbacks];
+    let decoderEp: Ep = 'cpu';
+    const decoders: { merged?: DecoderSessions; split?: DecoderSessions } = {};
+    if (spec.decoderMerged) {
+      const m = await openSession(path.join(dir, spec.decoderMerged), decOpts);
+      decoders.merged = { merged: m.session };
+      decoderEp = m.ep;
+      fallbacks.push(...m.fallbacks);
+    }
+    if (spec.decoder && spec.decoderWithPast) {
+      const first = await openSession(path.join(dir, spec.decoder), decOpts);
+      const withPast = await openSession(path.join(dir, spec.decoderWithPast), decOpts);
+      decoders.split = { first: first.session, withPast: withPast.session };
+      decoderEp = decoders.merged ? decoderEp : withPast.ep;
+      fallbacks.push(...first.fallbacks, ...withPast.fallbacks);
+    }
+    const tokenizer = await loadTokenizer(dir, spec);
+    const generation = await loadGenerationConfig(path.join(dir, spec.generationConfig));
+    return new Captioner(enc.session, decoders, tokenizer, generation, { encoder: enc.ep, decoder: decoderEp }, fallbacks);
+  }
+
+  /** Captions a batch of segments, each given as AST features [1024 × 128]. */
+  async caption(features: Float32Array[], opts: CaptionOptions = {}): Promise<CaptionBatch> {
+    const t0 = performance.now();
+    const items = features.length;
+    const input = new Float32Array(items * AST_FRAMES * AST_MEL_BINS);
+    features.forEach((f, i) => input.set(f, i * AST_FRAMES * AST_MEL_BINS));
+    const out = await this.encoder.run({ input_values: new ort.Tensor('float32', input, [items, AST_FRAMES, AST_MEL_BINS]) });
+    const hidden = out.last_hidden_state!;
+    const [, seq, width] = hidden.dims as [number, number, number];
+    const t1 = performance.now();
+
+    const beams = Math.max(1, opts.numBeams ?? this.generation.num_beams);
+    const sessions = (opts.preferSplit ? this.decoders.split : undefined) ?? this.decoders.merged ?? this.decoders.split!;
+    const decoder = new OnnxDecoder(sessions, { data: hidden.data as Float32Array, items, seq, width }, beams);
+    const results = await generate(decoder, items, this.generation, beams);
+    const t2 = performance.now();
+    const captions = results.map((r) => ({
+      text: decodeCaption(this.tokenizer, r.tokens),
+      score: r.meanLogprob,
+      tokens: r.tokens,
+      tokenLogprobs: r.tokenLogprobs,
+    }));
+    return { captions, ep: this.ep, fallbacks: this.fallbacks, ms: { encoder: t1 - t0, decoder: t2 - t1, total: t2 - t0 } };
+  }
+
+  hasSplitDecoder(): boolean {
+    return !!this.decoders.split;
+  }
+}

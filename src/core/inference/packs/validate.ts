@@ -1,0 +1,134 @@
+// Checks a pack folder before the studio trusts it: model.json well-formed, every file present
+// with its checksum, every ONNX graph with the tensors its role needs (names, types, ranks), the
+// tokenizer and generation config readable. All problems are collected; the first is the message.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import ort from 'onnxruntime-node';
+import { StudioError } from '../../../shared/errors';
+import { sha256File } from '../../library/hash';
+import { loadGenerationConfig } from '../caption/generationConfig';
+import { loadTokenizer } from '../caption/tokenizer';
+import { checkTensors, countLayers, decoderRules, ENCODER_INPUTS, ENCODER_OUTPUTS, metadataOf, type TensorRule } from './contract';
+import { parseManifest, type PackManifest, type SeparatorSpec } from './manifest';
+
+export async function readManifest(dir: string): Promise<PackManifest> {
+  let raw: string;
+  try {
+    raw = await fs.readFile(path.join(dir, 'model.json'), 'utf8');
+  } catch {
+    throw new StudioError('BAD_REQUEST', `${dir}: no model.json`);
+  }
+  try {
+    return parseManifest(JSON.parse(raw));
+  } catch (err) {
+    throw new StudioError('BAD_REQUEST', `${path.basename(dir)}: ${(err as Error).message}`);
+  }
+}
+
+/** Validates a pack folder; resolves to its manifest or throws one line naming the first problem. */
+export async function validatePack(dir: string, opts: { checksums?: boolean } = {}): Promise<PackManifest> {
+  const m = await readManifest(dir);
+  const problems: string[] = [];
+  const referenced = [
+    ...Object.values(m.captioner ?? {}).filter((v): v is string => typeof v === 'string'),
+    ...(m.separator ? [m.separator.model] : []),
+  ];
+  for (const f of referenced) if (!m.files[f]) problems.push(`model.json refers to ${f} but does not list it under files`);
+  for (const [f, { sha256 }] of Object.entries(m.files)) {
+    const p = path.join(dir, f);
+    try {
+      await fs.access(p);
+    } catch {
+      problems.push(`missing file ${f}`);
+      continue;
+    }
+    if (opts.checksums !== false && (await sha256File(p)) !== sha256) problems.push(`${f}: checksum does not match model.json`);
+  }
+  if (problems.length === 0) {
+    if (m.captioner) problems.push(...(await checkCaptioner(dir, m)));
+    if (m.separator) problems.push(...(await checkSeparator(dir, m.separator)));
+  }
+  if (problems.length) {
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+    throw new StudioError('BAD_REQUEST', `pack ${m.name}@${m.version} refused: ${problems[0]}${more}`);
+  }
+  return m;
+}
+
+async function graph(dir: string, file: string, inputs: TensorRule[], outputs: TensorRule[]): Promise<{ problems: string[]; session: ort.InferenceSession | null }> {
+  try {
+    const session = await ort.InferenceSession.create(path.join(dir, file), { executionProviders: ['cpu'] });
+    return {
+      session,
+      problems: [...checkTensors(file, 'input', metadataOf(session, 'input'), inputs), ...checkTensors(file, 'output', metadataOf(session, 'output'), outputs)],
+    };
+  } catch (err) {
+    return { session: null, problems: [`${file}: not a loadable ONNX model (${(err as Error).message.split('\n')[0]})`] };
+  }
+}
+
+async function checkCaptioner(dir: string, m: PackManifest): Promise<string[]> {
+  const c = m.captioner!;
+  const problems: string[] = [];
+  const enc = await graph(dir, c.encoder, ENCODER_INPUTS, ENCODER_OUTPUTS);
+  problems.push(...enc.problems);
+  const width = (s: ort.InferenceSession | null, name: string, side: 'input' | 'output') =>
+    s ? metadataOf(s, side).find((x) => x.name === name)?.shape?.at(-1) : undefined;
+  const encWidth = width(enc.session, 'last_hidden_state', 'output');
+  const checkDecoder = async (file: string, variant: 'merged' | 'first' | 'withPast') => {
+    const probe = await ort.InferenceSession.create(path.join(dir, file), { executionProviders: ['cpu'] }).catch(() => null);
+    const names = probe ? [...probe.inputNames, ...probe.outputNames] : [];
+    const layers = Math.max(countLayers(names, 'past_key_values'), countLayers(names, 'present'));
+    if (probe && layers === 0) return [`${file}: no past_key_values.{i}/present.{i} cache tensors found`];
+    const rules = decoderRules(variant, layers);
+    const g = await graph(dir, file, rules.inputs, rules.outputs);
+    const decWidth = width(g.session, 'encoder_hidden_states', 'input');
+    if (typeof encWidth === 'number' && typeof decWidth === 'number' && encWidth !== decWidth) {
+      g.problems.push(`encoder width ${encWidth} ≠ decoder width ${decWidth}: the projection between them belongs inside the encoder graph`);
+    }
+    return g.problems;
+  };
+  if (c.decoderMerged) problems.push(...(await checkDecoder(c.decoderMerged, 'merged')));
+  else {
+    problems.push(...(await checkDecoder(c.decoder!, 'first')));
+    problems.push(...(await checkDecoder(c.decoderWithPast!, 'withPast')));
+  }
+  try {
+    await loadTokenizer(dir, c);
+  } catch (err) {
+    problems.push(`${c.tokenizer}: ${(err as Error).message}`);
+  }
+  try {
+    await loadGenerationConfig(path.join(dir, c.generationConfig));
+  } catch (err) {
+    problems.push(`${c.generationConfig}: ${(err as Error).message}`);
+  }
+  return problems;
+}
+
+async function checkSeparator(dir: string, s: SeparatorSpec): Promise<string[]> {
+  const S = s.sources.length;
+  const L = s.segmentSamples;
+  const need = (side: 'inputs' | 'outputs', key: string) => s[side][key] ?? `(model.json separator.${side}.${key} is missing)`;
+  if (s.kind === 'waveform') {
+    const g = await graph(dir, s.model, [{ name: need('inputs', 'waveform'), type: 'float32', rank: 3, dims: [null, 2, L] }], [
+      { name: need('outputs', 'stems'), type: 'float32', rank: 4, dims: [null, S, 2, L] },
+    ]);
+    return g.problems;
+  }
+  const g = await graph(
+    dir,
+    s.model,
+    [
+      { name: need('inputs', 'waveform'), type: 'float32', rank: 3, dims: [null, 2, L] },
+      { name: need('inputs', 'spectrogram'), type: 'float32', rank: 4, dims: [null, 4, 2048, null] },
+    ],
+    [{ name: need('outputs', 'time'), type: 'float32', rank: 4, dims: [null, S, 2, L] }],
+  );
+  const freq = g.session ? metadataOf(g.session, 'output').find((x) => x.name === s.outputs.frequency) : undefined;
+  if (g.session && !freq) g.problems.push(`${s.model}: missing output tensor "${s.outputs.frequency}"`);
+  else if (freq?.shape && freq.shape.length !== 4 && freq.shape.length !== 5) {
+    g.problems.push(`${s.model}: output "${s.outputs.frequency}" has rank ${freq.shape.length}, expected 5 ([1,S,4,2048,T]) or 4 ([1,S·4,2048,T])`);
+  }
+  return g.problems;
+}
