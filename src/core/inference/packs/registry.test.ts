@@ -1,0 +1,95 @@
+// Installing packs the ways users have them — a pack folder, a .zip, a bare Optimum export —
+// and refusing broken ones with a message that names what is wrong.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDb, type Db } from '../../store/db';
+import { tempDir } from '../../testing/tmp';
+import { PackRegistry } from './registry';
+import { validatePack } from './validate';
+
+const PACKS = path.resolve(__dirname, '../../../../test/fixtures/packs');
+let tmp: ReturnType<typeof tempDir>;
+let db: Db;
+let reg: PackRegistry;
+beforeEach(() => {
+  tmp = tempDir();
+  db = openDb(':memory:');
+  reg = new PackRegistry(db, { installDir: path.join(tmp.dir, 'packs') });
+});
+afterEach(() => {
+  db.close();
+  tmp.cleanup();
+});
+
+function copyPack(name: string, edit?: (dir: string) => void): string {
+  const dir = path.join(tmp.dir, 'src', `${name}-${Math.random().toString(36).slice(2)}`);
+  fs.cpSync(path.join(PACKS, name), dir, { recursive: true });
+  edit?.(dir);
+  return dir;
+}
+
+const editManifest = (dir: string, f: (m: Record<string, any>) => void) => {
+  const p = path.join(dir, 'model.json');
+  const m = JSON.parse(fs.readFileSync(p, 'utf8'));
+  f(m);
+  fs.writeFileSync(p, JSON.stringify(m));
+};
+
+describe('PackRegistry', () => {
+  it('installs folders, lists them, and never makes a fixture the default', async () => {
+    const { pack } = await reg.install(copyPack('tiny-captioner'));
+    expect(pack.manifest.name).toBe('tiny-captioner');
+    await reg.install(copyPack('identity-separator'));
+    const info = await reg.info();
+    expect(info.map((p) => p.id).sort()).toEqual(['identity-separator@1.0.0', 'tiny-captioner@1.0.0']);
+    expect(info.every((p) => p.fixture && p.activeFor.length === 0)).toBe(true);
+    await expect(reg.resolve('captioner')).rejects.toThrow(/no captioner installed/);
+    // Chosen explicitly, a fixture is used (developers and tests do this).
+    await reg.use('captioner', 'tiny-captioner@1.0.0');
+    expect((await reg.resolve('captioner')).manifest.name).toBe('tiny-captioner');
+    await expect(reg.use('separator', 'tiny-captioner@1.0.0')).rejects.toThrow(/is not a separator/);
+    await expect(reg.install(copyPack('tiny-captioner'))).rejects.toThrow(/already installed/);
+    await reg.remove('tiny-captioner@1.0.0');
+    expect((await reg.info()).map((p) => p.id)).toEqual(['identity-separator@1.0.0']);
+    await expect(reg.resolve('captioner')).rejects.toThrow(/no captioner installed/);
+  });
+
+  it('installs a .zip (wrapped in a folder or not)', async () => {
+    const zip = path.join(tmp.dir, 'sep.zip');
+    execFileSync('python3', ['-m', 'zipfile', '-c', zip, copyPack('identity-separator')]);
+    expect((await reg.install(zip)).pack.manifest.name).toBe('identity-separator');
+    await expect(reg.install(path.join(tmp.dir, 'nope.zip'))).rejects.toThrow(/not found/);
+    const junk = path.join(tmp.dir, 'junk.zip');
+    fs.writeFileSync(junk, 'not a zip');
+    await expect(reg.install(junk)).rejects.toThrow(/not a readable zip/);
+  });
+
+  it('installs a bare Optimum export, saying what it assumed', async () => {
+    const dir = copyPack('tiny-captioner', (d) => {
+      fs.rmSync(path.join(d, 'model.json'));
+      fs.rmSync(path.join(d, 'generation_config.json'));
+    });
+    const { pack, assumptions } = await reg.install(dir);
+    expect(pack.manifest.roles).toEqual(['captioner']);
+    expect(pack.manifest.captioner!.decoderMerged).toBe('decoder_model_merged.onnx');
+    expect(assumptions.join('\n')).toMatch(/model.json was missing/);
+    expect(assumptions.join('\n')).toMatch(/generation_config.json was missing/);
+    await expect(validatePack(pack.dir)).resolves.toBeTruthy();
+  });
+
+  it.each([
+    ['a missing file', 'tiny-captioner', (d: string) => fs.rmSync(path.join(d, 'decoder_with_past_model.onnx')), /missing file decoder_with_past_model.onnx/],
+    ['a corrupted file', 'tiny-captioner', (d: string) => fs.appendFileSync(path.join(d, 'tokenizer.json'), ' '), /tokenizer.json: checksum does not match/],
+    ['a wrong input name', 'identity-separator', (d: string) => editManifest(d, (m) => (m.separator.inputs.waveform = 'audio')), /missing input tensor "audio" \(has: mix\)/],
+    ['a wrong segment length', 'identity-separator', (d: string) => editManifest(d, (m) => (m.separator.segmentSamples = 44100)), /dimension 2 is 22050, expected 44100/],
+    ['a wrong number of sources', 'passthrough-htdemucs', (d: string) => editManifest(d, (m) => (m.separator.sources = ['vocals', 'other'])), /"add_67" dimension 1 is 4, expected 2/],
+    ['an encoder in place of a decoder', 'tiny-captioner', (d: string) => editManifest(d, (m) => (m.captioner.decoderMerged = 'encoder_model.onnx')), /no past_key_values/],
+    ['a broken model.json', 'tiny-captioner', (d: string) => editManifest(d, (m) => delete m.roles), /model.json: roles/],
+  ])('refuses a pack with %s, naming it', async (_what, name, edit, message) => {
+    await expect(reg.install(copyPack(name, edit))).rejects.toThrow(message);
+    expect(await reg.info()).toEqual([]);
+    expect(fs.readdirSync(path.join(tmp.dir, 'packs'))).toEqual([]);
+  });
+});
