@@ -81,8 +81,9 @@ export async function runCli(argv: string[], io: CliIo = stdio): Promise<number>
   }
 }
 
-function openStudio(db: string | undefined): Studio {
-  return createStudio({ dbPath: db ?? defaultDbPath() });
+/** One-shot commands leave the job queue alone; `serve` runs it. */
+function openStudio(db: string | undefined, runJobs = false): Studio {
+  return createStudio({ dbPath: db ?? defaultDbPath(), runJobs });
 }
 
 async function cmdImport(argv: string[], io: CliIo): Promise<number> {
@@ -141,7 +142,7 @@ async function cmdServe(argv: string[], io: CliIo): Promise<number> {
   if (values.help) return io.out(HELP), 0;
   if (positionals.length) throw new UsageError(`serve takes no arguments, got "${positionals[0]}"`);
   const port = parsePort(values.port, 5273);
-  const studio = openStudio(values.db);
+  const studio = openStudio(values.db, true);
   const staticDir = rendererDir();
   let server;
   try {

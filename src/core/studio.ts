@@ -4,8 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { StudioApi, StudioEventSource } from '../shared/api';
 import { libraryCommands } from './commands/library';
+import { modelCommands } from './commands/models';
 import { trackCommands } from './commands/tracks';
 import { StudioEventHub } from './events';
+import { PackRegistry } from './inference/packs/registry';
+import { JobRunner } from './jobs/jobRunner';
 import { PeaksService } from './peaksService';
 import { openDb, type Db } from './store/db';
 import { WorkerPool } from './worker/pool';
@@ -15,6 +18,10 @@ export interface StudioOptions {
   dbPath: string;
   /** Folder for files the studio owns (uploads, stems, peaks, packs). Defaults to the db's folder. */
   dataDir?: string;
+  /** Model packs shipped with the app (resources/packs). */
+  bundledPacksDir?: string;
+  /** Start the job queue (resuming interrupted jobs). Off for one-shot CLI commands. */
+  runJobs?: boolean;
 }
 
 export interface Studio extends StudioApi, StudioEventSource {
@@ -23,6 +30,8 @@ export interface Studio extends StudioApi, StudioEventSource {
   readonly dbPath: string;
   readonly dataDir: string;
   readonly pool: WorkerPool;
+  readonly packs: PackRegistry;
+  readonly jobs: JobRunner;
   close(): Promise<void>;
 }
 
@@ -33,9 +42,13 @@ export function createStudio(opts: StudioOptions): Studio {
   const events = new StudioEventHub();
   const pool = new WorkerPool();
   const peaks = new PeaksService(db, path.join(dataDir, 'cache', 'peaks'), pool);
-  const ctx = { db, dbPath, dataDir, events, pool, peaks };
+  const packs = new PackRegistry(db, { installDir: path.join(dataDir, 'packs'), bundledDir: opts.bundledPacksDir });
+  const jobs = new JobRunner({ db, events, pool, packs, dataDir });
+  const ctx = { db, dbPath, dataDir, events, pool, peaks, packs, jobs };
 
-  const api: StudioApi = { ...libraryCommands(ctx), ...trackCommands(ctx) };
+  const api: StudioApi = { ...libraryCommands(ctx), ...trackCommands(ctx), ...modelCommands(ctx) };
+  // Jobs a previous run left unfinished go back to the queue (unless this is a one-shot CLI call).
+  if (opts.runJobs !== false) jobs.start();
   return {
     ...api,
     events,
@@ -43,8 +56,11 @@ export function createStudio(opts: StudioOptions): Studio {
     dbPath,
     dataDir,
     pool,
+    packs,
+    jobs,
     on: (event, handler) => events.on(event, handler),
     async close() {
+      await jobs.stop();
       await pool.close();
       db.close();
     },

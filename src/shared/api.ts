@@ -1,7 +1,20 @@
 // The one StudioApi contract. Core implements it; the Electron registrar, the preload, the
 // HTTP/WS server and the renderer clients are all derived from the tables below, so a command
 // is declared here once and every transport picks it up (the IPC wiring test checks that).
-import type { ImportProgress, ImportReport, MediaSource, PeaksView, Segment, Stem, StudioInfo, Track, TrackDetail } from './types';
+import type {
+  ImportProgress,
+  ImportReport,
+  InferenceSettings,
+  Job,
+  MediaSource,
+  PackInfo,
+  PeaksView,
+  Segment,
+  Stem,
+  StudioInfo,
+  Track,
+  TrackDetail,
+} from './types';
 
 /** Every command: its single payload (`void` when it takes none) and its result. */
 export interface StudioCommands {
@@ -21,6 +34,20 @@ export interface StudioCommands {
   attachStem: { in: { trackId: number; name: string; path: string }; out: Stem };
   /** Waveform peaks of a track or stem, about `maxPeaks` of them (default 4000). */
   getPeaks: { in: { source: MediaSource; maxPeaks?: number }; out: PeaksView };
+  /** Installed and bundled model packs; fixtures are marked and never chosen by default. */
+  listPacks: { in: void; out: PackInfo[] };
+  /** Installs a pack folder or .zip (or an Optimum export folder) from the studio's machine. */
+  installPack: { in: { path: string }; out: { pack: PackInfo; assumptions: string[] } };
+  removePack: { in: { id: string }; out: { id: string } };
+  usePack: { in: { role: 'captioner' | 'separator'; id: string }; out: PackInfo };
+  getSettings: { in: void; out: InferenceSettings };
+  updateSettings: { in: Partial<InferenceSettings>; out: InferenceSettings };
+  /** Queues separation of a track into stems; progress arrives as jobUpdated events. */
+  startSeparation: { in: { trackId: number; pack?: string; shifts?: number }; out: Job };
+  /** Queues caption suggestions for a track's segments (all, or the given ones). */
+  startCaptioning: { in: { trackId: number; segmentIds?: number[]; pack?: string; numBeams?: number }; out: Job };
+  listJobs: { in: { trackId?: number }; out: Job[] };
+  cancelJob: { in: { id: string }; out: Job };
 }
 
 /** Every event pushed from core to the windows and sockets. */
@@ -29,6 +56,7 @@ export interface StudioEvents {
   importFinished: ImportReport;
   libraryChanged: { reason: 'import' | 'relink' | 'update' };
   trackChanged: { trackId: number; what: 'segments' | 'stems' | 'file' };
+  jobUpdated: Job;
 }
 
 export type CommandName = keyof StudioCommands;
@@ -60,12 +88,23 @@ const commandTable: Record<CommandName, true> = {
   deleteSegment: true,
   attachStem: true,
   getPeaks: true,
+  listPacks: true,
+  installPack: true,
+  removePack: true,
+  usePack: true,
+  getSettings: true,
+  updateSettings: true,
+  startSeparation: true,
+  startCaptioning: true,
+  listJobs: true,
+  cancelJob: true,
 };
 const eventTable: Record<EventName, true> = {
   importProgress: true,
   importFinished: true,
   libraryChanged: true,
   trackChanged: true,
+  jobUpdated: true,
 };
 
 export const COMMAND_NAMES = Object.freeze(Object.keys(commandTable) as CommandName[]);

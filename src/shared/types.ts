@@ -105,6 +105,10 @@ export interface TrackDetail {
   fileMessage: string | null;
   stems: Stem[];
   segments: Segment[];
+  /** Newest model suggestion per segment. */
+  suggestions: Suggestion[];
+  /** This track's jobs, newest first. */
+  jobs: Job[];
 }
 
 export type MediaSource = { kind: 'track' | 'stem'; id: number };
@@ -135,4 +139,44 @@ export interface PackInfo {
   activeFor: ('captioner' | 'separator')[];
   /** Roles it was explicitly chosen for. */
   chosen: ('captioner' | 'separator')[];
+}
+
+export type JobKind = 'separate' | 'caption';
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+/** Long work (separation, captioning): persisted, resumable, cancellable. */
+export interface Job {
+  id: string;
+  kind: JobKind;
+  status: JobStatus;
+  trackId: number;
+  /** 0–1 */
+  progress: number;
+  /** What is happening now ("segment 3/12"), or the one-line failure reason. */
+  detail: string | null;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A model's caption for a segment. Never edited: people's corrections are caption revisions. */
+export interface Suggestion {
+  id: number;
+  segmentId: number;
+  text: string;
+  /** Mean token log-prob (higher = more confident). */
+  score: number | null;
+  tokenLogprobs: number[];
+  pack: string | null;
+  /** Providers that ran the model, e.g. "encoder webgpu, decoder cpu". */
+  ep: string | null;
+  ms: number | null;
+  createdAt: string;
+}
+
+export interface InferenceSettings {
+  /** Execution provider per kind of model: auto, cpu, webgpu, cuda, coreml, dml. */
+  ep: { encoder: string; decoder: string; separator: string };
+  /** CPU threads per session; 0 = onnxruntime's choice. */
+  threads: number;
 }

@@ -3,11 +3,15 @@
 import { z } from 'zod';
 import type { CommandInput, CommandName } from '../../shared/api';
 import { StudioError } from '../../shared/errors';
+import { EP_CHOICES } from '../inference/providers';
 
 const none = z.undefined().or(z.null()).transform(() => undefined);
 const id = z.number().int().positive();
 const filePath = z.string().min(1).max(4096);
 const seconds = z.number().finite().min(0).max(24 * 3600);
+const packRef = z.string().min(1).max(4096);
+const role = z.enum(['captioner', 'separator']);
+const ep = z.enum(EP_CHOICES, { message: `valid execution providers: ${EP_CHOICES.join(', ')}` });
 
 export const commandSchemas: { [K in CommandName]: z.ZodType<CommandInput<K>, unknown> } = {
   getInfo: none,
@@ -26,6 +30,24 @@ export const commandSchemas: { [K in CommandName]: z.ZodType<CommandInput<K>, un
     source: z.strictObject({ kind: z.enum(['track', 'stem']), id }),
     maxPeaks: z.number().int().min(16).max(200_000).optional(),
   }),
+  listPacks: none,
+  installPack: z.strictObject({ path: filePath }),
+  removePack: z.strictObject({ id: packRef }),
+  usePack: z.strictObject({ role, id: packRef }),
+  getSettings: none,
+  updateSettings: z.strictObject({
+    ep: z.strictObject({ encoder: ep, decoder: ep, separator: ep }).optional(),
+    threads: z.number().int().min(0).max(256).optional(),
+  }),
+  startSeparation: z.strictObject({ trackId: id, pack: packRef.optional(), shifts: z.number().int().min(0).max(20).optional() }),
+  startCaptioning: z.strictObject({
+    trackId: id,
+    segmentIds: z.array(id).max(10_000).optional(),
+    pack: packRef.optional(),
+    numBeams: z.number().int().min(1).max(16).optional(),
+  }),
+  listJobs: z.strictObject({ trackId: id.optional() }),
+  cancelJob: z.strictObject({ id: z.string().uuid() }),
 };
 
 /** Validates one payload; the error message names the field and what was wrong, on one line. */

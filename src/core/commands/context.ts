@@ -1,5 +1,7 @@
 // What every group of StudioApi commands shares: the library, the event hub, the worker.
 import type { StudioEventHub } from '../events';
+import type { PackRegistry } from '../inference/packs/registry';
+import type { JobRunner } from '../jobs/jobRunner';
 import type { PeaksService } from '../peaksService';
 import type { Db } from '../store/db';
 import type { WorkerPool } from '../worker/pool';
@@ -11,4 +13,6 @@ export interface CommandContext {
   events: StudioEventHub;
   pool: WorkerPool;
   peaks: PeaksService;
+  packs: PackRegistry;
+  jobs: JobRunner;
 }

@@ -7,6 +7,7 @@ import { checkSegmentSpan } from '../segmentRules';
 import { attachStem } from '../stemAttach';
 import { deleteSegment, getSegment, insertSegment, listSegments, updateSegment } from '../store/segments';
 import { listStems } from '../store/stems';
+import { latestSuggestions } from '../store/suggestions';
 import { getTrack } from '../store/tracks';
 import type { CommandContext } from './context';
 
@@ -32,7 +33,15 @@ export function trackCommands(ctx: CommandContext): TrackCommands {
     async openTrack({ id }) {
       const track = trackOrThrow(id);
       const file = await checkTrackFile(db, track);
-      return { track, fileState: file.state, fileMessage: file.message, stems: listStems(db, id), segments: listSegments(db, id) };
+      return {
+        track,
+        fileState: file.state,
+        fileMessage: file.message,
+        stems: listStems(db, id),
+        segments: listSegments(db, id),
+        suggestions: latestSuggestions(db, id),
+        jobs: ctx.jobs.list(id),
+      };
     },
 
     async relinkTrack({ id, path }) {

@@ -12,6 +12,7 @@ export interface JobRecord {
   payload: unknown;
   progress: number;
   error: string | null;
+  detail: string | null;
   result: unknown;
   createdAt: string;
   updatedAt: string;
@@ -24,6 +25,7 @@ interface JobRow {
   payload: string;
   progress: number;
   error: string | null;
+  detail: string | null;
   result: string | null;
   created_at: string;
   updated_at: string;
@@ -36,6 +38,7 @@ const toJob = (r: JobRow): JobRecord => ({
   payload: JSON.parse(r.payload),
   progress: r.progress,
   error: r.error,
+  detail: r.detail,
   result: r.result === null ? null : JSON.parse(r.result),
   createdAt: r.created_at,
   updatedAt: r.updated_at,
@@ -55,17 +58,18 @@ export function getJob(db: Db, id: string): JobRecord | undefined {
 export function updateJob(
   db: Db,
   id: string,
-  patch: { status?: JobStatus; progress?: number; error?: string | null; result?: unknown },
+  patch: { status?: JobStatus; progress?: number; error?: string | null; detail?: string | null; result?: unknown },
 ): JobRecord {
   const cur = getJob(db, id);
   if (!cur) throw new Error(`job ${id} not found`);
   db.prepare(
-    `UPDATE jobs SET status = ?, progress = ?, error = ?, result = ?,
+    `UPDATE jobs SET status = ?, progress = ?, error = ?, detail = ?, result = ?,
        updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
   ).run(
     patch.status ?? cur.status,
     patch.progress ?? cur.progress,
     patch.error === undefined ? cur.error : patch.error,
+    patch.detail === undefined ? cur.detail : patch.detail,
     patch.result === undefined ? (cur.result === null ? null : JSON.stringify(cur.result)) : JSON.stringify(patch.result),
     id,
   );

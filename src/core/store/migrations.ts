@@ -128,4 +128,8 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE stems ADD COLUMN size_bytes INTEGER;
   ALTER TABLE stems ADD COLUMN duration_sec REAL;
   `,
+  // 3: inference jobs say what they are doing now.
+  `
+  ALTER TABLE jobs ADD COLUMN detail TEXT;
+  `,
 ];

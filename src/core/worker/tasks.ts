@@ -2,6 +2,11 @@
 // arguments and returns structured-clone-safe results, so the same functions run inline in tests.
 import { computePeaks } from '../audio/computePeaks';
 import { encodePeaks } from '../audio/peaks';
+import { astFeatures } from '../inference/features/fbank';
+import type { CaptionerSpec, SeparatorSpec } from '../inference/packs/manifest';
+import { getCaptioner, getSeparator, type EpSettings } from '../inference/runtime';
+import { readSegment } from '../inference/segmentAudio';
+import { separateFile } from '../inference/separate/separateFile';
 
 export interface TaskContext {
   signal: AbortSignal;
@@ -15,6 +20,40 @@ export const TASKS = {
       if (args.durationSec) ctx.progress(Math.min(1, sec / args.durationSec));
     });
     return new Uint8Array(encodePeaks(peaks));
+  },
+
+  /** AST features [1024 × 128] of a span of a file. */
+  async features(args: { file: string; startSec?: number; endSec?: number }, ctx: TaskContext): Promise<Float32Array> {
+    return astFeatures(await readSegment(args.file, args.startSec, args.endSec, ctx.signal));
+  },
+
+  /** Captions segments of one file with a captioner pack, in batches. */
+  async caption(
+    args: { dir: string; spec: CaptionerSpec; ep: EpSettings; file: string; segments: { startSec: number; endSec: number }[]; numBeams?: number; batchSize?: number },
+    ctx: TaskContext,
+  ) {
+    const cap = await getCaptioner(args.dir, args.spec, args.ep);
+    const batch = Math.max(1, args.batchSize ?? 4);
+    const out: { text: string; score: number; tokenLogprobs: number[]; ms: number }[] = [];
+    let ep = cap.ep;
+    for (let i = 0; i < args.segments.length; i += batch) {
+      ctx.signal.throwIfAborted();
+      const part = args.segments.slice(i, i + batch);
+      const feats = [];
+      for (const s of part) feats.push(astFeatures(await readSegment(args.file, s.startSec, s.endSec, ctx.signal)));
+      const res = await cap.caption(feats, { numBeams: args.numBeams });
+      ep = res.ep;
+      for (const c of res.captions) out.push({ text: c.text, score: c.score, tokenLogprobs: c.tokenLogprobs, ms: res.ms.total / part.length });
+      ctx.progress(Math.min(1, (i + part.length) / args.segments.length), `segment ${Math.min(i + batch, args.segments.length)}/${args.segments.length}`);
+    }
+    return { captions: out, ep, fallbacks: cap.fallbacks };
+  },
+
+  /** Separates a file into stem files in outDir. */
+  async separate(args: { dir: string; spec: SeparatorSpec; ep: EpSettings; file: string; outDir: string; shifts?: number }, ctx: TaskContext) {
+    const sep = await getSeparator(args.dir, args.spec, args.ep);
+    const res = await separateFile(args.file, sep, { outDir: args.outDir, shifts: args.shifts, signal: ctx.signal, onProgress: (f, d) => ctx.progress(f, d) });
+    return { ...res, ep: sep.ep, fallbacks: sep.fallbacks };
   },
 } as const;
 

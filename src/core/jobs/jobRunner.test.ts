@@ -1,0 +1,118 @@
+// Separation and captioning as jobs through the StudioApi: queued, run on the worker, results in
+// the library with pack and provider, cancellable, and resumed after a crash.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Job } from '../../shared/types';
+import { createStudio, type Studio } from '../studio';
+import { createJob, updateJob } from '../store/jobs';
+import { FIXTURE_DUET, tempDir } from '../testing/tmp';
+
+const PACKS = path.resolve(__dirname, '../../../test/fixtures/packs');
+let tmp: ReturnType<typeof tempDir>;
+let studio: Studio;
+let trackId: number;
+
+beforeEach(async () => {
+  tmp = tempDir();
+  studio = createStudio({ dbPath: path.join(tmp.dir, 'lib.db') });
+  trackId = (await studio.importPaths({ paths: [path.join(FIXTURE_DUET, 'duet.mp3')] })).imported[0]!.id;
+});
+afterEach(async () => {
+  await studio.close();
+  tmp.cleanup();
+});
+
+function waitFor(s: Studio, id: string, statuses: Job['status'][] = ['done', 'failed', 'cancelled']): Promise<Job> {
+  return new Promise((resolve) => {
+    const off = s.on('jobUpdated', (j) => {
+      if (j.id === id && statuses.includes(j.status)) {
+        off();
+        resolve(j);
+      }
+    });
+  });
+}
+
+async function installFixtures(s: Studio) {
+  for (const p of ['identity-separator', 'tiny-captioner']) await s.installPack({ path: path.join(PACKS, p) });
+  await s.usePack({ role: 'separator', id: 'identity-separator@1.0.0' });
+  await s.usePack({ role: 'captioner', id: 'tiny-captioner@1.0.0' });
+}
+
+describe('inference jobs', () => {
+  it('refuses to queue work when no pack is installed', async () => {
+    await expect(studio.startSeparation({ trackId })).rejects.toThrow(/no separator installed/);
+    await expect(studio.startCaptioning({ trackId })).rejects.toThrow(/no captioner installed/);
+  });
+
+  it('separates a track into registered stems, then captions its segments', async () => {
+    await installFixtures(studio);
+    const updates: Job[] = [];
+    studio.on('jobUpdated', (j) => updates.push(j));
+    const job = await studio.startSeparation({ trackId });
+    const done = await waitFor(studio, job.id);
+    expect(done).toMatchObject({ status: 'done', progress: 1, kind: 'separate', trackId });
+    expect(done.detail).toMatch(/2 stems by identity-separator on cpu/);
+    expect(updates.some((u) => u.status === 'running')).toBe(true);
+    const detail = await studio.openTrack({ id: trackId });
+    expect(detail.stems.map((s) => [s.name, s.ep])).toEqual([
+      ['vocals', 'cpu'],
+      ['accompaniment', 'cpu'],
+    ]);
+    expect(fs.existsSync(detail.stems[0]!.path)).toBe(true);
+    expect(detail.track.status).toBe('separated');
+
+    const a = await studio.createSegment({ trackId, startSec: 0, endSec: 5 });
+    const b = await studio.createSegment({ trackId, startSec: 4, endSec: 10 });
+    const cap = await studio.startCaptioning({ trackId, numBeams: 2 });
+    expect((await waitFor(studio, cap.id)).status).toBe('done');
+    const after = await studio.openTrack({ id: trackId });
+    expect(after.suggestions.map((s) => s.segmentId)).toEqual([a.id, b.id]);
+    for (const s of after.suggestions) {
+      expect(s.text.length).toBeGreaterThan(0);
+      expect(s.score).toBeLessThan(0);
+      expect(s.pack).toBe('tiny-captioner@1.0.0');
+      expect(s.ep).toBe('encoder cpu, decoder cpu');
+    }
+    expect(after.track.status).toBe('captioned');
+    expect(after.jobs.map((j) => j.kind)).toEqual(['caption', 'separate']);
+  });
+
+  it('fails a captioning job with a reason when there are no segments', async () => {
+    await installFixtures(studio);
+    const job = await studio.startCaptioning({ trackId });
+    const done = await waitFor(studio, job.id);
+    expect(done.status).toBe('failed');
+    expect(done.error).toMatch(/no segments to caption/);
+  });
+
+  it('cancels a queued or running job', async () => {
+    await installFixtures(studio);
+    const first = await studio.startSeparation({ trackId, shifts: 3 });
+    const second = await studio.startSeparation({ trackId });
+    expect((await studio.cancelJob({ id: second.id })).status).toBe('cancelled');
+    await waitFor(studio, first.id, ['running']);
+    studio.cancelJob({ id: first.id });
+    expect((await waitFor(studio, first.id)).status).toBe('cancelled');
+  });
+
+  it('resumes a job that a crash left running', async () => {
+    await installFixtures(studio);
+    const settings = await studio.getSettings();
+    const rec = createJob(studio.db, 'separate', { trackId, pack: null, ep: { ...settings.ep, threads: 0 } });
+    updateJob(studio.db, rec.id, { status: 'running', progress: 0.3 });
+    await studio.close();
+    studio = createStudio({ dbPath: path.join(tmp.dir, 'lib.db') });
+    const done = await waitFor(studio, rec.id);
+    expect(done.status).toBe('done');
+    expect((await studio.openTrack({ id: trackId })).stems).toHaveLength(2);
+  });
+
+  it('validates settings and lists valid providers', async () => {
+    expect(await studio.getSettings()).toEqual({ ep: { encoder: 'auto', decoder: 'auto', separator: 'auto' }, threads: 0 });
+    expect((await studio.updateSettings({ threads: 2 })).threads).toBe(2);
+    const { parseCommandInput } = await import('../api/schemas');
+    expect(() => parseCommandInput('updateSettings', { ep: { encoder: 'tpu', decoder: 'cpu', separator: 'cpu' } })).toThrow(/valid execution providers: auto, cpu, webgpu, cuda, coreml, dml/);
+  });
+});
