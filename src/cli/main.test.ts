@@ -107,4 +107,45 @@ describe('s2cap', () => {
     expect(wrong.code).toBe(1);
     expect(wrong.err).toMatch(/not the same recording/);
   });
+
+  it('runs models: features, separate (registering stems of a library track), caption, models', async () => {
+    const PACKS = path.resolve(FIXTURE_AUDIO, '..', 'packs');
+    const npy = path.join(tmp.dir, 'f.npy');
+    const feat = await run('features', path.resolve(FIXTURE_AUDIO, '..', 'features', 'voice16k.wav'), '--out', npy, '--json', '--db', db);
+    expect(JSON.parse(feat.out)).toMatchObject({ shape: [1024, 128], seconds: 3 });
+    expect(fs.statSync(npy).size).toBe(128 + 1024 * 128 * 4);
+
+    expect((await run('models', 'list', '--db', db)).out).toMatch(/No model packs installed/);
+    const inst = await run('models', 'install', path.join(PACKS, 'identity-separator'), '--db', db);
+    expect(inst.out).toMatch(/installed identity-separator@1.0.0 \(separator\) — a test fixture/);
+    expect((await run('separate', fixture('lullaby.wav'), '--out', path.join(tmp.dir, 's'), '--db', db)).err).toMatch(/no separator installed/);
+    expect((await run('models', 'use', 'separator', 'identity-separator@1.0.0', '--db', db)).code).toBe(0);
+
+    await run('import', fixture('lullaby.wav'), '--db', db);
+    const sep = await run('separate', fixture('lullaby.wav'), '--out', path.join(tmp.dir, 's'), '--ep', 'cpu', '--json', '--db', db);
+    expect(sep.code).toBe(0);
+    expect(JSON.parse(sep.out)).toMatchObject({ pack: 'identity-separator@1.0.0', ep: 'cpu', track: 1, stems: [{ name: 'vocals' }, { name: 'accompaniment' }] });
+    expect(JSON.parse((await run('stems', '1', '--json', '--db', db)).out).map((s: { name: string }) => s.name)).toEqual(['vocals', 'accompaniment']);
+
+    const cap = await run('caption', fixture('aria.flac'), '--pack', path.join(PACKS, 'tiny-captioner'), '--segment', '0:2', '--beams', '2', '--json', '--db', db);
+    expect(cap.code).toBe(0);
+    const c = JSON.parse(cap.out);
+    expect(Object.keys(c)).toEqual(['text', 'score', 'pack', 'ep', 'ms']);
+    expect(c).toMatchObject({ pack: 'tiny-captioner@1.0.0', ep: 'encoder cpu, decoder cpu' });
+    // Same input, same output.
+    expect(JSON.parse((await run('caption', fixture('aria.flac'), '--pack', path.join(PACKS, 'tiny-captioner'), '--segment', '0:2', '--beams', '2', '--json', '--db', db)).out).text).toBe(c.text);
+
+    for (const [argv, msg] of [
+      [['caption', fixture('aria.flac'), '--pack', path.join(PACKS, 'tiny-captioner'), '--ep', 'tpu'], /unknown execution provider "tpu" \(valid: auto, cpu, webgpu, cuda, coreml, dml\)/],
+      [['caption', fixture('aria.flac'), '--pack', path.join(PACKS, 'identity-separator')], /is not a captioner/],
+      [['caption', fixture('aria.flac'), '--segment', '5:2'], /end must be after its start/],
+      [['features', fixture('aria.flac')], /needs --out/],
+      [['models', 'install', fixture('aria.flac')], /a model pack is a folder or a .zip/],
+    ] as const) {
+      const r = await run(...argv, '--db', db);
+      expect(r.code).not.toBe(0);
+      expect(r.err).toMatch(msg);
+      expect(r.err.split('\n')).toHaveLength(1);
+    }
+  });
 });

@@ -11,6 +11,7 @@ import { startServer } from '../server/server';
 import { StudioError } from '../shared/errors';
 import { parseCommandArgs, parsePort, UsageError } from './args';
 import { formatImportReport, formatTrackTable } from './format';
+import { captionCommand, featuresCommand, modelsCommand, separateCommand, type Flags } from './inferenceCommands';
 import { relinkCommand, segmentsCommand, stemsCommand } from './trackCommands';
 
 const HELP = `s2cap ${STUDIO_VERSION} — S2Cap Studio from the command line
@@ -27,6 +28,14 @@ Commands:
   segments TRACK            list a track's caption segments
   segments add TRACK START END | segments rm SEGMENT
   relink TRACK PATH         point a track at its moved file (same content only)
+  features AUDIO --out F.npy [--segment S:E]
+                            AST input features (float32 1024×128, as Hugging Face computes them)
+  separate AUDIO --out DIR [--pack P] [--ep E] [--shifts N]
+                            split into stems with a separator pack
+  caption AUDIO [--pack P] [--segment S:E] [--beams N] [--ep E]
+                            suggest a caption; prints text, score, pack, ep, ms
+  models [list] | install DIR|ZIP | remove ID | use captioner|separator ID
+                            model packs (P: an installed NAME@VERSION or a pack folder)
 
 Options (every command):
   --db FILE                 library file (default: ${defaultDbPath()})
@@ -71,6 +80,14 @@ export async function runCli(argv: string[], io: CliIo = stdio): Promise<number>
         return await withStudio(rest, io, segmentsCommand);
       case 'relink':
         return await withStudio(rest, io, relinkCommand);
+      case 'features':
+        return await withModels(rest, io, featuresCommand);
+      case 'separate':
+        return await withModels(rest, io, separateCommand);
+      case 'caption':
+        return await withModels(rest, io, captionCommand);
+      case 'models':
+        return await withModels(rest, io, modelsCommand);
       default:
         throw new UsageError(`unknown command "${command}" (see s2cap --help)`);
     }
@@ -117,6 +134,29 @@ async function withStudio(
   const studio = openStudio(values.db);
   try {
     await run(studio, positionals, values.json, io.out);
+    return 0;
+  } finally {
+    await studio.close();
+  }
+}
+
+async function withModels(
+  argv: string[],
+  io: CliIo,
+  run: (studio: Studio, args: string[], flags: Flags, out: (s: string) => void) => Promise<void>,
+): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    out: { type: 'string' },
+    pack: { type: 'string' },
+    ep: { type: 'string' },
+    segment: { type: 'string' },
+    beams: { type: 'string' },
+    shifts: { type: 'string' },
+  });
+  if (values.help) return io.out(HELP), 0;
+  const studio = openStudio(values.db);
+  try {
+    await run(studio, positionals, values as Flags, io.out);
     return 0;
   } finally {
     await studio.close();

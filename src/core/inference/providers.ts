@@ -82,5 +82,9 @@ export async function openSession(file: string, opts: SessionOptions): Promise<O
 function firstLine(msg: string): string {
   const line = msg.split('\n').find((l) => l.trim()) ?? msg;
   // onnxruntime prefixes messages with source locations; keep what a person can act on.
-  return line.replace(/^.*?\]\s*/, '').replace(/^\/onnxruntime_src\/\S+\s*/, '').slice(0, 300);
+  return line
+    .replace(/^.*?\]\s*/, '')
+    .replace(/^\/onnxruntime_src\/\S+\s*/, '')
+    .replace(/^.*? was false\.\s*/, '') // drop the C++ assertion text before the human-readable part
+    .slice(0, 300);
 }

@@ -1,0 +1,154 @@
+// CLI commands that run models: features, separate, caption, and `models` for the packs.
+// They run in this process (a CLI has no UI thread to keep free) with the same core code the
+// app runs on its worker.
+import fs from 'node:fs';
+import path from 'node:path';
+import { epSettings, readSettings } from '../core/commands/models';
+import { Captioner } from '../core/inference/caption/captioner';
+import { astFeatures, AST_FRAMES, AST_MEL_BINS } from '../core/inference/features/fbank';
+import { encodeNpy } from '../core/inference/features/npy';
+import { packId } from '../core/inference/packs/manifest';
+import { parseEp } from '../core/inference/providers';
+import { readSegment } from '../core/inference/segmentAudio';
+import { separateFile } from '../core/inference/separate/separateFile';
+import { Separator } from '../core/inference/separate/separator';
+import { sha256File } from '../core/library/hash';
+import type { Studio } from '../core/studio';
+import { upsertStem } from '../core/store/stems';
+import { findTrackByHash } from '../core/store/tracks';
+import { UsageError } from './args';
+
+export type Out = (s: string) => void;
+export interface Flags {
+  json: boolean;
+  out?: string;
+  pack?: string;
+  ep?: string;
+  segment?: string;
+  beams?: string;
+  shifts?: string;
+}
+
+export function parseSegment(raw: string | undefined): { startSec?: number; endSec?: number } {
+  if (!raw) return {};
+  const m = /^(\d+(?:\.\d+)?)?:(\d+(?:\.\d+)?)?$/.exec(raw);
+  if (!m) throw new UsageError(`--segment must be START:END in seconds (e.g. 12.5:27), got "${raw}"`);
+  const startSec = m[1] ? Number(m[1]) : 0;
+  const endSec = m[2] ? Number(m[2]) : undefined;
+  if (endSec !== undefined && endSec <= startSec) throw new UsageError(`--segment end must be after its start, got "${raw}"`);
+  return { startSec, endSec };
+}
+
+function audioArg(args: string[], what: string): string {
+  const file = args[0];
+  if (!file) throw new UsageError(`usage: s2cap ${what} AUDIO …`);
+  if (!fs.existsSync(file)) throw new UsageError(`${file}: file not found`);
+  return path.resolve(file);
+}
+
+function intFlag(raw: string | undefined, name: string, min: number, max: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  return n;
+}
+
+export async function featuresCommand(_studio: Studio, args: string[], f: Flags, out: Out): Promise<void> {
+  const file = audioArg(args, 'features');
+  if (!f.out) throw new UsageError('features needs --out FILE.npy');
+  const seg = parseSegment(f.segment);
+  const samples = await readSegment(file, seg.startSec, seg.endSec);
+  const feats = astFeatures(samples);
+  fs.writeFileSync(f.out, encodeNpy(feats, [AST_FRAMES, AST_MEL_BINS]));
+  const info = { out: path.resolve(f.out), shape: [AST_FRAMES, AST_MEL_BINS], seconds: samples.length / 16000 };
+  out(f.json ? JSON.stringify(info) : `wrote ${info.out} (float32 ${AST_FRAMES}×${AST_MEL_BINS}, ${info.seconds.toFixed(2)} s of audio)`);
+}
+
+export async function separateCommand(studio: Studio, args: string[], f: Flags, out: Out): Promise<void> {
+  const file = audioArg(args, 'separate');
+  if (!f.out) throw new UsageError('separate needs --out DIR');
+  const shifts = intFlag(f.shifts, 'shifts', 0, 20);
+  const pack = await studio.packs.resolve('separator', f.pack);
+  const settings = epSettings(readSettings(studio.db));
+  const ep = f.ep ? parseEp(f.ep) : settings.separator;
+  const sep = await Separator.load(pack.dir, pack.manifest.separator!, { ep, threads: settings.threads });
+  const res = await separateFile(file, sep, {
+    outDir: path.resolve(f.out),
+    shifts,
+    onProgress: (p) => !f.json && process.stderr.isTTY && process.stderr.write(`\rseparating ${(p * 100).toFixed(0)}%\x1b[K`),
+  });
+  if (!f.json && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  // A file that is in the library gets its stems registered with its track.
+  const track = findTrackByHash(studio.db, await sha256File(file));
+  if (track) {
+    const row = studio.packs.upsertRow(pack.manifest, pack.dir);
+    for (const s of res.stems) upsertStem(studio.db, { trackId: track.id, name: s.name, path: s.path, packId: row, ep: sep.ep, durationSec: res.frames / res.sampleRate });
+  }
+  const info = { stems: res.stems, pack: packId(pack.manifest), ep: sep.ep, ms: Math.round(res.ms), track: track?.id ?? null, fallbacks: sep.fallbacks };
+  if (f.json) return out(JSON.stringify(info));
+  out(`${res.stems.length} stems by ${info.pack} on ${sep.ep} in ${(res.ms / 1000).toFixed(1)} s${track ? ` (registered with track ${track.id})` : ''}`);
+  for (const s of res.stems) out(`  ${s.name}\t${s.path}`);
+}
+
+export async function captionCommand(studio: Studio, args: string[], f: Flags, out: Out): Promise<void> {
+  const file = audioArg(args, 'caption');
+  const seg = parseSegment(f.segment);
+  const numBeams = intFlag(f.beams, 'beams', 1, 16);
+  const pack = await studio.packs.resolve('captioner', f.pack);
+  const settings = epSettings(readSettings(studio.db));
+  const ep = f.ep ? parseEp(f.ep) : undefined;
+  const cap = await Captioner.load(pack.dir, pack.manifest.captioner!, {
+    encoderEp: ep ?? settings.encoder,
+    decoderEp: ep ?? settings.decoder,
+    threads: settings.threads,
+  });
+  const feats = astFeatures(await readSegment(file, seg.startSec, seg.endSec));
+  const res = await cap.caption([feats], { numBeams });
+  const c = res.captions[0]!;
+  const info = {
+    text: c.text,
+    score: Math.round(c.score * 1e4) / 1e4,
+    pack: packId(pack.manifest),
+    ep: `encoder ${res.ep.encoder}, decoder ${res.ep.decoder}`,
+    ms: Math.round(res.ms.total),
+  };
+  out(f.json ? JSON.stringify(info) : `${info.text}\n(score ${info.score}, ${info.pack}, ${info.ep}, ${info.ms} ms)`);
+  if (pack.manifest.fixture && !f.json) out('note: this pack is a test fixture with random weights; its captions mean nothing');
+}
+
+export async function modelsCommand(studio: Studio, args: string[], f: Flags, out: Out): Promise<void> {
+  const [sub, a, b] = args;
+  switch (sub) {
+    case undefined:
+    case 'list': {
+      const packs = await studio.listPacks();
+      if (f.json) return out(JSON.stringify(packs));
+      if (!packs.length) return out('No model packs installed. Install one: s2cap models install DIR|ZIP');
+      for (const p of packs) {
+        const flags = [p.builtIn ? 'bundled' : '', p.fixture ? 'test fixture' : '', p.activeFor.length ? `active: ${p.activeFor.join(', ')}` : ''].filter(Boolean);
+        out(`${p.id}\t${p.roles.join(',')}\t${flags.join('; ')}`);
+      }
+      return;
+    }
+    case 'install': {
+      if (!a) throw new UsageError('usage: s2cap models install DIR|ZIP');
+      const res = await studio.installPack({ path: a });
+      if (f.json) return out(JSON.stringify(res));
+      out(`installed ${res.pack.id} (${res.pack.roles.join(', ')})${res.pack.fixture ? ' — a test fixture, not offered as a model' : ''}`);
+      for (const x of res.assumptions) out(`  assumed: ${x}`);
+      return;
+    }
+    case 'remove': {
+      if (!a) throw new UsageError('usage: s2cap models remove NAME@VERSION');
+      const res = await studio.removePack({ id: a });
+      return out(f.json ? JSON.stringify(res) : `removed ${res.id}`);
+    }
+    case 'use': {
+      if ((a !== 'captioner' && a !== 'separator') || !b) throw new UsageError('usage: s2cap models use captioner|separator NAME@VERSION');
+      const p = await studio.usePack({ role: a, id: b });
+      return out(f.json ? JSON.stringify(p) : `${b} is now the ${a}`);
+    }
+    default:
+      throw new UsageError(`unknown models command "${sub}" (list, install, remove, use)`);
+  }
+}
