@@ -42,7 +42,18 @@ export function useTrack(id: number): UseTrack {
   const off = client.on('trackChanged', (e) => {
     if (e.trackId === id) void reload();
   });
-  onScopeDispose(off);
+  // Job progress updates the list in place; a finished job's results arrive via trackChanged.
+  const offJobs = client.on('jobUpdated', (job) => {
+    const d = detail.value;
+    if (!d || job.trackId !== id) return;
+    const i = d.jobs.findIndex((j) => j.id === job.id);
+    if (i >= 0) d.jobs.splice(i, 1, job);
+    else d.jobs.unshift(job);
+  });
+  onScopeDispose(() => {
+    off();
+    offJobs();
+  });
   void reload();
 
   return {

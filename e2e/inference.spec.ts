@@ -1,0 +1,59 @@
+// Models from the UI: install the fixture packs, separate a track into stems that then play as
+// lanes, add a segment and get a caption suggestion labelled with its pack and provider.
+import { expect, test } from '@playwright/test';
+import path from 'node:path';
+import { ROOT, screenshotPath, serveTempLibrary, type Served } from './serve';
+
+const PACKS = path.join(ROOT, 'test', 'fixtures', 'packs');
+let served: Served;
+test.beforeEach(async ({ request }) => {
+  served = await serveTempLibrary();
+  const auth = { authorization: `Bearer ${served.token}` };
+  const r = await request.post(`${served.url}api/rpc/importPaths`, { headers: auth, data: { paths: [path.join(ROOT, 'test', 'fixtures', 'duet', 'duet.mp3')] } });
+  expect(r.status()).toBe(200);
+});
+test.afterEach(async () => served.stop());
+
+test('install packs, separate a track, suggest a caption, with the provider shown', async ({ page }) => {
+  await page.goto(served.openUrl);
+  const models = page.getByTestId('models-panel');
+  await expect(models).toContainText('No model packs yet');
+  for (const p of ['identity-separator', 'tiny-captioner']) {
+    await page.getByTestId('pack-path').fill(path.join(PACKS, p));
+    await page.getByRole('button', { name: 'Install pack' }).click();
+    await expect(models).toContainText(`Installed ${p}@1.0.0`);
+  }
+  // Fixtures are marked and not active until chosen.
+  await expect(page.getByTestId('pack-row')).toHaveCount(2);
+  await expect(page.getByTestId('pack-row').first()).toContainText('test fixture');
+  await page.getByRole('button', { name: 'use as separator' }).click();
+  await page.getByRole('button', { name: 'use as captioner' }).click();
+  await expect(models).toContainText('active separator');
+  await expect(models).toContainText('active captioner');
+  await expect(page.getByTestId('ep-decoder')).toHaveValue('auto');
+  await page.screenshot({ path: screenshotPath('models-panel'), fullPage: true });
+
+  await page.getByTestId('track-row').first().click();
+  await expect(page.getByTestId('separator-name')).toContainText('identity-separator@1.0.0');
+  await expect(page.locator('[data-testid=waveform][data-ready=true]')).toHaveCount(1);
+  await page.getByTestId('separate').click();
+  await expect(page.getByTestId('job').first()).toContainText('done', { timeout: 30_000 });
+  await expect(page.getByTestId('job').first()).toContainText('2 stems by identity-separator on cpu');
+  await expect(page.locator('[data-testid=waveform][data-ready=true]')).toHaveCount(3);
+  await expect(page.getByTestId('lane-vocals')).toBeVisible();
+
+  await expect(page.getByTestId('suggest')).toBeDisabled(); // no segments yet
+  await page.getByTestId('add-segment').click();
+  await expect(page.getByTestId('segment-row')).toHaveCount(1);
+  await page.getByTestId('suggest').click();
+  const suggestion = page.getByTestId('suggestion');
+  await expect(suggestion).toBeVisible({ timeout: 30_000 });
+  await expect(suggestion).toContainText('tiny-captioner@1.0.0');
+  await expect(suggestion).toContainText('encoder cpu, decoder cpu');
+  await expect(suggestion).toContainText(/confidence -\d+\.\d\d/);
+  await page.screenshot({ path: screenshotPath('track-with-stems-and-suggestion'), fullPage: true });
+
+  // The library shows the new status.
+  await page.getByTestId('back').click();
+  await expect(page.getByTestId('track-row').first()).toContainText('Captioned');
+});
