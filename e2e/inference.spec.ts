@@ -41,6 +41,7 @@ test('install packs, separate a track, suggest a caption, with the provider show
   await expect(page.getByTestId('job').first()).toContainText('2 stems by identity-separator on cpu');
   await expect(page.locator('[data-testid=waveform][data-ready=true]')).toHaveCount(3);
   await expect(page.getByTestId('lane-vocals')).toBeVisible();
+  await expect(page.getByTestId('origin-vocals')).toHaveText('separated on cpu');
 
   await expect(page.getByTestId('suggest')).toBeDisabled(); // no segments yet
   await page.getByTestId('add-segment').click();

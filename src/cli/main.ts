@@ -100,7 +100,7 @@ export async function runCli(argv: string[], io: CliIo = stdio): Promise<number>
 
 /** One-shot commands leave the job queue alone; `serve` runs it. */
 function openStudio(db: string | undefined, runJobs = false): Studio {
-  return createStudio({ dbPath: db ?? defaultDbPath(), runJobs });
+  return createStudio({ dbPath: db ?? defaultDbPath(), runJobs, bundledPacksDir: packageDir('resources/packs') });
 }
 
 async function cmdImport(argv: string[], io: CliIo): Promise<number> {
@@ -207,10 +207,18 @@ async function cmdServe(argv: string[], io: CliIo): Promise<number> {
 
 /** out/renderer of this checkout or installed package, if it has been built. */
 function rendererDir(): string | undefined {
+  const dir = packageDir('out/renderer');
+  return dir && fs.existsSync(path.join(dir, 'index.html')) ? dir : undefined;
+}
+
+/** A folder of this checkout or installed package (found by walking up to package.json). */
+function packageDir(rel: string): string | undefined {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
-    const candidate = path.join(dir, 'out', 'renderer');
-    if (fs.existsSync(path.join(candidate, 'index.html'))) return candidate;
+    if (fs.existsSync(path.join(dir, 'package.json'))) {
+      const candidate = path.join(dir, rel);
+      return fs.existsSync(candidate) ? candidate : undefined;
+    }
     dir = path.dirname(dir);
   }
   return undefined;

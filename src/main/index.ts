@@ -90,7 +90,8 @@ app.whenReady().then(() => {
   lockDown();
   const dbPath = process.env.S2CAP_DB ?? path.join(app.getPath('userData'), DEFAULT_DB_NAME);
   try {
-    studio = createStudio({ dbPath, dataDir: app.getPath('userData') });
+    const bundledPacksDir = app.isPackaged ? path.join(process.resourcesPath, 'packs') : path.join(here, '../../resources/packs');
+    studio = createStudio({ dbPath, dataDir: app.getPath('userData'), bundledPacksDir });
   } catch (err) {
     dialog.showErrorBox('S2Cap Studio cannot open its library', (err as Error).message);
     app.exit(1);
