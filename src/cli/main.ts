@@ -81,13 +81,13 @@ export async function runCli(argv: string[], io: CliIo = stdio): Promise<number>
       case 'relink':
         return await withStudio(rest, io, relinkCommand);
       case 'features':
-        return await withModels(rest, io, featuresCommand);
+        return await withStudio(rest, io, featuresCommand);
       case 'separate':
-        return await withModels(rest, io, separateCommand);
+        return await withStudio(rest, io, separateCommand);
       case 'caption':
-        return await withModels(rest, io, captionCommand);
+        return await withStudio(rest, io, captionCommand);
       case 'models':
-        return await withModels(rest, io, modelsCommand);
+        return await withStudio(rest, io, modelsCommand);
       default:
         throw new UsageError(`unknown command "${command}" (see s2cap --help)`);
     }
@@ -124,35 +124,22 @@ async function cmdImport(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-async function withStudio(
-  argv: string[],
-  io: CliIo,
-  run: (studio: Studio, args: string[], json: boolean, out: (s: string) => void) => Promise<void>,
-): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, {});
-  if (values.help) return io.out(HELP), 0;
-  const studio = openStudio(values.db);
-  try {
-    await run(studio, positionals, values.json, io.out);
-    return 0;
-  } finally {
-    await studio.close();
-  }
-}
+const MODEL_OPTIONS = {
+  out: { type: 'string' },
+  pack: { type: 'string' },
+  ep: { type: 'string' },
+  segment: { type: 'string' },
+  beams: { type: 'string' },
+  shifts: { type: 'string' },
+} as const;
 
-async function withModels(
+/** Opens the library for one command, runs it with the parsed flags, and closes it again. */
+async function withStudio(
   argv: string[],
   io: CliIo,
   run: (studio: Studio, args: string[], flags: Flags, out: (s: string) => void) => Promise<void>,
 ): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, {
-    out: { type: 'string' },
-    pack: { type: 'string' },
-    ep: { type: 'string' },
-    segment: { type: 'string' },
-    beams: { type: 'string' },
-    shifts: { type: 'string' },
-  });
+  const { values, positionals } = parseCommandArgs(argv, MODEL_OPTIONS);
   if (values.help) return io.out(HELP), 0;
   const studio = openStudio(values.db);
   try {

@@ -2,6 +2,7 @@
 import type { Studio } from '../core/studio';
 import { formatDuration } from '../shared/format';
 import { UsageError } from './args';
+import type { Flags } from './inferenceCommands';
 
 export type Out = (s: string) => void;
 
@@ -18,7 +19,7 @@ function seconds(raw: string | undefined, what: string): number {
 }
 
 /** s2cap stems TRACK | s2cap stems attach TRACK NAME FILE */
-export async function stemsCommand(studio: Studio, args: string[], json: boolean, out: Out): Promise<void> {
+export async function stemsCommand(studio: Studio, args: string[], { json }: Flags, out: Out): Promise<void> {
   if (args[0] === 'attach') {
     const [, id, name, file] = args;
     if (!name || !file) throw new UsageError('usage: s2cap stems attach TRACK NAME FILE');
@@ -32,7 +33,7 @@ export async function stemsCommand(studio: Studio, args: string[], json: boolean
 }
 
 /** s2cap segments TRACK | segments add TRACK START END | segments rm SEGMENT */
-export async function segmentsCommand(studio: Studio, args: string[], json: boolean, out: Out): Promise<void> {
+export async function segmentsCommand(studio: Studio, args: string[], { json }: Flags, out: Out): Promise<void> {
   if (args[0] === 'add') {
     const seg = await studio.createSegment({ trackId: trackId(args[1]), startSec: seconds(args[2], 'START'), endSec: seconds(args[3], 'END') });
     out(json ? JSON.stringify(seg) : `segment ${seg.id}: ${seg.startSec}–${seg.endSec} s`);
@@ -49,7 +50,7 @@ export async function segmentsCommand(studio: Studio, args: string[], json: bool
 }
 
 /** s2cap relink TRACK PATH */
-export async function relinkCommand(studio: Studio, args: string[], json: boolean, out: Out): Promise<void> {
+export async function relinkCommand(studio: Studio, args: string[], { json }: Flags, out: Out): Promise<void> {
   const [id, file] = args;
   if (!file) throw new UsageError('usage: s2cap relink TRACK PATH');
   const t = await studio.relinkTrack({ id: trackId(id), path: file });
