@@ -53,7 +53,7 @@ class UNetSeparator(nn.Module):
         for d in self.dec:
             x = d(x)
             s = skips.pop()
-            x = x[..., : s.shape[-1]]
+            x = nn.functional.pad(x, (0, max(0, s.shape[-1] - x.shape[-1])))[..., : s.shape[-1]]
             if x.shape[1] == s.shape[1]:
                 x = x + s
         x = nn.functional.pad(x, (0, mix.shape[-1] - x.shape[-1]))
@@ -63,6 +63,14 @@ class UNetSeparator(nn.Module):
 def main(out):
     torch.manual_seed(0)
     cap = os.path.join(out, "captioner-base")
+    if not os.path.exists(os.path.join(cap, "model.json")):
+        make_captioner(cap)
+    sep = os.path.join(out, "separator-bench")
+    if not os.path.exists(os.path.join(sep, "model.json")):
+        make_separator(sep)
+
+
+def make_captioner(cap):
     os.makedirs(cap, exist_ok=True)
     fx.D, fx.H, fx.DH, fx.LAYERS, fx.ENC_S = 768, 12, 64, 6, 1214
     enc = ASTBase().eval()
@@ -77,7 +85,9 @@ def main(out):
     with open(os.path.join(cap, "model.json"), "w") as f:
         json.dump(manifest, f, indent=1)
     print("captioner-base written (tokenizer vocabulary", real_vocab, "padded to 50265)")
-    sep = os.path.join(out, "separator-bench")
+
+
+def make_separator(sep):
     os.makedirs(sep, exist_ok=True)
     L = 343980
     torch.onnx.export(UNetSeparator().eval(), (torch.randn(1, 2, L),), f"{sep}/separator.onnx", input_names=["mix"], output_names=["stems"], opset_version=fx.OPSET)
