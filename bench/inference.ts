@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import ort from 'onnxruntime-node';
 import { WavWriter } from '../src/core/audio/wavWriter';
 import { Captioner } from '../src/core/inference/caption/captioner';
 import { AST_FRAMES, AST_MEL_BINS } from '../src/core/inference/features/fbank';
@@ -78,7 +79,7 @@ for (let t = 0; t < SEP_SECONDS; t++) {
   w.write([l, l]);
 }
 w.close();
-console.log(`# inference on ${os.cpus().length} × ${os.cpus()[0]?.model}; onnxruntime-node ${(await import('onnxruntime-node')).default.env.versions.node}`);
+console.log(`# inference on ${os.cpus().length} × ${os.cpus()[0]?.model}; onnxruntime-node ${ort.env.versions.node}`);
 try {
   for (const ep of PROVIDERS) {
     await captionBench(ep);

@@ -15,8 +15,6 @@ import { decodeCaption, loadTokenizer } from './tokenizer';
 export interface CaptionOptions {
   /** Overrides generation_config.json's num_beams (1 = greedy). */
   numBeams?: number;
-  /** Forces the split decoder pair even when a merged decoder exists (tests, comparisons). */
-  preferSplit?: boolean;
 }
 
 export interface Caption {
@@ -38,6 +36,12 @@ export interface LoadOptions {
   encoderEp?: EpChoice;
   decoderEp?: EpChoice;
   threads?: number;
+  /**
+   * Which decoder graphs to use when a pack has both: `auto` takes the split pair (the merged
+   * graph passes the whole cross-attention cache in and out at every step, which measured
+   * several times slower for a BART-base decoder on CPU), else the merged one.
+   */
+  decoder?: 'auto' | 'merged' | 'split';
 }
 
 export class Captioner {
@@ -56,17 +60,22 @@ export class Captioner {
     const fallbacks = [...enc.fallbacks];
     let decoderEp: Ep = 'cpu';
     const decoders: { merged?: DecoderSessions; split?: DecoderSessions } = {};
-    if (spec.decoderMerged) {
-      const m = await openSession(path.join(dir, spec.decoderMerged), decOpts);
+    const hasSplit = !!(spec.decoder && spec.decoderWithPast);
+    const want = opts.decoder ?? 'auto';
+    const useSplit = want === 'split' || (want === 'auto' && hasSplit);
+    if (useSplit && !hasSplit) throw new Error('this pack has no decoder_model.onnx + decoder_with_past_model.onnx pair');
+    if (!useSplit && !spec.decoderMerged) throw new Error('this pack has no decoder_model_merged.onnx');
+    if (!useSplit) {
+      const m = await openSession(path.join(dir, spec.decoderMerged!), decOpts);
       decoders.merged = { merged: m.session };
       decoderEp = m.ep;
       fallbacks.push(...m.fallbacks);
     }
-    if (spec.decoder && spec.decoderWithPast) {
-      const first = await openSession(path.join(dir, spec.decoder), decOpts);
-      const withPast = await openSession(path.join(dir, spec.decoderWithPast), decOpts);
+    if (useSplit) {
+      const first = await openSession(path.join(dir, spec.decoder!), decOpts);
+      const withPast = await openSession(path.join(dir, spec.decoderWithPast!), decOpts);
       decoders.split = { first: first.session, withPast: withPast.session };
-      decoderEp = decoders.merged ? decoderEp : withPast.ep;
+      decoderEp = withPast.ep;
       fallbacks.push(...first.fallbacks, ...withPast.fallbacks);
     }
     const tokenizer = await loadTokenizer(dir, spec);
@@ -86,7 +95,7 @@ export class Captioner {
     const t1 = performance.now();
 
     const beams = Math.max(1, opts.numBeams ?? this.generation.num_beams);
-    const sessions = (opts.preferSplit ? this.decoders.split : undefined) ?? this.decoders.merged ?? this.decoders.split!;
+    const sessions = (this.decoders.split ?? this.decoders.merged)!;
     const decoder = new OnnxDecoder(sessions, { data: hidden.data as Float32Array, items, seq, width }, beams);
     const results = await generate(decoder, items, this.generation, beams);
     const t2 = performance.now();
@@ -97,9 +106,5 @@ export class Captioner {
       tokenLogprobs: r.tokenLogprobs,
     }));
     return { captions, ep: this.ep, fallbacks: this.fallbacks, ms: { encoder: t1 - t0, decoder: t2 - t1, total: t2 - t0 } };
-  }
-
-  hasSplitDecoder(): boolean {
-    return !!this.decoders.split;
   }
 }

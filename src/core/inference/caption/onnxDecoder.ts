@@ -20,6 +20,7 @@ interface Cached {
 export class OnnxDecoder implements StepModel {
   private past: Map<string, Cached> | null = null;
   private rowItem: number[];
+  private hiddenRows: { key: string; data: Float32Array } | null = null;
   private readonly layers: number;
   private readonly heads: number;
   private readonly headDim: number;
@@ -79,9 +80,14 @@ export class OnnxDecoder implements StepModel {
   }
 
   select(rows: number[]): void {
-    this.rowItem = rows.map((r) => this.rowItem[r]!);
+    const before = this.rowItem;
+    this.rowItem = rows.map((r) => before[r]!);
     if (!this.past) return;
+    // Beams of one item share its cross-attention cache, so reordering beams within items (the
+    // usual case) leaves the encoder cache as it is; only dropping finished items regathers it.
+    const sameItems = this.rowItem.length === before.length && this.rowItem.every((it, i) => it === before[i]);
     for (const [name, c] of this.past) {
+      if (sameItems && name.includes('.encoder.')) continue;
       const per = c.dims.slice(1).reduce((a, b) => a * b, 1);
       const data = new Float32Array(rows.length * per);
       rows.forEach((r, i) => data.set(c.data.subarray(r * per, (r + 1) * per), i * per));
@@ -94,9 +100,12 @@ export class OnnxDecoder implements StepModel {
   }
 
   private gatherHidden(): Float32Array {
+    const key = this.rowItem.join(',');
+    if (this.hiddenRows?.key === key) return this.hiddenRows.data;
     const per = this.hidden.seq * this.hidden.width;
     const out = new Float32Array(this.rowItem.length * per);
     this.rowItem.forEach((item, r) => out.set(this.hidden.data.subarray(item * per, (item + 1) * per), r * per));
+    this.hiddenRows = { key, data: out };
     return out;
   }
 }
