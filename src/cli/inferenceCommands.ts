@@ -3,6 +3,7 @@
 // app runs on its worker.
 import fs from 'node:fs';
 import path from 'node:path';
+import { BUILTIN_SUGGESTER, suggestBuiltin } from '../core/builtin/suggest';
 import { epSettings, readSettings } from '../core/commands/models';
 import { Captioner } from '../core/inference/caption/captioner';
 import { astFeatures, AST_FRAMES, AST_MEL_BINS } from '../core/inference/features/fbank';
@@ -94,6 +95,14 @@ export async function captionCommand(studio: Studio, args: string[], f: Flags, o
   const file = audioArg(args, 'caption');
   const seg = parseSegment(f.segment);
   const numBeams = intFlag(f.beams, 'beams', 1, 16);
+  if (!f.pack && !(await studio.packs.active('captioner'))) {
+    // No captioner installed: the built-in suggester, clearly labelled (no model, no score).
+    const t0 = performance.now();
+    const r = await suggestBuiltin({ file, vocalsFile: null, genre: null, startSec: seg.startSec ?? 0, endSec: seg.endSec ?? Infinity });
+    const info = { text: r.text, score: null, pack: 'built-in', ep: 'cpu', ms: Math.round(performance.now() - t0) };
+    out(f.json ? JSON.stringify(info) : `${info.text}\n(${BUILTIN_SUGGESTER}: measured attributes, not a model; install a captioner pack for model captions)`);
+    return;
+  }
   const pack = await studio.packs.resolve('captioner', f.pack);
   const settings = epSettings(readSettings(studio.db));
   const ep = f.ep ? parseEp(f.ep) : undefined;

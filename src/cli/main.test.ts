@@ -116,6 +116,9 @@ describe('s2cap', () => {
     expect(fs.statSync(npy).size).toBe(128 + 1024 * 128 * 4);
 
     expect((await run('models', 'list', '--db', db)).out).toMatch(/No model packs installed/);
+    const builtin = JSON.parse((await run('caption', path.join(FIXTURE_DUET, 'duet.mp3'), '--json', '--db', db)).out);
+    expect(builtin).toMatchObject({ score: null, pack: 'built-in', ep: 'cpu' });
+    expect(builtin.text).toMatch(/singer .* voice sings/);
     const inst = await run('models', 'install', path.join(PACKS, 'identity-separator'), '--db', db);
     expect(inst.out).toMatch(/installed identity-separator@1.0.0 \(separator\) — a test fixture/);
     expect((await run('separate', fixture('lullaby.wav'), '--out', path.join(tmp.dir, 's'), '--db', db)).err).toMatch(/no separator installed/);

@@ -62,7 +62,7 @@ export function modelCommands(ctx: { db: Db; packs: PackRegistry; jobs: JobRunne
     },
     async startCaptioning({ trackId, segmentIds, pack, numBeams }) {
       needTrack(trackId);
-      await packs.resolve('captioner', pack);
+      if (pack) await packs.resolve('captioner', pack); // without one, the built-in suggester writes the captions
       return jobs.enqueue('caption', { trackId, segmentIds, pack: pack ?? null, numBeams, ep: epSettings(readSettings(db)) });
     },
     async listJobs({ trackId }) {

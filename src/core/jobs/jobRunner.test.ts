@@ -41,9 +41,19 @@ async function installFixtures(s: Studio) {
 }
 
 describe('inference jobs', () => {
-  it('refuses to queue work when no pack is installed', async () => {
+  it('refuses separation without a pack; captions come from the built-in suggester, labelled as such', async () => {
     await expect(studio.startSeparation({ trackId })).rejects.toThrow(/no separator installed/);
-    await expect(studio.startCaptioning({ trackId })).rejects.toThrow(/no captioner installed/);
+    await expect(studio.startCaptioning({ trackId, pack: 'nope@1' })).rejects.toThrow(/no installed pack or pack folder "nope@1"/);
+    const seg = await studio.createSegment({ trackId, startSec: 0, endSec: 8 });
+    const job = await studio.startCaptioning({ trackId });
+    const done = await waitFor(studio, job.id);
+    expect(done.status).toBe('done');
+    expect(done.detail).toMatch(/built-in suggester \(measured attributes; install a captioner pack/);
+    const [s] = (await studio.openTrack({ id: trackId })).suggestions;
+    expect(s).toMatchObject({ segmentId: seg.id, pack: null, score: null, ep: 'measured on cpu' });
+    expect(s!.text).toMatch(/^A (male |female )?singer with .* voice sings .* track\.$/);
+    const attrs = studio.db.prepare("SELECT name, value FROM attributes WHERE segment_id = ? AND source = 'measured'").all(seg.id) as { name: string; value: string }[];
+    expect(attrs.map((a) => a.name)).toEqual(expect.arrayContaining(['volume', 'timbre', 'loudnessDb', 'centroidHz']));
   });
 
   it('separates a track into registered stems, then captions its segments', async () => {

@@ -10,7 +10,10 @@ import type { EpSettings } from '../inference/runtime';
 import type { Db } from '../store/db';
 import { createJob, getJob, listJobs, requeueInterruptedJobs, updateJob, type JobRecord } from '../store/jobs';
 import { listSegments } from '../store/segments';
-import { upsertStem } from '../store/stems';
+import { insertAttributes } from '../store/attributes';
+import { BUILTIN_SUGGESTER } from '../builtin/suggest';
+import type { Segment, Track } from '../../shared/types';
+import { listStems, upsertStem } from '../store/stems';
 import { insertSuggestion } from '../store/suggestions';
 import { getTrack, setTrackStatus } from '../store/tracks';
 import type { WorkerPool } from '../worker/pool';
@@ -94,6 +97,8 @@ export class JobRunner {
   private async pump(): Promise<void> {
     if (this.pumping || this.stopped) return;
     this.pumping = true;
+    // Start on a later turn: whoever queued the job gets it back (and can listen) before it runs.
+    await new Promise((r) => setImmediate(r));
     try {
       for (;;) {
         if (this.stopped) return;
@@ -162,10 +167,11 @@ export class JobRunner {
   private async caption(p: JobPayload, signal: AbortSignal, onProgress: (f: number, d?: string) => void): Promise<string> {
     const track = getTrack(this.d.db, p.trackId);
     if (!track) throw new StudioError('NOT_FOUND', `no track with id ${p.trackId}`);
-    const pack = await this.d.packs.resolve('captioner', p.pack);
-    const packRow = this.d.packs.upsertRow(pack.manifest, pack.dir);
     const segments = listSegments(this.d.db, track.id).filter((s) => !p.segmentIds?.length || p.segmentIds.includes(s.id));
     if (!segments.length) throw new StudioError('BAD_REQUEST', 'this track has no segments to caption: add some (5–30 s) first');
+    const pack = p.pack ? await this.d.packs.resolve('captioner', p.pack) : await this.d.packs.active('captioner');
+    if (!pack) return this.captionBuiltin(track, segments, signal, onProgress);
+    const packRow = this.d.packs.upsertRow(pack.manifest, pack.dir);
     const res = await this.d.pool.run(
       'caption',
       { dir: pack.dir, spec: pack.manifest.captioner!, ep: p.ep, file: track.path, segments, numBeams: p.numBeams },
@@ -179,6 +185,27 @@ export class JobRunner {
     this.d.events.emit('trackChanged', { trackId: track.id, what: 'segments' });
     this.d.events.emit('libraryChanged', { reason: 'update' });
     return `${segments.length} suggestion${segments.length === 1 ? '' : 's'} by ${pack.manifest.name} (${ep})`;
+  }
+
+  /** No captioner installed: measured attributes and a template sentence (see core/builtin). */
+  private async captionBuiltin(track: Track, segments: Segment[], signal: AbortSignal, onProgress: (f: number, d?: string) => void): Promise<string> {
+    const vocals = listStems(this.d.db, track.id).find((s) => s.name === 'vocals');
+    const res = await this.d.pool.run(
+      'suggestBuiltin',
+      { file: track.path, vocalsFile: vocals?.path ?? null, genre: track.genre, segments },
+      { signal, onProgress },
+    );
+    this.d.db.transaction(() => {
+      res.forEach((r, i) => {
+        const segmentId = segments[i]!.id;
+        insertSuggestion(this.d.db, { segmentId, text: r.text, score: null, tokenLogprobs: [], packId: null, ep: 'measured on cpu', ms: r.ms });
+        insertAttributes(this.d.db, segmentId, 'measured', { ...r.words, ...r.measured });
+      });
+      if (track.status === 'imported' || track.status === 'separated') setTrackStatus(this.d.db, track.id, 'captioned');
+    })();
+    this.d.events.emit('trackChanged', { trackId: track.id, what: 'segments' });
+    this.d.events.emit('libraryChanged', { reason: 'update' });
+    return `${segments.length} suggestion${segments.length === 1 ? '' : 's'} by the ${BUILTIN_SUGGESTER} (measured attributes; install a captioner pack for model captions)`;
   }
 
   private update(id: string, patch: Parameters<typeof updateJob>[2]): Job {

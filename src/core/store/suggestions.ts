@@ -29,7 +29,7 @@ const toSuggestion = (r: Row): Suggestion => ({
 
 export function insertSuggestion(
   db: Db,
-  s: { segmentId: number; text: string; score: number; tokenLogprobs: number[]; packId: number | null; ep: string; ms: number },
+  s: { segmentId: number; text: string; score: number | null; tokenLogprobs: number[]; packId: number | null; ep: string; ms: number },
 ): Suggestion {
   const info = db
     .prepare('INSERT INTO suggestions (segment_id, text, score, token_logprobs, pack_id, ep, ms) VALUES (?, ?, ?, ?, ?, ?, ?)')

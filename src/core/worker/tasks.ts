@@ -1,5 +1,6 @@
 // The work that runs on the DSP worker thread, as a table of named tasks. Each takes plain
 // arguments and returns structured-clone-safe results, so the same functions run inline in tests.
+import { suggestBuiltin } from '../builtin/suggest';
 import { computePeaks } from '../audio/computePeaks';
 import { encodePeaks } from '../audio/peaks';
 import { astFeatures } from '../inference/features/fbank';
@@ -47,6 +48,20 @@ export const TASKS = {
       ctx.progress(Math.min(1, (i + part.length) / args.segments.length), `segment ${Math.min(i + batch, args.segments.length)}/${args.segments.length}`);
     }
     return { captions: out, ep, fallbacks: cap.fallbacks };
+  },
+
+  /** The built-in suggester over several segments (measured attributes → template caption). */
+  async suggestBuiltin(
+    args: { file: string; vocalsFile: string | null; genre: string | null; segments: { startSec: number; endSec: number }[] },
+    ctx: TaskContext,
+  ) {
+    const out = [];
+    for (const [i, s] of args.segments.entries()) {
+      const t0 = performance.now();
+      out.push({ ...(await suggestBuiltin({ ...args, ...s }, ctx.signal)), ms: performance.now() - t0 });
+      ctx.progress((i + 1) / args.segments.length, `segment ${i + 1}/${args.segments.length}`);
+    }
+    return out;
   },
 
   /** Separates a file into stem files in outDir. */
