@@ -58,3 +58,21 @@ test('install packs, separate a track, suggest a caption, with the provider show
   await page.getByTestId('back').click();
   await expect(page.getByTestId('track-row').first()).toContainText('Captioned');
 });
+
+test('without packs, the built-in separator and suggester work and say what they are', async ({ page }) => {
+  await page.goto(served.openUrl);
+  await page.getByTestId('track-row').first().click();
+  await expect(page.getByTestId('separator-name')).toContainText('built-in separator');
+  await expect(page.getByTestId('separator-name')).toContainText('not a model');
+  await page.getByTestId('separate').click();
+  await expect(page.getByTestId('job').first()).toContainText('2 stems by the built-in separator', { timeout: 30_000 });
+  await expect(page.locator('[data-testid=waveform][data-ready=true]')).toHaveCount(3);
+  await expect(page.getByTestId('origin-vocals')).toHaveText('built-in separator, cpu');
+  await page.getByTestId('add-segment').click();
+  await page.getByTestId('suggest').click();
+  const suggestion = page.getByTestId('suggestion');
+  await expect(suggestion).toContainText('built-in suggester (measured, not a model)', { timeout: 30_000 });
+  await expect(suggestion).toContainText(/singer with .* voice sings/);
+  await expect(suggestion).not.toContainText('confidence');
+  await page.screenshot({ path: screenshotPath('track-builtin-defaults'), fullPage: true });
+});

@@ -3,6 +3,7 @@
 // app runs on its worker.
 import fs from 'node:fs';
 import path from 'node:path';
+import { CenterSeparator } from '../core/builtin/centerSeparator';
 import { BUILTIN_SUGGESTER, suggestBuiltin } from '../core/builtin/suggest';
 import { epSettings, readSettings } from '../core/commands/models';
 import { Captioner } from '../core/inference/caption/captioner';
@@ -69,10 +70,11 @@ export async function separateCommand(studio: Studio, args: string[], f: Flags, 
   const file = audioArg(args, 'separate');
   if (!f.out) throw new UsageError('separate needs --out DIR');
   const shifts = intFlag(f.shifts, 'shifts', 0, 20);
-  const pack = await studio.packs.resolve('separator', f.pack);
+  const pack = f.pack ? await studio.packs.resolve('separator', f.pack) : await studio.packs.active('separator');
   const settings = epSettings(readSettings(studio.db));
   const ep = f.ep ? parseEp(f.ep) : settings.separator;
-  const sep = await Separator.load(pack.dir, pack.manifest.separator!, { ep, threads: settings.threads });
+  // No pack: the built-in centre-channel separator (stereo mixes only).
+  const sep = pack ? await Separator.load(pack.dir, pack.manifest.separator!, { ep, threads: settings.threads }) : new CenterSeparator();
   const res = await separateFile(file, sep, {
     outDir: path.resolve(f.out),
     shifts,
@@ -82,10 +84,10 @@ export async function separateCommand(studio: Studio, args: string[], f: Flags, 
   // A file that is in the library gets its stems registered with its track.
   const track = findTrackByHash(studio.db, await sha256File(file));
   if (track) {
-    const row = studio.packs.upsertRow(pack.manifest, pack.dir);
+    const row = pack ? studio.packs.upsertRow(pack.manifest, pack.dir) : null;
     for (const s of res.stems) upsertStem(studio.db, { trackId: track.id, name: s.name, path: s.path, packId: row, ep: sep.ep, durationSec: res.frames / res.sampleRate });
   }
-  const info = { stems: res.stems, pack: packId(pack.manifest), ep: sep.ep, ms: Math.round(res.ms), track: track?.id ?? null, fallbacks: sep.fallbacks };
+  const info = { stems: res.stems, pack: pack ? packId(pack.manifest) : 'built-in', ep: sep.ep, ms: Math.round(res.ms), track: track?.id ?? null, fallbacks: sep.fallbacks };
   if (f.json) return out(JSON.stringify(info));
   out(`${res.stems.length} stems by ${info.pack} on ${sep.ep} in ${(res.ms / 1000).toFixed(1)} s${track ? ` (registered with track ${track.id})` : ''}`);
   for (const s of res.stems) out(`  ${s.name}\t${s.path}`);

@@ -121,7 +121,8 @@ describe('s2cap', () => {
     expect(builtin.text).toMatch(/singer .* voice sings/);
     const inst = await run('models', 'install', path.join(PACKS, 'identity-separator'), '--db', db);
     expect(inst.out).toMatch(/installed identity-separator@1.0.0 \(separator\) — a test fixture/);
-    expect((await run('separate', fixture('lullaby.wav'), '--out', path.join(tmp.dir, 's'), '--db', db)).err).toMatch(/no separator installed/);
+    const builtinSep = await run('separate', path.join(FIXTURE_DUET, 'duet.mp3'), '--out', path.join(tmp.dir, 'b'), '--json', '--db', db);
+    expect(JSON.parse(builtinSep.out)).toMatchObject({ pack: 'built-in', ep: 'cpu', stems: [{ name: 'vocals' }, { name: 'accompaniment' }] });
     expect((await run('models', 'use', 'separator', 'identity-separator@1.0.0', '--db', db)).code).toBe(0);
 
     await run('import', fixture('lullaby.wav'), '--db', db);

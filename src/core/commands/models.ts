@@ -57,7 +57,7 @@ export function modelCommands(ctx: { db: Db; packs: PackRegistry; jobs: JobRunne
     },
     async startSeparation({ trackId, pack, shifts }) {
       needTrack(trackId);
-      await packs.resolve('separator', pack); // fail now, not in the queue, when there is none
+      if (pack) await packs.resolve('separator', pack); // without one, the built-in separator runs
       return jobs.enqueue('separate', { trackId, pack: pack ?? null, shifts, ep: epSettings(readSettings(db)) });
     },
     async startCaptioning({ trackId, segmentIds, pack, numBeams }) {

@@ -41,9 +41,17 @@ async function installFixtures(s: Studio) {
 }
 
 describe('inference jobs', () => {
-  it('refuses separation without a pack; captions come from the built-in suggester, labelled as such', async () => {
-    await expect(studio.startSeparation({ trackId })).rejects.toThrow(/no separator installed/);
+  it('without packs, the built-in separator and suggester do the work, labelled as such', async () => {
+    await expect(studio.startSeparation({ trackId, pack: 'nope@1' })).rejects.toThrow(/no installed pack or pack folder "nope@1"/);
     await expect(studio.startCaptioning({ trackId, pack: 'nope@1' })).rejects.toThrow(/no installed pack or pack folder "nope@1"/);
+    // Separation without a pack: the built-in centre-channel separator, labelled as such.
+    const sepJob = await studio.startSeparation({ trackId });
+    const sepDone = await waitFor(studio, sepJob.id);
+    expect(sepDone.detail).toMatch(/2 stems by the built-in separator \(centre-channel isolation; install a separator pack/);
+    expect((await studio.openTrack({ id: trackId })).stems.map((s) => [s.name, s.packId, s.ep])).toEqual([
+      ['vocals', null, 'cpu'],
+      ['accompaniment', null, 'cpu'],
+    ]);
     const seg = await studio.createSegment({ trackId, startSec: 0, endSec: 8 });
     const job = await studio.startCaptioning({ trackId });
     const done = await waitFor(studio, job.id);

@@ -11,6 +11,7 @@ import type { Db } from '../store/db';
 import { createJob, getJob, listJobs, requeueInterruptedJobs, updateJob, type JobRecord } from '../store/jobs';
 import { listSegments } from '../store/segments';
 import { insertAttributes } from '../store/attributes';
+import { BUILTIN_SEPARATOR } from '../builtin/centerSeparator';
 import { BUILTIN_SUGGESTER } from '../builtin/suggest';
 import type { Segment, Track } from '../../shared/types';
 import { listStems, upsertStem } from '../store/stems';
@@ -147,12 +148,16 @@ export class JobRunner {
   private async separate(p: JobPayload, signal: AbortSignal, onProgress: (f: number, d?: string) => void): Promise<string> {
     const track = getTrack(this.d.db, p.trackId);
     if (!track) throw new StudioError('NOT_FOUND', `no track with id ${p.trackId}`);
-    const pack = await this.d.packs.resolve('separator', p.pack);
-    const packRow = this.d.packs.upsertRow(pack.manifest, pack.dir);
-    const outDir = path.join(this.d.dataDir, 'stems', String(track.id), `${pack.manifest.name}@${pack.manifest.version}`);
+    const pack = p.pack ? await this.d.packs.resolve('separator', p.pack) : await this.d.packs.active('separator');
+    if (!pack && track.channels === 1) {
+      throw new StudioError('UNSUPPORTED', `the ${BUILTIN_SEPARATOR} isolates centre-panned vocals and needs a stereo mix; install a separator pack for mono tracks`);
+    }
+    const packRow = pack ? this.d.packs.upsertRow(pack.manifest, pack.dir) : null;
+    const by = pack ? `${pack.manifest.name}@${pack.manifest.version}` : 'built-in';
+    const outDir = path.join(this.d.dataDir, 'stems', String(track.id), by);
     const res = await this.d.pool.run(
       'separate',
-      { dir: pack.dir, spec: pack.manifest.separator!, ep: p.ep, file: track.path, outDir, shifts: p.shifts },
+      { dir: pack?.dir ?? null, spec: pack?.manifest.separator ?? null, ep: p.ep, file: track.path, outDir, shifts: p.shifts },
       { signal, onProgress },
     );
     this.d.db.transaction(() => {
@@ -161,7 +166,8 @@ export class JobRunner {
     })();
     this.d.events.emit('trackChanged', { trackId: track.id, what: 'stems' });
     this.d.events.emit('libraryChanged', { reason: 'update' });
-    return `${res.stems.length} stems by ${pack.manifest.name} on ${res.ep} in ${(res.ms / 1000).toFixed(1)} s`;
+    const who = pack ? pack.manifest.name : `the ${BUILTIN_SEPARATOR} (centre-channel isolation; install a separator pack for model stems)`;
+    return `${res.stems.length} stems by ${who} on ${res.ep} in ${(res.ms / 1000).toFixed(1)} s`;
   }
 
   private async caption(p: JobPayload, signal: AbortSignal, onProgress: (f: number, d?: string) => void): Promise<string> {

@@ -1,5 +1,6 @@
 // The work that runs on the DSP worker thread, as a table of named tasks. Each takes plain
 // arguments and returns structured-clone-safe results, so the same functions run inline in tests.
+import { CenterSeparator } from '../builtin/centerSeparator';
 import { suggestBuiltin } from '../builtin/suggest';
 import { computePeaks } from '../audio/computePeaks';
 import { encodePeaks } from '../audio/peaks';
@@ -65,8 +66,9 @@ export const TASKS = {
   },
 
   /** Separates a file into stem files in outDir. */
-  async separate(args: { dir: string; spec: SeparatorSpec; ep: EpSettings; file: string; outDir: string; shifts?: number }, ctx: TaskContext) {
-    const sep = await getSeparator(args.dir, args.spec, args.ep);
+  async separate(args: { dir: string | null; spec: SeparatorSpec | null; ep: EpSettings; file: string; outDir: string; shifts?: number }, ctx: TaskContext) {
+    // No pack: the built-in centre-channel separator.
+    const sep = args.dir && args.spec ? await getSeparator(args.dir, args.spec, args.ep) : new CenterSeparator();
     const res = await separateFile(args.file, sep, { outDir: args.outDir, shifts: args.shifts, signal: ctx.signal, onProgress: (f, d) => ctx.progress(f, d) });
     return { ...res, ep: sep.ep, fallbacks: sep.fallbacks };
   },

@@ -9,6 +9,9 @@ import { WavWriter } from '../../audio/wavWriter';
 import { OverlapAdd } from './overlapAdd';
 import type { Separator } from './separator';
 
+/** What separateFile needs of a separator: a model pack's, or the built-in one. */
+export type SegmentSeparator = Pick<Separator, 'spec' | 'sources' | 'runSegment'>;
+
 export interface SeparateOptions {
   outDir: string;
   /** demucs `shifts`: 0 = none; N = average N passes at random offsets up to 0.5 s. */
@@ -42,7 +45,7 @@ export async function referenceStats(file: string, sampleRate: number, signal?: 
   return { mean, std: n > 1 ? Math.sqrt(m2 / (n - 1)) : 0, frames: n };
 }
 
-export async function separateFile(file: string, sep: Separator, opts: SeparateOptions): Promise<SeparateResult> {
+export async function separateFile(file: string, sep: SegmentSeparator, opts: SeparateOptions): Promise<SeparateResult> {
   const t0 = performance.now();
   const rate = sep.spec.sampleRate;
   const stats = await referenceStats(file, rate, opts.signal);
