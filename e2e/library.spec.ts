@@ -65,6 +65,11 @@ test('uploading a batch with corrupt files imports the good ones and names the b
   await expect(page.getByTestId('track-row')).toHaveCount(2);
   await page.screenshot({ path: screenshotPath('library-upload-with-errors'), fullPage: true });
 
+  // A non-audio upload is refused by name before it is stored.
+  await page.getByTestId('upload-input').setInputFiles([path.join(bad, 'notes.txt')]);
+  await expect(failures).toHaveCount(1);
+  await expect(failures.first()).toContainText('unsupported file type .txt');
+
   // The same upload again is a duplicate, not a second track.
   await page.getByTestId('upload-input').setInputFiles([path.join(FIXTURES, 'aria.mp3')]);
   await expect(report).toContainText('1 already in the library');

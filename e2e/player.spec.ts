@@ -107,6 +107,11 @@ test('segments: drag to create, loop while playing, delete', async ({ page }) =>
   const rows = page.getByTestId('segment-row');
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText('5.0 s');
+  // Reopening the track shows the saved segment once (its region is not taken for a new drag).
+  await page.reload();
+  await expect(page.locator('[data-testid=waveform][data-ready=true]')).toHaveCount(3);
+  await page.waitForTimeout(500);
+  await expect(rows).toHaveCount(1);
 
   // Selecting the segment plays it looped; at 2× speed it wraps within a few seconds.
   await page.getByTestId('speed').selectOption('2');

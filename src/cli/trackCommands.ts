@@ -6,9 +6,9 @@ import type { Flags } from './inferenceCommands';
 
 export type Out = (s: string) => void;
 
-function trackId(raw: string | undefined): number {
+function trackId(raw: string | undefined, what = 'track'): number {
   const n = Number(raw);
-  if (!raw || !Number.isInteger(n) || n <= 0) throw new UsageError(`expected a track id, got "${raw ?? ''}"`);
+  if (!raw || !Number.isInteger(n) || n <= 0) throw new UsageError(`expected a ${what} id, got "${raw ?? ''}"`);
   return n;
 }
 
@@ -40,7 +40,7 @@ export async function segmentsCommand(studio: Studio, args: string[], { json }: 
     return;
   }
   if (args[0] === 'rm') {
-    const res = await studio.deleteSegment({ id: trackId(args[1]) });
+    const res = await studio.deleteSegment({ id: trackId(args[1], 'segment') });
     out(json ? JSON.stringify(res) : `deleted segment ${res.id}`);
     return;
   }

@@ -5,7 +5,7 @@ export type RangeResult = { start: number; end: number } | 'unsatisfiable' | nul
 
 /** null: no usable range (serve the whole file); 'unsatisfiable': answer 416. */
 export function parseRange(header: string | undefined, size: number): RangeResult {
-  if (!header) return null;
+  if (!header || size === 0) return null;
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!m) return null;
   const [, a, b] = m;
@@ -16,8 +16,9 @@ export function parseRange(header: string | undefined, size: number): RangeResul
     return { start: Math.max(0, size - n), end: size - 1 };
   }
   const start = Number(a);
+  if (b !== '' && Number(b) < start) return null; // invalid range: ignored, whole file (RFC 9110 §14.2)
   const end = b === '' ? size - 1 : Math.min(Number(b), size - 1);
-  if (start >= size || end < start) return 'unsatisfiable';
+  if (start >= size) return 'unsatisfiable';
   return { start, end };
 }
 

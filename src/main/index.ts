@@ -20,7 +20,7 @@ const isTrustedUrl = makeTrustedUrlCheck(appUrl);
 
 // Must happen before `ready`: media URLs behave like https (fetch, Range, streaming).
 protocol.registerSchemesAsPrivileged([
-  { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
+  { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, corsEnabled: true } },
 ]);
 
 let studio: Studio | undefined;
@@ -63,7 +63,7 @@ function createWindow(): BrowserWindow {
 
 function lockDown(): void {
   // Dev mode needs Vite's HMR socket; the packaged app gets the strict policy only.
-  const csp = devUrl ? `${RENDERER_CSP}; connect-src 'self' ws: ${new URL(devUrl).origin}` : RENDERER_CSP;
+  const csp = devUrl ? RENDERER_CSP.replace("connect-src 'self'", `connect-src 'self' ws: ${new URL(devUrl).origin}`) : RENDERER_CSP;
   session.defaultSession.webRequest.onHeadersReceived((details, cb) => {
     cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
   });

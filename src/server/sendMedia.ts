@@ -1,6 +1,7 @@
 // Streams a library media file with Range support (206 / 416), so players can seek without
 // downloading the whole file.
 import fs from 'node:fs';
+import { pipeline } from 'node:stream';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MediaFile } from '../core/media';
 import { planMediaResponse } from '../core/range';
@@ -12,7 +13,6 @@ export function sendMedia(req: IncomingMessage, res: ServerResponse, media: Medi
     res.end();
     return;
   }
-  const stream = fs.createReadStream(media.path, plan.body);
-  stream.on('error', () => res.destroy());
-  stream.pipe(res);
+  // pipeline closes the file when the client goes away mid-download.
+  pipeline(fs.createReadStream(media.path, plan.body), res, () => undefined);
 }

@@ -1,6 +1,7 @@
 // Serves the built renderer (out/renderer). Paths are resolved inside the root and anything that
 // escapes it is refused; unknown routes fall back to index.html for the single-page app.
 import fs from 'node:fs';
+import { pipeline } from 'node:stream';
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RENDERER_CSP } from '../shared/csp';
@@ -46,7 +47,7 @@ export function serveStatic(root: string, urlPath: string, req: IncomingMessage,
     'cache-control': ext === '.html' ? 'no-cache' : 'public, max-age=3600',
   });
   if (req.method === 'HEAD') res.end();
-  else fs.createReadStream(file).pipe(res);
+  else pipeline(fs.createReadStream(file), res, () => undefined);
 }
 
 function isFile(p: string): boolean {

@@ -4,8 +4,10 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { IncomingMessage } from 'node:http';
+import { AUDIO_EXTENSIONS, extensionOf, isAudioFileName } from '../core/library/formats';
 import type { Studio } from '../core/studio';
 import { StudioError } from '../shared/errors';
 import type { ImportReport } from '../shared/types';
@@ -22,13 +24,32 @@ export function safeUploadName(raw: string | null): string {
 
 export async function receiveUpload(studio: Studio, req: IncomingMessage, rawName: string | null): Promise<ImportReport> {
   const name = safeUploadName(rawName);
+  if (!isAudioFileName(name)) {
+    req.resume();
+    const ext = extensionOf(name);
+    return {
+      imported: [],
+      duplicates: [],
+      relinked: [],
+      skipped: 0,
+      failed: [{ path: name, name, reason: `unsupported file type${ext ? ` .${ext}` : ''} (supported: ${AUDIO_EXTENSIONS.join(', ')})` }],
+    };
+  }
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (declared > MAX_UPLOAD_BYTES) throw new StudioError('BAD_REQUEST', `${name}: larger than the 4 GiB upload limit`);
+  let received = 0;
+  const limit = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      received += chunk.length;
+      // Chunked uploads declare no length: count what actually arrives.
+      cb(received > MAX_UPLOAD_BYTES ? new Error('larger than the 4 GiB upload limit') : null, chunk);
+    },
+  });
   const dir = path.join(studio.dataDir, 'uploads', crypto.randomUUID());
   fs.mkdirSync(dir, { recursive: true });
   const dest = path.join(dir, name);
   try {
-    await pipeline(req, fs.createWriteStream(dest, { flags: 'wx' }));
+    await pipeline(req, limit, fs.createWriteStream(dest, { flags: 'wx' }));
   } catch (err) {
     fs.rmSync(dir, { recursive: true, force: true });
     throw new StudioError('IO', `${name}: upload interrupted (${(err as Error).message})`);

@@ -92,6 +92,19 @@ describe('importPaths', () => {
     expect(countTracks(db)).toBe(1);
   });
 
+  it('two copies of a moved file: one relinks the track, the other is a duplicate', async () => {
+    const old = copyTo(path.join(tmp.dir, 'old'), ['lullaby.wav']);
+    await importPaths(db, [path.join(old, 'lullaby.wav')]);
+    fs.rmSync(old, { recursive: true });
+    const now = copyTo(path.join(tmp.dir, 'now'), []);
+    fs.copyFileSync(fixture('lullaby.wav'), path.join(now, 'copy1.wav'));
+    fs.copyFileSync(fixture('lullaby.wav'), path.join(now, 'copy2.wav'));
+    const report = await importPaths(db, [now]);
+    expect(report.relinked).toHaveLength(1);
+    expect(report.duplicates).toHaveLength(1);
+    expect(countTracks(db)).toBe(1);
+  });
+
   it('imports the good files of a batch and names each bad one with a reason', async () => {
     const bad = path.join(tmp.dir, 'bad');
     fs.mkdirSync(bad);

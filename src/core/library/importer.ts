@@ -90,7 +90,12 @@ async function resolveKnown(db: Db, sha256: string, file: string, mtimeMs: numbe
   const existing = findTrackByHash(db, sha256);
   if (!existing) return null;
   if (existing.path === file || (await exists(existing.path))) return { outcome: 'duplicate', track: existing };
-  return { outcome: 'relinked', track: relinkTrack(db, existing.id, file, path.basename(file), mtimeMs) };
+  // Re-read inside a transaction: a parallel worker may have relinked it to another copy already.
+  return db.transaction((): FileResult => {
+    const now = findTrackByHash(db, sha256)!;
+    if (now.path !== existing.path) return { outcome: 'duplicate', track: now };
+    return { outcome: 'relinked', track: relinkTrack(db, existing.id, file, path.basename(file), mtimeMs) };
+  })();
 }
 
 async function exists(p: string): Promise<boolean> {

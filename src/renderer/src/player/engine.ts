@@ -31,11 +31,14 @@ export class StemEngine {
   private rate = 1;
   private preservePitch = true;
   private loop: LoopRange | null = null;
+  private loadSeq = 0;
   duration = 0;
 
   /** Fetches and decodes every source; a source that fails is reported, the others still load. */
   async load(sources: EngineSource[], fetchInit?: RequestInit): Promise<{ key: string; error: string }[]> {
     this.dispose();
+    // A newer load (stems arrived while the mix was decoding) makes this one's results stale.
+    const seq = ++this.loadSeq;
     const errors: { key: string; error: string }[] = [];
     const ctx = Tone.getContext();
     await Promise.all(
@@ -44,6 +47,7 @@ export class StemEngine {
           const res = await fetch(s.url, fetchInit);
           if (!res.ok) throw new Error(`${res.status} ${(await res.text()).slice(0, 200) || res.statusText}`);
           const audio = await ctx.decodeAudioData(await res.arrayBuffer());
+          if (seq !== this.loadSeq) return;
           const buffer = new Tone.ToneAudioBuffer(audio);
           const channel = new Tone.Channel().toDestination();
           this.lanes.push({ key: s.key, buffer, channel, voice: this.makeVoice(buffer, channel) });
@@ -52,6 +56,7 @@ export class StemEngine {
         }
       }),
     );
+    if (seq !== this.loadSeq) return [];
     this.lanes.sort((a, b) => sources.findIndex((s) => s.key === a.key) - sources.findIndex((s) => s.key === b.key));
     this.duration = Math.max(0, ...this.lanes.map((l) => l.buffer.duration));
     return errors;
@@ -68,7 +73,8 @@ export class StemEngine {
   /** Current position in seconds of the source timeline. */
   position(): number {
     if (!this.playing) return this.anchorOffset;
-    let pos = this.anchorOffset + (Tone.now() - this.anchorTime) * this.rate;
+    // Math.max: the shared start is scheduled slightly ahead; until then the playhead waits.
+    let pos = this.anchorOffset + Math.max(0, Tone.now() - this.anchorTime) * this.rate;
     if (this.loop && this.anchorOffset < this.loop.end && pos >= this.loop.end) {
       const len = this.loop.end - this.loop.start;
       pos = this.loop.start + ((pos - this.loop.start) % len);
@@ -155,6 +161,7 @@ export class StemEngine {
     this.lanes = [];
     this.anchorOffset = 0;
     this.duration = 0;
+    this.loop = null;
   }
 
   private lane(key: string): Lane | undefined {
@@ -181,7 +188,8 @@ export class StemEngine {
   private startAll(offset: number): void {
     // One shared start time a little ahead, so every lane begins on the same sample frame.
     const when = Tone.now() + 0.05;
-    for (const l of this.lanes) l.voice.start(when, offset);
+    // GrainPlayer scales its start offset by the playback rate; Player does not.
+    for (const l of this.lanes) l.voice.start(when, l.voice instanceof Tone.GrainPlayer ? offset / this.rate : offset);
     this.anchorTime = when;
     this.anchorOffset = offset;
     this.playing = true;

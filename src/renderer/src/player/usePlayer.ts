@@ -130,6 +130,9 @@ export function usePlayer(): UsePlayer {
       sync();
     },
     seek(seconds) {
+      // Seeking out of the loop means the listener wants to leave it.
+      const l = loop.value;
+      if (l && (seconds < l.start || seconds >= l.end)) api.setLoop(null);
       engine.seek(seconds);
       sync();
     },
