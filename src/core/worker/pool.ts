@@ -14,6 +14,7 @@ export interface RunOptions {
 }
 
 interface Pending {
+  worker: Worker;
   resolve(v: unknown): void;
   reject(e: Error): void;
   onProgress?: RunOptions['onProgress'];
@@ -39,7 +40,7 @@ export class WorkerPool {
     const id = this.nextId++;
     w.ref(); // keep the process alive while work is pending; unref again when idle
     return new Promise<TaskResult<T>>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress: opts.onProgress });
+      this.pending.set(id, { worker: w, resolve: resolve as (v: unknown) => void, reject, onProgress: opts.onProgress });
       opts.signal?.addEventListener('abort', () => w.postMessage({ type: 'cancel', id } satisfies ToWorker), { once: true });
       w.postMessage({ type: 'run', id, task, args } satisfies ToWorker);
     });
@@ -60,17 +61,22 @@ export class WorkerPool {
       if (!p) return;
       if (m.type === 'progress') return p.onProgress?.(m.fraction, m.detail);
       this.pending.delete(m.id);
-      if (this.pending.size === 0) w.unref();
+      if (![...this.pending.values()].some((x) => x.worker === w)) w.unref();
       if (m.type === 'done') p.resolve(m.result);
       else {
         const err = m.aborted ? Object.assign(new Error('cancelled'), { name: 'AbortError' }) : new StudioError('IO', m.message);
         p.reject(err);
       }
     });
+    // Only this worker's tasks fail: a replacement may already be running the next job
+    // (a crash emits 'error', then 'exit' a few milliseconds later).
     const fail = (reason: string) => {
       if (this.worker === w) this.worker = null;
-      for (const p of this.pending.values()) p.reject(new StudioError('INTERNAL', `background worker stopped: ${reason}`));
-      this.pending.clear();
+      for (const [id, p] of this.pending) {
+        if (p.worker !== w) continue;
+        this.pending.delete(id);
+        p.reject(new StudioError('INTERNAL', `background worker stopped: ${reason}`));
+      }
     };
     w.on('error', (err) => fail(err.message));
     w.on('exit', (code) => fail(`exit code ${code}`));

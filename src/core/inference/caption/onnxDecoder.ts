@@ -72,6 +72,9 @@ export class OnnxDecoder implements StepModel {
     const next = new Map<string, Cached>(this.past ?? []);
     for (const name of session.outputNames) {
       if (!name.startsWith('present.')) continue;
+      // Optimum's merged graph returns empty placeholders for the cross-attention cache on cached
+      // steps (it never changes): keep the one from the first step.
+      if (this.past && name.includes('.encoder.')) continue;
       const t = out[name]!;
       next.set(name.replace(/^present\./, 'past_key_values.'), { data: t.data as Float32Array, dims: [...t.dims] });
     }

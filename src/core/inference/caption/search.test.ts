@@ -119,6 +119,14 @@ describe('processors', () => {
     expect(processLogprobs(lp, [START, 0, 3, 4], c)[EOS]).toBe(0);
     expect(processLogprobs(lp, [START, 0, 3, 4], c)[3]).toBe(-Infinity);
   });
+  it('forces after banning, so a forced token survives min_length and n-gram bans', () => {
+    const c = cfg({ forced_eos_token_id: EOS, max_length: 4, min_length: 10, no_repeat_ngram_size: 1 });
+    const p = processLogprobs(lp, [START, EOS, 3], c);
+    expect(p[EOS]).toBe(0);
+    // With max_length 2, forced EOS wins over forced BOS.
+    expect(processLogprobs(lp, [START], cfg({ forced_bos_token_id: 0, forced_eos_token_id: EOS, max_length: 2 }))[EOS]).toBe(0);
+  });
+
   it('bans EOS before min_length', () => {
     const c = cfg({ min_length: 3 });
     expect(processLogprobs(lp, [START, 3], c)[EOS]).toBe(-Infinity);

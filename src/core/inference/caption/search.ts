@@ -38,8 +38,6 @@ export function processLogprobs(lp: Float32Array, seq: number[], cfg: Generation
     out.fill(NEG);
     out[id] = 0;
   };
-  if (curLen === 1 && cfg.forced_bos_token_id != null) force(cfg.forced_bos_token_id);
-  else if (curLen === cfg.max_length - 1 && cfg.forced_eos_token_id != null) force(cfg.forced_eos_token_id);
   if (curLen < cfg.min_length) for (const e of cfg.eos_token_id) out[e] = NEG;
   const n = cfg.no_repeat_ngram_size;
   if (n > 0 && curLen + 1 >= n) {
@@ -50,6 +48,9 @@ export function processLogprobs(lp: Float32Array, seq: number[], cfg: Generation
       if (same) out[seq[i + n - 1]!] = NEG;
     }
   }
+  // Forcing comes last, as in transformers, so a forced token is never banned; EOS wins over BOS.
+  if (curLen === 1 && cfg.forced_bos_token_id != null) force(cfg.forced_bos_token_id);
+  if (curLen === cfg.max_length - 1 && cfg.forced_eos_token_id != null) force(cfg.forced_eos_token_id);
   return out;
 }
 
@@ -93,7 +94,11 @@ async function greedy(model: StepModel, items: number, cfg: GenerationConfig): P
 
 class Hypotheses {
   list: { beam: Beam; score: number }[] = [];
-  constructor(private readonly k: number, private readonly lp: number) {}
+  constructor(
+    private readonly k: number,
+    private readonly lp: number,
+    private readonly maxLength: number,
+  ) {}
   add(beam: Beam, sum: number): void {
     const score = sum / Math.max(1, beam.seq.length - 1) ** this.lp;
     if (this.list.length < this.k || score > this.worst()) {
@@ -108,7 +113,9 @@ class Hypotheses {
   done(bestSum: number, curLen: number, early: GenerationConfig['early_stopping']): boolean {
     if (this.list.length < this.k) return false;
     if (early === true) return true;
-    return this.worst() >= bestSum / Math.max(1, curLen - 1) ** this.lp;
+    // 'never' with a positive length penalty: the best a running beam can still reach is at max_length.
+    const len = early === 'never' && this.lp > 0 ? this.maxLength - 1 : curLen - 1;
+    return this.worst() >= bestSum / Math.max(1, len) ** this.lp;
   }
 }
 
@@ -117,7 +124,9 @@ async function beam(model: StepModel, items: number, cfg: GenerationConfig, k: n
   let beams: Beam[][] = Array.from({ length: items }, () =>
     Array.from({ length: k }, (_, j) => ({ seq: [cfg.decoder_start_token_id], raw: [], sum: j === 0 ? 0 : NEG })),
   );
-  const hyps = Array.from({ length: items }, () => new Hypotheses(k, cfg.length_penalty));
+  const hyps = Array.from({ length: items }, () => new Hypotheses(k, cfg.length_penalty, cfg.max_length));
+  // transformers keeps enough candidates that EOS ones cannot starve the live beams.
+  const pool = Math.max(2, 1 + cfg.eos_token_id.length) * k;
   const results: (SearchResult | null)[] = new Array(items).fill(null);
   let active = Array.from({ length: items }, (_, i) => i);
 
@@ -140,7 +149,7 @@ async function beam(model: StepModel, items: number, cfg: GenerationConfig, k: n
       cands.sort((x, y) => y.s - x.s || x.j - y.j || x.v - y.v);
       const next: Beam[] = [];
       const parents: number[] = [];
-      for (let r = 0; r < Math.min(cands.length, 2 * k) && next.length < k; r++) {
+      for (let r = 0; r < Math.min(cands.length, pool) && next.length < k; r++) {
         const c = cands[r]!;
         const parent = cur[c.j]!;
         const child: Beam = { seq: [...parent.seq, c.v], raw: [...parent.raw, c.raw], sum: c.s };

@@ -34,8 +34,13 @@ export async function deriveManifest(dir: string): Promise<Derived> {
       eos_token_id: config.eos_token_id ?? 2,
       pad_token_id: config.pad_token_id ?? 1,
       forced_bos_token_id: config.forced_bos_token_id ?? null,
-      num_beams: config.num_beams ?? 4,
+      forced_eos_token_id: config.forced_eos_token_id ?? null,
+      // As transformers' GenerationConfig.from_model_config: carry the model's settings over.
+      num_beams: config.num_beams ?? 1,
       max_length: config.max_length ?? 64,
+      ...Object.fromEntries(
+        ['min_length', 'no_repeat_ngram_size', 'length_penalty', 'early_stopping'].filter((k) => config[k] != null).map((k) => [k, config[k]]),
+      ),
     };
     await fs.writeFile(path.join(dir, 'generation_config.json'), JSON.stringify(gen, null, 1));
     names.push('generation_config.json');

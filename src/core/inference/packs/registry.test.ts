@@ -56,6 +56,12 @@ describe('PackRegistry', () => {
     await expect(reg.resolve('captioner')).rejects.toThrow(/no captioner installed/);
   });
 
+  it('refuses to install a pack that is already bundled under the same id', async () => {
+    const bundled = new PackRegistry(db, { installDir: path.join(tmp.dir, 'packs'), bundledDir: PACKS });
+    await expect(bundled.install(copyPack('identity-separator'))).rejects.toThrow(/already bundled with the studio/);
+    await expect(bundled.remove('identity-separator@1.0.0')).rejects.toThrow(/ships with the studio/);
+  });
+
   it('installs a .zip (wrapped in a folder or not)', async () => {
     const zip = path.join(tmp.dir, 'sep.zip');
     execFileSync('python3', ['-m', 'zipfile', '-c', zip, copyPack('identity-separator')]);

@@ -90,8 +90,9 @@ export class PackRegistry {
       }
       const manifest = await validatePack(root);
       const dest = path.join(this.loc.installDir, packId(manifest));
-      if (await fs.stat(dest).catch(() => null)) {
-        throw new StudioError('CONFLICT', `${packId(manifest)} is already installed (remove it first)`);
+      const clash = (await this.list()).find((p) => packId(p.manifest) === packId(manifest));
+      if (clash || (await fs.stat(dest).catch(() => null))) {
+        throw new StudioError('CONFLICT', `${packId(manifest)} is already ${clash?.builtIn ? 'bundled with the studio' : 'installed (remove it first)'}`);
       }
       await fs.rename(root, dest);
       this.upsertRow(manifest, dest);

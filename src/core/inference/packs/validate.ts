@@ -88,10 +88,11 @@ async function checkCaptioner(dir: string, m: PackManifest): Promise<string[]> {
     }
     return g.problems;
   };
+  // Every decoder graph the pack lists is checked: the captioner may run either layout.
   if (c.decoderMerged) problems.push(...(await checkDecoder(c.decoderMerged, 'merged')));
-  else {
-    problems.push(...(await checkDecoder(c.decoder!, 'first')));
-    problems.push(...(await checkDecoder(c.decoderWithPast!, 'withPast')));
+  if (c.decoder && c.decoderWithPast) {
+    problems.push(...(await checkDecoder(c.decoder, 'first')));
+    problems.push(...(await checkDecoder(c.decoderWithPast, 'withPast')));
   }
   try {
     await loadTokenizer(dir, c);

@@ -29,13 +29,15 @@ export interface SeparateResult {
   ms: number;
 }
 
-/** Mean and (unbiased) standard deviation of the mono reference (channel average), streamed. */
+/** Mean and (unbiased) standard deviation of the mono reference — the average of the two
+ *  channels that are separated — streamed. */
 export async function referenceStats(file: string, sampleRate: number, signal?: AbortSignal): Promise<{ mean: number; std: number; frames: number }> {
   let n = 0;
   let mean = 0;
   let m2 = 0;
-  for await (const [mono] of readAudio(file, { sampleRate, channels: 1 }, { signal })) {
-    for (const x of mono!) {
+  for await (const [l, r] of readAudio(file, { sampleRate, channels: 2 }, { signal })) {
+    for (let i = 0; i < l!.length; i++) {
+      const x = (l![i]! + r![i]!) / 2;
       n++;
       const d = x - mean;
       mean += d / n;
