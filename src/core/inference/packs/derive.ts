@@ -57,6 +57,7 @@ export async function deriveManifest(dir: string): Promise<Derived> {
     if (f !== 'model.json' && (await fs.stat(p)).isFile() && (await exists(p))) files[f] = { sha256: await sha256File(p) };
   }
   const merged = has('decoder_model_merged.onnx');
+  const split = has('decoder_model.onnx') && has('decoder_with_past_model.onnx');
   const manifest = manifestSchema.parse({
     format: 1,
     name,
@@ -67,7 +68,9 @@ export async function deriveManifest(dir: string): Promise<Derived> {
     files,
     captioner: {
       encoder: 'encoder_model.onnx',
-      ...(merged ? { decoderMerged: 'decoder_model_merged.onnx' } : { decoder: 'decoder_model.onnx', decoderWithPast: 'decoder_with_past_model.onnx' }),
+      // Every layout present is listed; the captioner prefers the split pair when it has both.
+      ...(merged ? { decoderMerged: 'decoder_model_merged.onnx' } : {}),
+      ...(split ? { decoder: 'decoder_model.onnx', decoderWithPast: 'decoder_with_past_model.onnx' } : {}),
       tokenizer: 'tokenizer.json',
       ...(names.includes('tokenizer_config.json') ? { tokenizerConfig: 'tokenizer_config.json' } : {}),
       generationConfig: 'generation_config.json',

@@ -79,7 +79,11 @@ describe('PackRegistry', () => {
     });
     const { pack, assumptions } = await reg.install(dir);
     expect(pack.manifest.roles).toEqual(['captioner']);
-    expect(pack.manifest.captioner!.decoderMerged).toBe('decoder_model_merged.onnx');
+    expect(pack.manifest.captioner).toMatchObject({
+      decoderMerged: 'decoder_model_merged.onnx',
+      decoder: 'decoder_model.onnx',
+      decoderWithPast: 'decoder_with_past_model.onnx',
+    });
     expect(assumptions.join('\n')).toMatch(/model.json was missing/);
     expect(assumptions.join('\n')).toMatch(/generation_config.json was missing/);
     await expect(validatePack(pack.dir)).resolves.toBeTruthy();
