@@ -22,7 +22,8 @@ const PROVIDERS: Ep[] = (process.env.BENCH_EPS?.split(',') as Ep[]) ?? ['cpu', '
 function ensurePacks(): void {
   if (fs.existsSync(path.join(PACKS, 'captioner-base', 'model.json')) && fs.existsSync(path.join(PACKS, 'separator-bench', 'model.json'))) return;
   console.log(`# making benchmark models in ${PACKS} (python3-torch; about 15 minutes on 2 cores, once)`);
-  execFileSync('/usr/bin/python3', [path.join(import.meta.dirname, '..', 'scripts', 'make-bench-models.py'), PACKS], { stdio: 'inherit' });
+  const script = process.env.BENCH_MODELS_SCRIPT ?? path.join(import.meta.dirname, '..', 'scripts', 'make-bench-models.py');
+  execFileSync(process.env.BENCH_PYTHON ?? '/usr/bin/python3', [script, PACKS], { stdio: 'inherit' });
 }
 
 const features = (seed: number) => {
