@@ -1,7 +1,6 @@
 // Runs TASKS on one background worker thread, started on first use. From source (tsx, vitest)
 // the worker is the .ts file loaded through tsx; from a bundle it is dspWorker.js beside it.
 // A crashed worker fails its pending tasks with a clear message and is restarted on next use.
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -22,11 +21,7 @@ interface Pending {
 
 function workerEntry(): string {
   const here = fileURLToPath(import.meta.url);
-  const file = path.join(path.dirname(here), here.endsWith('.ts') ? 'dspWorker.dev.mjs' : 'dspWorker.js');
-  // In a packaged desktop app the worker is unpacked from the asar (electron-builder.yml):
-  // worker threads load their script through plain Node, which cannot read inside an archive.
-  const unpacked = file.replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`);
-  return unpacked !== file && fs.existsSync(unpacked) ? unpacked : file;
+  return path.join(path.dirname(here), here.endsWith('.ts') ? 'dspWorker.dev.mjs' : 'dspWorker.js');
 }
 
 export class WorkerPool {
