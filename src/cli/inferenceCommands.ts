@@ -70,7 +70,7 @@ export async function separateCommand(studio: Studio, args: string[], f: Flags, 
   const file = audioArg(args, 'separate');
   if (!f.out) throw new UsageError('separate needs --out DIR');
   const shifts = intFlag(f.shifts, 'shifts', 0, 20);
-  const pack = f.pack ? await studio.packs.resolve('separator', f.pack) : await studio.packs.active('separator');
+  const pack = await studio.packs.choose('separator', f.pack);
   const settings = epSettings(readSettings(studio.db));
   const ep = f.ep ? parseEp(f.ep) : settings.separator;
   // No pack: the built-in centre-channel separator (stereo mixes only).
@@ -97,15 +97,15 @@ export async function captionCommand(studio: Studio, args: string[], f: Flags, o
   const file = audioArg(args, 'caption');
   const seg = parseSegment(f.segment);
   const numBeams = intFlag(f.beams, 'beams', 1, 16);
-  if (!f.pack && !(await studio.packs.active('captioner'))) {
+  const pack = await studio.packs.choose('captioner', f.pack);
+  if (!pack) {
     // No captioner installed: the built-in suggester, clearly labelled (no model, no score).
     const t0 = performance.now();
-    const r = await suggestBuiltin({ file, vocalsFile: null, genre: null, startSec: seg.startSec ?? 0, endSec: seg.endSec ?? Infinity });
-    const info = { text: r.text, score: null, pack: 'built-in', ep: 'cpu', ms: Math.round(performance.now() - t0) };
+    const [r] = await suggestBuiltin({ file, vocalsFile: null, genre: null, spans: [seg] });
+    const info = { text: r!.text, score: null, pack: 'built-in', ep: 'cpu', ms: Math.round(performance.now() - t0) };
     out(f.json ? JSON.stringify(info) : `${info.text}\n(${BUILTIN_SUGGESTER}: measured attributes, not a model; install a captioner pack for model captions)`);
     return;
   }
-  const pack = await studio.packs.resolve('captioner', f.pack);
   const settings = epSettings(readSettings(studio.db));
   const ep = f.ep ? parseEp(f.ep) : undefined;
   const cap = await Captioner.load(pack.dir, pack.manifest.captioner!, {

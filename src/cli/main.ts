@@ -74,21 +74,8 @@ export async function runCli(argv: string[], io: CliIo = stdio): Promise<number>
         return await cmdList(rest, io);
       case 'serve':
         return await cmdServe(rest, io);
-      case 'stems':
-        return await withStudio(rest, io, stemsCommand);
-      case 'segments':
-        return await withStudio(rest, io, segmentsCommand);
-      case 'relink':
-        return await withStudio(rest, io, relinkCommand);
-      case 'features':
-        return await withStudio(rest, io, featuresCommand);
-      case 'separate':
-        return await withStudio(rest, io, separateCommand);
-      case 'caption':
-        return await withStudio(rest, io, captionCommand);
-      case 'models':
-        return await withStudio(rest, io, modelsCommand);
       default:
+        if (Object.hasOwn(LIBRARY_COMMANDS, command)) return await withStudio(rest, io, LIBRARY_COMMANDS[command]!);
         throw new UsageError(`unknown command "${command}" (see s2cap --help)`);
     }
   } catch (err) {
@@ -133,11 +120,24 @@ const MODEL_OPTIONS = {
   shifts: { type: 'string' },
 } as const;
 
+type LibraryCommand = (studio: Studio, args: string[], flags: Flags, out: (s: string) => void) => Promise<void>;
+
+/** Commands that open the library, run, and close it again. */
+const LIBRARY_COMMANDS: Record<string, LibraryCommand> = {
+  stems: stemsCommand,
+  segments: segmentsCommand,
+  relink: relinkCommand,
+  features: featuresCommand,
+  separate: separateCommand,
+  caption: captionCommand,
+  models: modelsCommand,
+};
+
 /** Opens the library for one command, runs it with the parsed flags, and closes it again. */
 async function withStudio(
   argv: string[],
   io: CliIo,
-  run: (studio: Studio, args: string[], flags: Flags, out: (s: string) => void) => Promise<void>,
+  run: LibraryCommand,
 ): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, MODEL_OPTIONS);
   if (values.help) return io.out(HELP), 0;

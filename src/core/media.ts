@@ -22,6 +22,7 @@ const MIME: Record<string, string> = {
 export interface MediaFile {
   path: string;
   size: number;
+  mtimeMs: number;
   contentType: string;
 }
 
@@ -30,15 +31,14 @@ export type MediaKind = 'track' | 'stem';
 export async function resolveMedia(db: Db, kind: MediaKind, id: number): Promise<MediaFile> {
   const owner = kind === 'track' ? getTrack(db, id) : kind === 'stem' ? getStem(db, id) : undefined;
   if (!owner) throw new StudioError('NOT_FOUND', `no ${kind} with id ${id}`);
-  let size: number;
+  let st;
   try {
-    const st = await fs.stat(owner.path);
+    st = await fs.stat(owner.path);
     if (!st.isFile()) throw new Error('not a file');
-    size = st.size;
   } catch {
     throw new StudioError('NOT_FOUND', `the file of ${kind} ${id} is missing: ${owner.path}`);
   }
-  return { path: owner.path, size, contentType: MIME[path.extname(owner.path).toLowerCase()] ?? 'application/octet-stream' };
+  return { path: owner.path, size: st.size, mtimeMs: st.mtimeMs, contentType: MIME[path.extname(owner.path).toLowerCase()] ?? 'application/octet-stream' };
 }
 
 export function isMediaKind(x: string): x is MediaKind {

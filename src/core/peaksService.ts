@@ -5,9 +5,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { MediaSource, PeaksView } from '../shared/types';
 import { decodePeaks, pickLevel, type Peaks } from './audio/peaks';
-import { resolveMedia } from './media';
+import { resolveMedia, type MediaFile } from './media';
 import type { Db } from './store/db';
-import { getStem } from './store/stems';
 import { getTrack } from './store/tracks';
 import type { WorkerPool } from './worker/pool';
 
@@ -34,7 +33,7 @@ export class PeaksService {
 
   async get(source: MediaSource): Promise<Peaks> {
     const media = await resolveMedia(this.db, source.kind, source.id);
-    const key = await this.cacheKey(source, media.path);
+    const key = this.cacheKey(source, media);
     const file = path.join(this.cacheDir, `${key}.peaks`);
     try {
       return decodePeaks(await fs.readFile(file));
@@ -59,9 +58,8 @@ export class PeaksService {
   }
 
   /** Tracks are keyed by content hash; stems by id and file stamp (they are rewritten in place). */
-  private async cacheKey(source: MediaSource, file: string): Promise<string> {
+  private cacheKey(source: MediaSource, media: MediaFile): string {
     if (source.kind === 'track') return `track-${getTrack(this.db, source.id)!.sha256}`;
-    const st = await fs.stat(file);
-    return `stem-${getStem(this.db, source.id)!.id}-${st.size}-${Math.round(st.mtimeMs)}`;
+    return `stem-${source.id}-${media.size}-${Math.round(media.mtimeMs)}`;
   }
 }

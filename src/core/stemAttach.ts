@@ -8,14 +8,13 @@ import { ProbeError, probeAudio } from './library/probe';
 import { describeFsError } from './library/scan';
 import type { Db } from './store/db';
 import { upsertStem } from './store/stems';
-import { getTrack } from './store/tracks';
+import { requireTrack } from './store/tracks';
 
 export const STEM_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 const LENGTH_TOLERANCE_SEC = 0.1;
 
 export async function attachStem(db: Db, trackId: number, name: string, file: string): Promise<Stem> {
-  const track = getTrack(db, trackId);
-  if (!track) throw new StudioError('NOT_FOUND', `no track with id ${trackId}`);
+  const track = requireTrack(db, trackId);
   if (!STEM_NAME.test(name)) throw new StudioError('BAD_REQUEST', `stem name "${name}" must be lowercase letters, digits, - or _ (e.g. vocals)`);
   const abs = path.resolve(file);
   let meta;

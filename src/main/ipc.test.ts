@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createStudio, type Studio } from '../core/studio';
 import { fixture } from '../core/testing/tmp';
 import { createStudioBridge } from '../preload/bridge';
-import { COMMAND_NAMES, commandChannel, EVENT_NAMES } from '../shared/api';
+import { COMMAND_NAMES, commandChannel } from '../shared/api';
 import { DESKTOP_CHANNELS } from '../shared/desktop';
 import { forwardStudioEvents, registerDesktopIpc, registerStudioIpc, type IpcEventLike, type IpcMainLike } from './ipc';
 import { makeTrustedUrlCheck } from './security';
@@ -124,7 +124,6 @@ describe('preload bridge over the registrar', () => {
     expect(await bridge.invoke('dropAllTables', {})).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(await bridge.invoke('__proto__')).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(() => bridge.on('evil' as never, () => {})).toThrow(/unknown event/);
-    expect(EVENT_NAMES.length).toBeGreaterThan(0);
     // And main has no handler for channels outside the contract, as in Electron.
     await expect(ipc.ipcRenderer.invoke('studio:cmd:dropAllTables')).rejects.toThrow(/No handler/);
   });

@@ -17,6 +17,7 @@ const SHARPNESS = 6;
 
 export class CenterSeparator {
   readonly ep = 'cpu' as const;
+  readonly needsStereo = `the ${BUILTIN_SEPARATOR} isolates centre-panned vocals and needs a stereo mix; install a separator pack for mono recordings`;
   readonly fallbacks: string[] = [];
   runMs = 0;
   readonly spec: SeparatorSpec = {

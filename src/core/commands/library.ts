@@ -1,10 +1,9 @@
 // StudioApi commands about the library as a whole: info, listing, import.
 import crypto from 'node:crypto';
 import type { StudioApi } from '../../shared/api';
-import { StudioError } from '../../shared/errors';
 import { AUDIO_EXTENSIONS } from '../library/formats';
 import { importPaths } from '../library/importer';
-import { countTracks, getTrack, listTracks } from '../store/tracks';
+import { countTracks, listTracks, requireTrack } from '../store/tracks';
 import { STUDIO_VERSION } from '../version';
 import type { CommandContext } from './context';
 
@@ -26,9 +25,7 @@ export function libraryCommands(ctx: CommandContext): Pick<StudioApi, 'getInfo' 
     },
 
     async getTrack({ id }) {
-      const t = getTrack(db, id);
-      if (!t) throw new StudioError('NOT_FOUND', `no track with id ${id}`);
-      return t;
+      return requireTrack(db, id);
     },
 
     async importPaths({ paths }) {

@@ -1,6 +1,5 @@
 // StudioApi commands for model packs, execution settings and inference jobs.
 import type { StudioApi } from '../../shared/api';
-import { StudioError } from '../../shared/errors';
 import type { InferenceSettings } from '../../shared/types';
 import type { JobRunner } from '../jobs/jobRunner';
 import type { PackRegistry } from '../inference/packs/registry';
@@ -8,7 +7,7 @@ import type { EpSettings } from '../inference/runtime';
 import { parseEp } from '../inference/providers';
 import type { Db } from '../store/db';
 import { getSetting, setSetting } from '../store/settings';
-import { getTrack as trackExists } from '../store/tracks';
+import { requireTrack } from '../store/tracks';
 
 type ModelCommands = Pick<
   StudioApi,
@@ -29,9 +28,6 @@ export function epSettings(s: InferenceSettings): EpSettings {
 export function modelCommands(ctx: { db: Db; packs: PackRegistry; jobs: JobRunner }): ModelCommands {
   const { db, packs, jobs } = ctx;
   const infoOf = async (id: string) => (await packs.info()).find((p) => p.id === id)!;
-  const needTrack = (id: number) => {
-    if (!trackExists(db, id)) throw new StudioError('NOT_FOUND', `no track with id ${id}`);
-  };
   return {
     listPacks: () => packs.info(),
     async installPack({ path }) {
@@ -56,17 +52,17 @@ export function modelCommands(ctx: { db: Db; packs: PackRegistry; jobs: JobRunne
       return next;
     },
     async startSeparation({ trackId, pack, shifts }) {
-      needTrack(trackId);
-      if (pack) await packs.resolve('separator', pack); // without one, the built-in separator runs
+      requireTrack(db, trackId);
+      if (pack) await packs.choose('separator', pack); // fail now on a wrong name; none = built-in separator
       return jobs.enqueue('separate', { trackId, pack: pack ?? null, shifts, ep: epSettings(readSettings(db)) });
     },
     async startCaptioning({ trackId, segmentIds, pack, numBeams }) {
-      needTrack(trackId);
-      if (pack) await packs.resolve('captioner', pack); // without one, the built-in suggester writes the captions
+      requireTrack(db, trackId);
+      if (pack) await packs.choose('captioner', pack); // none = built-in suggester
       return jobs.enqueue('caption', { trackId, segmentIds, pack: pack ?? null, numBeams, ep: epSettings(readSettings(db)) });
     },
     async listJobs({ trackId }) {
-      if (trackId !== undefined) needTrack(trackId);
+      if (trackId !== undefined) requireTrack(db, trackId);
       return jobs.list(trackId);
     },
     async cancelJob({ id }) {

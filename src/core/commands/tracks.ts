@@ -1,14 +1,13 @@
 // StudioApi commands about one track: opening it for the player, relinking its file, its
 // segments and stems, and its waveform.
 import type { StudioApi } from '../../shared/api';
-import { StudioError } from '../../shared/errors';
 import { checkTrackFile, relinkTrackTo } from '../library/trackFile';
 import { checkSegmentSpan } from '../segmentRules';
 import { attachStem } from '../stemAttach';
-import { deleteSegment, getSegment, insertSegment, listSegments, updateSegment } from '../store/segments';
+import { deleteSegment, insertSegment, listSegments, requireSegment, updateSegment } from '../store/segments';
 import { listStems } from '../store/stems';
 import { latestSuggestions } from '../store/suggestions';
-import { getTrack } from '../store/tracks';
+import { requireTrack } from '../store/tracks';
 import type { CommandContext } from './context';
 
 type TrackCommands = Pick<
@@ -18,20 +17,10 @@ type TrackCommands = Pick<
 
 export function trackCommands(ctx: CommandContext): TrackCommands {
   const { db, events } = ctx;
-  const trackOrThrow = (id: number) => {
-    const t = getTrack(db, id);
-    if (!t) throw new StudioError('NOT_FOUND', `no track with id ${id}`);
-    return t;
-  };
-  const segmentOrThrow = (id: number) => {
-    const s = getSegment(db, id);
-    if (!s) throw new StudioError('NOT_FOUND', `no segment with id ${id}`);
-    return s;
-  };
 
   return {
     async openTrack({ id }) {
-      const track = trackOrThrow(id);
+      const track = requireTrack(db, id);
       const file = await checkTrackFile(db, track);
       return {
         track,
@@ -52,22 +41,22 @@ export function trackCommands(ctx: CommandContext): TrackCommands {
     },
 
     async createSegment({ trackId, startSec, endSec }) {
-      checkSegmentSpan(startSec, endSec, trackOrThrow(trackId).durationSec);
+      checkSegmentSpan(startSec, endSec, requireTrack(db, trackId).durationSec);
       const seg = insertSegment(db, trackId, startSec, endSec);
       events.emit('trackChanged', { trackId, what: 'segments' });
       return seg;
     },
 
     async updateSegment({ id, startSec, endSec }) {
-      const seg = segmentOrThrow(id);
-      checkSegmentSpan(startSec, endSec, trackOrThrow(seg.trackId).durationSec);
+      const seg = requireSegment(db, id);
+      checkSegmentSpan(startSec, endSec, requireTrack(db, seg.trackId).durationSec);
       const updated = updateSegment(db, id, startSec, endSec);
       events.emit('trackChanged', { trackId: seg.trackId, what: 'segments' });
       return updated;
     },
 
     async deleteSegment({ id }) {
-      const seg = segmentOrThrow(id);
+      const seg = requireSegment(db, id);
       deleteSegment(db, id);
       events.emit('trackChanged', { trackId: seg.trackId, what: 'segments' });
       return { id };

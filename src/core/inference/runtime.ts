@@ -12,27 +12,26 @@ export interface EpSettings {
   threads: number;
 }
 
-const captioners = new Map<string, Promise<Captioner>>();
-const separators = new Map<string, Promise<Separator>>();
+const loaded = new Map<string, Promise<unknown>>();
+
+/** One load per key; a failed load is forgotten so the next job tries again. */
+function once<T>(key: unknown[], load: () => Promise<T>): Promise<T> {
+  const k = JSON.stringify(key);
+  let p = loaded.get(k) as Promise<T> | undefined;
+  if (!p) {
+    p = load();
+    p.catch(() => loaded.delete(k));
+    loaded.set(k, p);
+  }
+  return p;
+}
 
 export function getCaptioner(dir: string, spec: CaptionerSpec, ep: EpSettings): Promise<Captioner> {
-  const key = JSON.stringify([dir, ep.encoder, ep.decoder, ep.threads]);
-  let c = captioners.get(key);
-  if (!c) {
-    c = Captioner.load(dir, spec, { encoderEp: ep.encoder, decoderEp: ep.decoder, threads: ep.threads });
-    c.catch(() => captioners.delete(key));
-    captioners.set(key, c);
-  }
-  return c;
+  return once(['captioner', dir, ep.encoder, ep.decoder, ep.threads], () =>
+    Captioner.load(dir, spec, { encoderEp: ep.encoder, decoderEp: ep.decoder, threads: ep.threads }),
+  );
 }
 
 export function getSeparator(dir: string, spec: SeparatorSpec, ep: EpSettings): Promise<Separator> {
-  const key = JSON.stringify([dir, ep.separator, ep.threads]);
-  let s = separators.get(key);
-  if (!s) {
-    s = Separator.load(dir, spec, { ep: ep.separator, threads: ep.threads });
-    s.catch(() => separators.delete(key));
-    separators.set(key, s);
-  }
-  return s;
+  return once(['separator', dir, ep.separator, ep.threads], () => Separator.load(dir, spec, { ep: ep.separator, threads: ep.threads }));
 }

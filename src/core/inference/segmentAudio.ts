@@ -1,26 +1,43 @@
-// The audio of one caption segment as the captioner wants it: 16 kHz mono, from start to end,
-// read by streaming through the file (nothing before the segment is kept).
+// The audio of caption segments as the captioner wants it: 16 kHz mono, one span per segment.
+// All spans of a file come from a single streaming pass, so captioning N segments decodes the
+// file once rather than N times from the start; nothing outside the spans is kept.
 import { readAudio } from '../audio/read';
 import { AST_SAMPLE_RATE } from './features/fbank';
 
-export async function readSegment(file: string, startSec = 0, endSec = Infinity, signal?: AbortSignal): Promise<Float32Array> {
-  const from = Math.round(startSec * AST_SAMPLE_RATE);
-  const to = endSec === Infinity ? Infinity : Math.round(endSec * AST_SAMPLE_RATE);
-  const parts: Float32Array[] = [];
+export interface Span {
+  startSec?: number;
+  endSec?: number;
+}
+
+export async function readSegments(file: string, spans: Span[], signal?: AbortSignal): Promise<Float32Array[]> {
+  const bounds = spans.map((s) => ({
+    from: Math.round((s.startSec ?? 0) * AST_SAMPLE_RATE),
+    to: s.endSec === undefined || s.endSec === Infinity ? Infinity : Math.round(s.endSec * AST_SAMPLE_RATE),
+    parts: [] as Float32Array[],
+  }));
+  const last = Math.max(...bounds.map((b) => b.to));
   let pos = 0;
   for await (const [mono] of readAudio(file, { sampleRate: AST_SAMPLE_RATE, channels: 1 }, { signal })) {
     const n = mono!.length;
-    const a = Math.max(from, pos);
-    const b = Math.min(to, pos + n);
-    if (b > a) parts.push(mono!.subarray(a - pos, b - pos));
+    for (const b of bounds) {
+      const a = Math.max(b.from, pos);
+      const z = Math.min(b.to, pos + n);
+      if (z > a) b.parts.push(mono!.slice(a - pos, z - pos));
+    }
     pos += n;
-    if (pos >= to) break;
+    if (pos >= last) break;
   }
-  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return bounds.map(({ parts }) => {
+    const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return out;
+  });
+}
+
+export async function readSegment(file: string, startSec = 0, endSec = Infinity, signal?: AbortSignal): Promise<Float32Array> {
+  return (await readSegments(file, [{ startSec, endSec }], signal))[0]!;
 }

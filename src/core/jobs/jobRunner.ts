@@ -16,7 +16,7 @@ import { BUILTIN_SUGGESTER } from '../builtin/suggest';
 import type { Segment, Track } from '../../shared/types';
 import { listStems, upsertStem } from '../store/stems';
 import { insertSuggestion } from '../store/suggestions';
-import { getTrack, setTrackStatus } from '../store/tracks';
+import { requireTrack, setTrackStatus } from '../store/tracks';
 import type { WorkerPool } from '../worker/pool';
 
 export interface JobPayload {
@@ -146,12 +146,8 @@ export class JobRunner {
   }
 
   private async separate(p: JobPayload, signal: AbortSignal, onProgress: (f: number, d?: string) => void): Promise<string> {
-    const track = getTrack(this.d.db, p.trackId);
-    if (!track) throw new StudioError('NOT_FOUND', `no track with id ${p.trackId}`);
-    const pack = p.pack ? await this.d.packs.resolve('separator', p.pack) : await this.d.packs.active('separator');
-    if (!pack && track.channels === 1) {
-      throw new StudioError('UNSUPPORTED', `the ${BUILTIN_SEPARATOR} isolates centre-panned vocals and needs a stereo mix; install a separator pack for mono tracks`);
-    }
+    const track = requireTrack(this.d.db, p.trackId);
+    const pack = await this.d.packs.choose('separator', p.pack);
     const packRow = pack ? this.d.packs.upsertRow(pack.manifest, pack.dir) : null;
     const by = pack ? `${pack.manifest.name}@${pack.manifest.version}` : 'built-in';
     const outDir = path.join(this.d.dataDir, 'stems', String(track.id), by);
@@ -171,26 +167,20 @@ export class JobRunner {
   }
 
   private async caption(p: JobPayload, signal: AbortSignal, onProgress: (f: number, d?: string) => void): Promise<string> {
-    const track = getTrack(this.d.db, p.trackId);
-    if (!track) throw new StudioError('NOT_FOUND', `no track with id ${p.trackId}`);
+    const track = requireTrack(this.d.db, p.trackId);
     const segments = listSegments(this.d.db, track.id).filter((s) => !p.segmentIds?.length || p.segmentIds.includes(s.id));
     if (!segments.length) throw new StudioError('BAD_REQUEST', 'this track has no segments to caption: add some (5–30 s) first');
-    const pack = p.pack ? await this.d.packs.resolve('captioner', p.pack) : await this.d.packs.active('captioner');
+    const pack = await this.d.packs.choose('captioner', p.pack);
     if (!pack) return this.captionBuiltin(track, segments, signal, onProgress);
-    const packRow = this.d.packs.upsertRow(pack.manifest, pack.dir);
+    const packId = this.d.packs.upsertRow(pack.manifest, pack.dir);
     const res = await this.d.pool.run(
       'caption',
       { dir: pack.dir, spec: pack.manifest.captioner!, ep: p.ep, file: track.path, segments, numBeams: p.numBeams },
       { signal, onProgress },
     );
     const ep = `encoder ${res.ep.encoder}, decoder ${res.ep.decoder}`;
-    this.d.db.transaction(() => {
-      res.captions.forEach((c, i) => insertSuggestion(this.d.db, { segmentId: segments[i]!.id, text: c.text, score: c.score, tokenLogprobs: c.tokenLogprobs, packId: packRow, ep, ms: c.ms }));
-      if (track.status === 'imported' || track.status === 'separated') setTrackStatus(this.d.db, track.id, 'captioned');
-    })();
-    this.d.events.emit('trackChanged', { trackId: track.id, what: 'segments' });
-    this.d.events.emit('libraryChanged', { reason: 'update' });
-    return `${segments.length} suggestion${segments.length === 1 ? '' : 's'} by ${pack.manifest.name} (${ep})`;
+    this.recordSuggestions(track, res.captions.map((c, i) => ({ ...c, segmentId: segments[i]!.id, packId, ep })));
+    return `${plural(segments.length, 'suggestion')} by ${pack.manifest.name} (${ep})`;
   }
 
   /** No captioner installed: measured attributes and a template sentence (see core/builtin). */
@@ -201,17 +191,24 @@ export class JobRunner {
       { file: track.path, vocalsFile: vocals?.path ?? null, genre: track.genre, segments },
       { signal, onProgress },
     );
+    this.recordSuggestions(
+      track,
+      res.map((r, i) => ({ ...r, segmentId: segments[i]!.id, score: null, tokenLogprobs: [], packId: null, ep: 'measured on cpu', attributes: { ...r.words, ...r.measured } })),
+    );
+    return `${plural(segments.length, 'suggestion')} by the ${BUILTIN_SUGGESTER} (measured attributes; install a captioner pack for model captions)`;
+  }
+
+  /** Stores suggestions (and any measured attributes) and marks the track captioned, in one transaction. */
+  private recordSuggestions(track: Track, rows: (Parameters<typeof insertSuggestion>[1] & { attributes?: Record<string, string | number | null> })[]): void {
     this.d.db.transaction(() => {
-      res.forEach((r, i) => {
-        const segmentId = segments[i]!.id;
-        insertSuggestion(this.d.db, { segmentId, text: r.text, score: null, tokenLogprobs: [], packId: null, ep: 'measured on cpu', ms: r.ms });
-        insertAttributes(this.d.db, segmentId, 'measured', { ...r.words, ...r.measured });
-      });
+      for (const { attributes, ...s } of rows) {
+        insertSuggestion(this.d.db, s);
+        if (attributes) insertAttributes(this.d.db, s.segmentId, 'measured', attributes);
+      }
       if (track.status === 'imported' || track.status === 'separated') setTrackStatus(this.d.db, track.id, 'captioned');
     })();
     this.d.events.emit('trackChanged', { trackId: track.id, what: 'segments' });
     this.d.events.emit('libraryChanged', { reason: 'update' });
-    return `${segments.length} suggestion${segments.length === 1 ? '' : 's'} by the ${BUILTIN_SUGGESTER} (measured attributes; install a captioner pack for model captions)`;
   }
 
   private update(id: string, patch: Parameters<typeof updateJob>[2]): Job {
@@ -220,3 +217,5 @@ export class JobRunner {
     return job;
   }
 }
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { StudioError } from '../../shared/errors';
 import type { FileState, Track } from '../../shared/types';
 import type { Db } from '../store/db';
-import { getTrack, relinkTrack, setTrackMtime, trackFileStamp } from '../store/tracks';
+import { relinkTrack, requireTrack, setTrackMtime, trackFileStamp } from '../store/tracks';
 import { sha256File } from './hash';
 import { describeFsError } from './scan';
 
@@ -36,8 +36,7 @@ export async function checkTrackFile(db: Db, track: Track): Promise<FileCheck> {
 
 /** Points a track at `newPath` if that file has the track's content; refuses anything else. */
 export async function relinkTrackTo(db: Db, id: number, newPath: string): Promise<Track> {
-  const track = getTrack(db, id);
-  if (!track) throw new StudioError('NOT_FOUND', `no track with id ${id}`);
+  const track = requireTrack(db, id);
   const file = path.resolve(newPath);
   let st;
   try {

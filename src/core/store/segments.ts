@@ -1,4 +1,5 @@
 // Repository for caption segments: the spans of a track (5–30 s in S2Cap) that each get one caption.
+import { StudioError } from '../../shared/errors';
 import type { Segment } from '../../shared/types';
 import type { Db } from './db';
 
@@ -31,6 +32,12 @@ export function insertSegment(db: Db, trackId: number, startSec: number, endSec:
 export function getSegment(db: Db, id: number): Segment | undefined {
   const row = db.prepare('SELECT * FROM segments WHERE id = ? AND deleted_at IS NULL').get(id) as SegmentRow | undefined;
   return row && toSegment(row);
+}
+
+export function requireSegment(db: Db, id: number): Segment {
+  const s = getSegment(db, id);
+  if (!s) throw new StudioError('NOT_FOUND', `no segment with id ${id}`);
+  return s;
 }
 
 export function listSegments(db: Db, trackId: number): Segment[] {

@@ -1,5 +1,6 @@
 // Repository for the tracks table: rows in, typed Track objects out. The only place that knows
 // the column names, so the rest of core deals in domain types.
+import { StudioError } from '../../shared/errors';
 import type { Track, TrackStatus } from '../../shared/types';
 import type { Db } from './db';
 
@@ -62,6 +63,13 @@ export function insertTrack(db: Db, t: NewTrack): Track {
 export function getTrack(db: Db, id: number): Track | undefined {
   const row = db.prepare('SELECT * FROM tracks WHERE id = ?').get(id) as TrackRow | undefined;
   return row && toTrack(row);
+}
+
+/** The track, or a NOT_FOUND error every transport reports the same way. */
+export function requireTrack(db: Db, id: number): Track {
+  const t = getTrack(db, id);
+  if (!t) throw new StudioError('NOT_FOUND', `no track with id ${id}`);
+  return t;
 }
 
 export function findTrackByHash(db: Db, sha256: string): Track | undefined {

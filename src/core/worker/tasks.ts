@@ -7,7 +7,7 @@ import { encodePeaks } from '../audio/peaks';
 import { astFeatures } from '../inference/features/fbank';
 import type { CaptionerSpec, SeparatorSpec } from '../inference/packs/manifest';
 import { getCaptioner, getSeparator, type EpSettings } from '../inference/runtime';
-import { readSegment } from '../inference/segmentAudio';
+import { readSegments } from '../inference/segmentAudio';
 import { separateFile } from '../inference/separate/separateFile';
 
 export interface TaskContext {
@@ -24,26 +24,20 @@ export const TASKS = {
     return new Uint8Array(encodePeaks(peaks));
   },
 
-  /** AST features [1024 × 128] of a span of a file. */
-  async features(args: { file: string; startSec?: number; endSec?: number }, ctx: TaskContext): Promise<Float32Array> {
-    return astFeatures(await readSegment(args.file, args.startSec, args.endSec, ctx.signal));
-  },
-
   /** Captions segments of one file with a captioner pack, in batches. */
   async caption(
     args: { dir: string; spec: CaptionerSpec; ep: EpSettings; file: string; segments: { startSec: number; endSec: number }[]; numBeams?: number; batchSize?: number },
     ctx: TaskContext,
   ) {
     const cap = await getCaptioner(args.dir, args.spec, args.ep);
+    const audio = await readSegments(args.file, args.segments, ctx.signal);
     const batch = Math.max(1, args.batchSize ?? 4);
     const out: { text: string; score: number; tokenLogprobs: number[]; ms: number }[] = [];
     let ep = cap.ep;
     for (let i = 0; i < args.segments.length; i += batch) {
       ctx.signal.throwIfAborted();
-      const part = args.segments.slice(i, i + batch);
-      const feats = [];
-      for (const s of part) feats.push(astFeatures(await readSegment(args.file, s.startSec, s.endSec, ctx.signal)));
-      const res = await cap.caption(feats, { numBeams: args.numBeams });
+      const part = audio.slice(i, i + batch);
+      const res = await cap.caption(part.map(astFeatures), { numBeams: args.numBeams });
       ep = res.ep;
       for (const c of res.captions) out.push({ text: c.text, score: c.score, tokenLogprobs: c.tokenLogprobs, ms: res.ms.total / part.length });
       ctx.progress(Math.min(1, (i + part.length) / args.segments.length), `segment ${Math.min(i + batch, args.segments.length)}/${args.segments.length}`);
@@ -56,13 +50,11 @@ export const TASKS = {
     args: { file: string; vocalsFile: string | null; genre: string | null; segments: { startSec: number; endSec: number }[] },
     ctx: TaskContext,
   ) {
-    const out = [];
-    for (const [i, s] of args.segments.entries()) {
-      const t0 = performance.now();
-      out.push({ ...(await suggestBuiltin({ ...args, ...s }, ctx.signal)), ms: performance.now() - t0 });
-      ctx.progress((i + 1) / args.segments.length, `segment ${i + 1}/${args.segments.length}`);
-    }
-    return out;
+    const t0 = performance.now();
+    const out = await suggestBuiltin({ ...args, spans: args.segments }, ctx.signal);
+    ctx.progress(1, `segment ${out.length}/${out.length}`);
+    const ms = (performance.now() - t0) / Math.max(1, out.length);
+    return out.map((s) => ({ ...s, ms }));
   },
 
   /** Separates a file into stem files in outDir. */

@@ -45,15 +45,16 @@ describe('PackRegistry', () => {
     const info = await reg.info();
     expect(info.map((p) => p.id).sort()).toEqual(['identity-separator@1.0.0', 'tiny-captioner@1.0.0']);
     expect(info.every((p) => p.fixture && p.activeFor.length === 0)).toBe(true);
-    await expect(reg.resolve('captioner')).rejects.toThrow(/no captioner installed/);
+    expect(await reg.choose('captioner')).toBeNull(); // none active: the built-in suggester's turn
+    await expect(reg.choose('captioner', 'nope@1.0.0')).rejects.toThrow(/no installed pack or pack folder "nope@1.0.0"/);
     // Chosen explicitly, a fixture is used (developers and tests do this).
     await reg.use('captioner', 'tiny-captioner@1.0.0');
-    expect((await reg.resolve('captioner')).manifest.name).toBe('tiny-captioner');
+    expect((await reg.choose('captioner'))!.manifest.name).toBe('tiny-captioner');
     await expect(reg.use('separator', 'tiny-captioner@1.0.0')).rejects.toThrow(/is not a separator/);
     await expect(reg.install(copyPack('tiny-captioner'))).rejects.toThrow(/already installed/);
     await reg.remove('tiny-captioner@1.0.0');
     expect((await reg.info()).map((p) => p.id)).toEqual(['identity-separator@1.0.0']);
-    await expect(reg.resolve('captioner')).rejects.toThrow(/no captioner installed/);
+    expect(await reg.choose('captioner')).toBeNull();
   });
 
   it('refuses to install a pack that is already bundled under the same id', async () => {

@@ -126,13 +126,13 @@ export class PackRegistry {
     return all.find((p) => packId(p.manifest) === chosen) ?? all.find((p) => !p.manifest.fixture) ?? null;
   }
 
-  /** Resolves `--pack`: an installed id, else a pack folder on disk (validated, not installed). */
-  async resolve(role: PackRole, ref?: string | null): Promise<LoadedPack> {
-    if (!ref) {
-      const p = await this.active(role);
-      if (!p) throw new StudioError('NOT_FOUND', `no ${role} installed: install a model pack with \`s2cap models install DIR|ZIP\``);
-      return p;
-    }
+  /**
+   * The pack to run for a role: `ref` names an installed id or a pack folder on disk (validated,
+   * not installed) and must exist; without `ref`, the active pack, or null — the caller then uses
+   * the built-in separator or suggester.
+   */
+  async choose(role: PackRole, ref?: string | null): Promise<LoadedPack | null> {
+    if (!ref) return this.active(role);
     const byId = (await this.list()).find((p) => packId(p.manifest) === ref);
     if (byId) return byId;
     const dir = path.resolve(ref);

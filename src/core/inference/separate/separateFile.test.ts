@@ -57,6 +57,14 @@ describe('separateFile', () => {
     expect(peak(drums.channelData[0]!)).toBeLessThan(1e-3);
   });
 
+  it('refuses mono input for a separator that needs stereo (the built-in one), with its reason', async () => {
+    const { CenterSeparator } = await import('../../builtin/centerSeparator');
+    await expect(separateFile(fixture('lullaby.wav'), new CenterSeparator(), { outDir: path.join(tmp.dir, 'mono') })).rejects.toThrow(
+      /needs a stereo mix/,
+    );
+    expect(fs.existsSync(path.join(tmp.dir, 'mono'))).toBe(false);
+  });
+
   it('leaves no partial stem files when cancelled', async () => {
     const ac = new AbortController();
     const out = path.join(tmp.dir, 'cancelled');

@@ -4,13 +4,17 @@
 // Two passes over the file (statistics, then separation) keep memory bounded for any length.
 import fs from 'node:fs';
 import path from 'node:path';
+import { StudioError } from '../../../shared/errors';
 import { readAudio } from '../../audio/read';
 import { WavWriter } from '../../audio/wavWriter';
 import { OverlapAdd } from './overlapAdd';
 import type { Separator } from './separator';
 
 /** What separateFile needs of a separator: a model pack's, or the built-in one. */
-export type SegmentSeparator = Pick<Separator, 'spec' | 'sources' | 'runSegment'>;
+export type SegmentSeparator = Pick<Separator, 'spec' | 'sources' | 'runSegment'> & {
+  /** Refuse input whose two channels are the same (a method that works on stereo differences). */
+  needsStereo?: string;
+};
 
 export interface SeparateOptions {
   outDir: string;
@@ -31,26 +35,33 @@ export interface SeparateResult {
 
 /** Mean and (unbiased) standard deviation of the mono reference — the average of the two
  *  channels that are separated — streamed. */
-export async function referenceStats(file: string, sampleRate: number, signal?: AbortSignal): Promise<{ mean: number; std: number; frames: number }> {
+export async function referenceStats(
+  file: string,
+  sampleRate: number,
+  signal?: AbortSignal,
+): Promise<{ mean: number; std: number; frames: number; stereo: boolean }> {
   let n = 0;
   let mean = 0;
   let m2 = 0;
+  let stereo = false;
   for await (const [l, r] of readAudio(file, { sampleRate, channels: 2 }, { signal })) {
     for (let i = 0; i < l!.length; i++) {
       const x = (l![i]! + r![i]!) / 2;
+      if (l![i] !== r![i]) stereo = true;
       n++;
       const d = x - mean;
       mean += d / n;
       m2 += d * (x - mean);
     }
   }
-  return { mean, std: n > 1 ? Math.sqrt(m2 / (n - 1)) : 0, frames: n };
+  return { mean, std: n > 1 ? Math.sqrt(m2 / (n - 1)) : 0, frames: n, stereo };
 }
 
 export async function separateFile(file: string, sep: SegmentSeparator, opts: SeparateOptions): Promise<SeparateResult> {
   const t0 = performance.now();
   const rate = sep.spec.sampleRate;
   const stats = await referenceStats(file, rate, opts.signal);
+  if (sep.needsStereo && !stats.stereo) throw new StudioError('UNSUPPORTED', sep.needsStereo);
   const std = stats.std > 1e-8 ? stats.std : 1; // digital silence: nothing to scale
   const passes = shiftOffsets(opts.shifts ?? 0, Math.floor(0.5 * rate), opts.seed ?? 0);
   const run = (segment: Float32Array[]) => {
