@@ -39,9 +39,11 @@ test('install packs, separate a track, suggest a caption, with the provider show
   await page.getByTestId('separate').click();
   await expect(page.getByTestId('job').first()).toContainText('done', { timeout: 30_000 });
   await expect(page.getByTestId('job').first()).toContainText('2 stems by identity-separator on cpu');
+  // `auto` tries WebGPU first for a separator; it ran on the CPU here, and the job says why.
+  await expect(page.getByTestId('job').first().getByTestId('job-fallback')).toContainText(/^webgpu not used: \S/);
   await expect(page.locator('[data-testid=waveform][data-ready=true]')).toHaveCount(3);
   await expect(page.getByTestId('lane-vocals')).toBeVisible();
-  await expect(page.getByTestId('origin-vocals')).toHaveText('separated on cpu');
+  await expect(page.getByTestId('origin-vocals')).toHaveText('by identity-separator@1.0.0 on cpu');
 
   await expect(page.getByTestId('suggest')).toBeDisabled(); // no segments yet
   await page.getByTestId('add-segment').click();
@@ -57,9 +59,19 @@ test('install packs, separate a track, suggest a caption, with the provider show
   // The library shows the new status.
   await page.getByTestId('back').click();
   await expect(page.getByTestId('track-row').first()).toContainText('Captioned');
+
+  // Removing the packs keeps what they made labelled with them (not "built-in").
+  for (const id of ['identity-separator@1.0.0', 'tiny-captioner@1.0.0']) {
+    await page.getByTestId('pack-row').filter({ hasText: id }).getByRole('button', { name: 'Remove' }).click();
+  }
+  await expect(page.getByTestId('pack-row')).toHaveCount(0);
+  await page.getByTestId('track-row').first().click();
+  await expect(page.getByTestId('origin-vocals')).toHaveText('by identity-separator@1.0.0 on cpu');
+  await expect(page.getByTestId('suggestion')).toContainText('tiny-captioner@1.0.0');
+  await expect(page.getByTestId('suggestion')).not.toContainText('built-in');
 });
 
-test('without packs, the built-in separator and suggester work and say what they are', async ({ page }) => {
+test('without packs, the built-in separator and suggester work and say what they are', async ({ page, request }) => {
   await page.goto(served.openUrl);
   await page.getByTestId('track-row').first().click();
   await expect(page.getByTestId('separator-name')).toContainText('built-in separator');
@@ -74,5 +86,27 @@ test('without packs, the built-in separator and suggester work and say what they
   await expect(suggestion).toContainText('built-in suggester (measured, not a model)', { timeout: 30_000 });
   await expect(suggestion).toContainText(/singer with .* voice sings/);
   await expect(suggestion).not.toContainText('confidence');
+  await expect(page.getByTestId('attributes')).toContainText('measured: ');
+  await expect(page.getByTestId('stale-note')).toHaveCount(0);
   await page.screenshot({ path: screenshotPath('track-builtin-defaults'), fullPage: true });
+
+  // Resize the segment behind the page's back: after a reload the suggestion says it is stale.
+  const auth = { authorization: `Bearer ${served.token}` };
+  const rpc = async (cmd: string, data: unknown) => {
+    const r = await request.post(`${served.url}api/rpc/${cmd}`, { headers: auth, data });
+    expect(r.status(), await r.text()).toBe(200);
+    return (await r.json()).value;
+  };
+  const detail = await rpc('openTrack', { id: 1 });
+  const seg = detail.segments[0];
+  expect(detail.suggestions[0]).toMatchObject({ segmentId: seg.id, startSec: seg.startSec, endSec: seg.endSec, stale: false });
+  await rpc('updateSegment', { id: seg.id, startSec: seg.startSec + 1, endSec: seg.endSec });
+  await page.reload();
+  const note = page.getByTestId('stale-note');
+  await expect(note).toHaveText(`⚠ made for ${clock(seg.startSec)}–${clock(seg.endSec)} — the segment has changed since; suggest again`);
+  await expect(suggestion).toContainText(/singer with .* voice sings/); // kept, not erased
+  await page.screenshot({ path: screenshotPath('track-stale-suggestion'), fullPage: true });
 });
+
+/** The renderer's clock (m:ss.t). */
+const clock = (sec: number) => `${Math.floor(sec / 60)}:${(sec % 60).toFixed(1).padStart(4, '0')}`;

@@ -21,7 +21,7 @@ export interface Served {
 export async function serveTempLibrary(): Promise<Served> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's2cap-e2e-'));
   const db = path.join(dir, 'library.s2cap.db');
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 's2cap.js'), 'serve', '--db', db, '--port', '0', '--json'], {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 's2cap.js'), 'serve', '--db', db, '--port', '0', '--json', '--allow-path', dir, '--allow-path', ROOT], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

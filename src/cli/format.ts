@@ -19,6 +19,7 @@ export function formatImportReport(r: ImportReport): string {
   for (const t of r.imported) lines.push(`  + ${t.fileName}  ${t.title ?? ''}${t.artist ? ` — ${t.artist}` : ''}`.trimEnd());
   for (const t of r.relinked) lines.push(`  ~ ${t.fileName}  moved; relinked track ${t.id}`);
   for (const d of r.duplicates) lines.push(`  = ${d.name}  already in the library as track ${d.track.id}`);
+  for (const t of r.truncated ?? []) lines.push(`  ~ ${t.name}: imported the decodable part (${t.reason})`);
   for (const f of r.failed) lines.push(`  ! ${f.name}: ${f.reason}`);
   return lines.join('\n');
 }

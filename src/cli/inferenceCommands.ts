@@ -1,11 +1,11 @@
 // CLI commands that run models: features, separate, caption, and `models` for the packs.
 // They run in this process (a CLI has no UI thread to keep free) with the same core code the
-// app runs on its worker.
-import fs from 'node:fs';
+// app runs on its worker. Output files are written under a temporary name and renamed into place.
 import path from 'node:path';
 import { CenterSeparator } from '../core/builtin/centerSeparator';
 import { BUILTIN_SUGGESTER, suggestBuiltin } from '../core/builtin/suggest';
 import { epSettings, readSettings } from '../core/commands/models';
+import { writeFileAtomic } from '../core/fsAtomic';
 import { Captioner } from '../core/inference/caption/captioner';
 import { astFeatures, AST_FRAMES, AST_MEL_BINS } from '../core/inference/features/fbank';
 import { encodeNpy } from '../core/inference/features/npy';
@@ -16,7 +16,10 @@ import { separateFile } from '../core/inference/separate/separateFile';
 import { Separator } from '../core/inference/separate/separator';
 import { sha256File } from '../core/library/hash';
 import type { Studio } from '../core/studio';
-import { upsertStem } from '../core/store/stems';
+import { withBusyRetry } from '../core/store/busyRetry';
+import { replaceStems } from '../core/store/stems';
+import { removeReplacedStemFiles } from '../core/stemFiles';
+import { requireRegularFile } from '../core/regularFile';
 import { findTrackByHash } from '../core/store/tracks';
 import { UsageError } from './args';
 
@@ -41,10 +44,11 @@ export function parseSegment(raw: string | undefined): { startSec?: number; endS
   return { startSec, endSec };
 }
 
-function audioArg(args: string[], what: string): string {
+/** The AUDIO argument, refused at once when it is missing, a link loop, a FIFO or not a file. */
+async function audioArg(args: string[], what: string): Promise<string> {
   const file = args[0];
   if (!file) throw new UsageError(`usage: s2cap ${what} AUDIO …`);
-  if (!fs.existsSync(file)) throw new UsageError(`${file}: file not found`);
+  await requireRegularFile(file);
   return path.resolve(file);
 }
 
@@ -56,18 +60,18 @@ function intFlag(raw: string | undefined, name: string, min: number, max: number
 }
 
 export async function featuresCommand(_studio: Studio, args: string[], f: Flags, out: Out): Promise<void> {
-  const file = audioArg(args, 'features');
+  const file = await audioArg(args, 'features');
   if (!f.out) throw new UsageError('features needs --out FILE.npy');
   const seg = parseSegment(f.segment);
   const samples = await readSegment(file, seg.startSec, seg.endSec);
   const feats = astFeatures(samples);
-  fs.writeFileSync(f.out, encodeNpy(feats, [AST_FRAMES, AST_MEL_BINS]));
+  await writeFileAtomic(f.out, encodeNpy(feats, [AST_FRAMES, AST_MEL_BINS]));
   const info = { out: path.resolve(f.out), shape: [AST_FRAMES, AST_MEL_BINS], seconds: samples.length / 16000 };
   out(f.json ? JSON.stringify(info) : `wrote ${info.out} (float32 ${AST_FRAMES}×${AST_MEL_BINS}, ${info.seconds.toFixed(2)} s of audio)`);
 }
 
 export async function separateCommand(studio: Studio, args: string[], f: Flags, out: Out): Promise<void> {
-  const file = audioArg(args, 'separate');
+  const file = await audioArg(args, 'separate');
   if (!f.out) throw new UsageError('separate needs --out DIR');
   const shifts = intFlag(f.shifts, 'shifts', 0, 20);
   const pack = await studio.packs.choose('separator', f.pack);
@@ -85,7 +89,11 @@ export async function separateCommand(studio: Studio, args: string[], f: Flags, 
   const track = findTrackByHash(studio.db, await sha256File(file));
   if (track) {
     const row = pack ? studio.packs.upsertRow(pack.manifest, pack.dir) : null;
-    for (const s of res.stems) upsertStem(studio.db, { trackId: track.id, name: s.name, path: s.path, packId: row, ep: sep.ep, durationSec: res.frames / res.sampleRate });
+    const durationSec = res.frames / res.sampleRate;
+    const rows = res.stems.map((s) => ({ name: s.name, path: s.path, packId: row, ep: sep.ep, durationSec }));
+    const { unreferenced } = await withBusyRetry(() => replaceStems(studio.db, track.id, rows));
+    // Stems the studio had separated into its own folder before are replaced: remove their files.
+    removeReplacedStemFiles(studio.dataDir, unreferenced);
   }
   const info = { stems: res.stems, pack: pack ? packId(pack.manifest) : 'built-in', ep: sep.ep, ms: Math.round(res.ms), track: track?.id ?? null, fallbacks: sep.fallbacks };
   if (f.json) return out(JSON.stringify(info));
@@ -94,7 +102,7 @@ export async function separateCommand(studio: Studio, args: string[], f: Flags, 
 }
 
 export async function captionCommand(studio: Studio, args: string[], f: Flags, out: Out): Promise<void> {
-  const file = audioArg(args, 'caption');
+  const file = await audioArg(args, 'caption');
   const seg = parseSegment(f.segment);
   const numBeams = intFlag(f.beams, 'beams', 1, 16);
   const pack = await studio.packs.choose('captioner', f.pack);
@@ -122,8 +130,11 @@ export async function captionCommand(studio: Studio, args: string[], f: Flags, o
     pack: packId(pack.manifest),
     ep: `encoder ${res.ep.encoder}, decoder ${res.ep.decoder}`,
     ms: Math.round(res.ms.total),
+    // A bare Optimum export given by --pack DIR: what was assumed to run it.
+    ...(pack.assumptions ? { assumptions: pack.assumptions } : {}),
   };
   out(f.json ? JSON.stringify(info) : `${info.text}\n(score ${info.score}, ${info.pack}, ${info.ep}, ${info.ms} ms)`);
+  if (!f.json) for (const a of pack.assumptions ?? []) out(`  assumed: ${a}`);
   if (pack.manifest.fixture && !f.json) out('note: this pack is a test fixture with random weights; its captions mean nothing');
 }
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fixture, FIXTURE_AUDIO, FIXTURE_DUET, tempDir } from '../core/testing/tmp';
-import { runCli } from './main';
+import { runCaptured } from './runCaptured';
 
 let tmp: ReturnType<typeof tempDir>;
 let db: string;
@@ -13,12 +13,7 @@ beforeEach(() => {
 });
 afterEach(() => tmp.cleanup());
 
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (s) => out.push(s), err: (s) => err.push(s) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = runCaptured;
 
 describe('s2cap', () => {
   it('imports a folder and lists it, as text and as JSON', async () => {
@@ -151,5 +146,22 @@ describe('s2cap', () => {
       expect(r.err).toMatch(msg);
       expect(r.err.split('\n')).toHaveLength(1);
     }
+  });
+
+  it('captions with --pack DIR given a bare Optimum export, as install accepts it', async () => {
+    const dir = path.join(tmp.dir, 'optimum-export');
+    fs.cpSync(path.resolve(FIXTURE_AUDIO, '..', 'packs', 'tiny-captioner'), dir, { recursive: true });
+    fs.rmSync(path.join(dir, 'model.json'));
+    fs.rmSync(path.join(dir, 'generation_config.json'));
+    const before = fs.readdirSync(dir).sort();
+    const cap = await run('caption', fixture('aria.flac'), '--pack', dir, '--segment', '0:2', '--json', '--db', db);
+    expect(cap.err).toBe('');
+    expect(cap.code).toBe(0);
+    const c = JSON.parse(cap.out);
+    expect(c).toMatchObject({ pack: 'optimum-export@0.0.0', text: expect.any(String) });
+    expect(c.assumptions.join('\n')).toMatch(/model.json was missing/);
+    expect(fs.readdirSync(dir).sort()).toEqual(before); // nothing written into the user's folder
+    const text = await run('caption', fixture('aria.flac'), '--pack', dir, '--segment', '0:2', '--db', db);
+    expect(text.out).toMatch(/assumed: generation_config.json was missing/);
   });
 });

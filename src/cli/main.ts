@@ -1,17 +1,15 @@
 // The `s2cap` command: every capability of the studio without a window. Prints JSON with
 // --json (and nothing else on stdout), and exits non-zero with one line on stderr on bad input.
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { defaultDbPath } from '../core/dataDir';
-import { createStudio, type Studio } from '../core/studio';
+import { describeFailure } from '../core/api/failureText';
+import { defaultDbPath, resolveLibraryDb } from '../core/dataDir';
+import { createStudio, type Studio, type StudioOptions } from '../core/studio';
 import { STUDIO_VERSION } from '../core/version';
-import { newToken } from '../server/auth';
-import { startServer } from '../server/server';
-import { StudioError } from '../shared/errors';
-import { parseCommandArgs, parsePort, UsageError } from './args';
+import { parseCommandArgs, UsageError } from './args';
 import { formatImportReport, formatTrackTable } from './format';
 import { captionCommand, featuresCommand, modelsCommand, separateCommand, type Flags } from './inferenceCommands';
+import { packageDir, packageRoot } from './packageDir';
+import { cmdServe } from './serveCommand';
 import { relinkCommand, segmentsCommand, stemsCommand } from './trackCommands';
 
 const HELP = `s2cap ${STUDIO_VERSION} — S2Cap Studio from the command line
@@ -19,7 +17,10 @@ const HELP = `s2cap ${STUDIO_VERSION} — S2Cap Studio from the command line
 Usage: s2cap <command> [options]
 
 Commands:
-  import PATH...            import audio files and folders (recursive) into the library
+  import PATH... [--allow-truncated]
+                            import audio files and folders (recursive) into the library; a
+                            cut-off file is refused unless --allow-truncated, which imports
+                            the part that decodes, with its true duration
   list                      list the library's tracks
   serve                     serve the studio to a browser (prints the URL with its token)
   stems TRACK               list a track's stems
@@ -38,12 +39,20 @@ Commands:
                             model packs (P: an installed NAME@VERSION or a pack folder)
 
 Options (every command):
-  --db FILE                 library file (default: ${defaultDbPath()})
+  --db FILE                 library file (default: $S2CAP_DB, else ${defaultDbPath()});
+                            its files go in the folder beside it named after it (NAME.data/)
   --json                    print JSON only
   -h, --help                this help
 serve:
   --port N                  port (default 5273; 0 picks a free one)
   --host H                  address to bind (default 127.0.0.1)
+  --allow-path DIR          a folder whose files browser clients may import, relink, attach or
+                            install by path (repeatable; default: your home folder when bound to
+                            loopback, none otherwise — uploads always work)
+  --public-host NAME        another host name the server is reached by (repeatable; it answers
+                            only to its address, localhost and these)
+  --token T                 use and keep this token (or S2CAP_TOKEN=T); at least 16 characters
+  --new-token               replace the library's kept token with a fresh one
 `;
 
 export interface CliIo {
@@ -73,31 +82,36 @@ export async function runCli(argv: string[], io: CliIo = stdio): Promise<number>
       case 'list':
         return await cmdList(rest, io);
       case 'serve':
-        return await cmdServe(rest, io);
+        return await cmdServe(rest, io, { open: (db) => openStudio(db, true), help: () => io.out(HELP), root: packageRoot() });
       default:
         if (Object.hasOwn(LIBRARY_COMMANDS, command)) return await withStudio(rest, io, LIBRARY_COMMANDS[command]!);
         throw new UsageError(`unknown command "${command}" (see s2cap --help)`);
     }
   } catch (err) {
-    const msg = err instanceof UsageError || err instanceof StudioError ? err.message : `error: ${(err as Error).message}`;
-    io.err(`s2cap: ${msg.split('\n')[0]}`);
+    // One line whatever was thrown: the file and the reason, never "error: undefined".
+    io.err(`s2cap: ${describeFailure(err)}`);
     return err instanceof UsageError ? 2 : 1;
   }
 }
 
+/** The library a command opens: the same rule as the desktop app's (core/dataDir, main/studioOptions). */
+export function cliStudioOptions(db: string | undefined, env: NodeJS.ProcessEnv = process.env, runJobs = false): StudioOptions {
+  return { dbPath: resolveLibraryDb(db, env), runJobs, bundledPacksDir: packageDir('resources/packs') };
+}
+
 /** One-shot commands leave the job queue alone; `serve` runs it. */
 function openStudio(db: string | undefined, runJobs = false): Studio {
-  return createStudio({ dbPath: db ?? defaultDbPath(), runJobs, bundledPacksDir: packageDir('resources/packs') });
+  return createStudio(cliStudioOptions(db, process.env, runJobs));
 }
 
 async function cmdImport(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, {});
+  const { values, positionals } = parseCommandArgs(argv, { 'allow-truncated': { type: 'boolean', default: false } });
   if (values.help) return io.out(HELP), 0;
   if (positionals.length === 0) throw new UsageError('import needs at least one file or folder');
   const studio = openStudio(values.db);
   try {
     if (!values.json) studio.on('importProgress', (p) => process.stderr.isTTY && process.stderr.write(`\r${p.done}/${p.total} ${path.basename(p.path)}\x1b[K`));
-    const report = await studio.importPaths({ paths: positionals });
+    const report = await studio.importPaths({ paths: positionals, allowTruncated: values['allow-truncated'] });
     if (!values.json && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
     io.out(values.json ? JSON.stringify(report) : formatImportReport(report));
     if (report.failed.length) {
@@ -162,51 +176,4 @@ async function cmdList(argv: string[], io: CliIo): Promise<number> {
   } finally {
     await studio.close();
   }
-}
-
-async function cmdServe(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { port: { type: 'string' }, host: { type: 'string' } });
-  if (values.help) return io.out(HELP), 0;
-  if (positionals.length) throw new UsageError(`serve takes no arguments, got "${positionals[0]}"`);
-  const port = parsePort(values.port, 5273);
-  const studio = openStudio(values.db, true);
-  const staticDir = rendererDir();
-  let server;
-  try {
-    server = await startServer({ studio, token: newToken(), host: values.host ?? '127.0.0.1', port, staticDir });
-  } catch (err) {
-    await studio.close();
-    throw err;
-  }
-  if (!staticDir) io.err('s2cap: the renderer is not built (run `npm run build`); serving the API only');
-  if (values.json) io.out(JSON.stringify({ url: server.url, openUrl: server.openUrl, port: server.port, db: studio.dbPath }));
-  else io.out(`S2Cap Studio ${STUDIO_VERSION} — library ${studio.dbPath}\nOpen ${server.openUrl}\n(Ctrl+C to stop)`);
-
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  await server.close();
-  await studio.close();
-  return 0;
-}
-
-/** out/renderer of this checkout or installed package, if it has been built. */
-function rendererDir(): string | undefined {
-  const dir = packageDir('out/renderer');
-  return dir && fs.existsSync(path.join(dir, 'index.html')) ? dir : undefined;
-}
-
-/** A folder of this checkout or installed package (found by walking up to package.json). */
-function packageDir(rel: string): string | undefined {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) {
-      const candidate = path.join(dir, rel);
-      return fs.existsSync(candidate) ? candidate : undefined;
-    }
-    dir = path.dirname(dir);
-  }
-  return undefined;
 }

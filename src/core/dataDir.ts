@@ -1,10 +1,17 @@
-// Where a library lives by default. Matches Electron's app.getPath('userData') for the product
-// name, so the desktop app, `s2cap serve` and the CLI open the same library without flags.
+// Where a library and its files live: ONE rule shared by the desktop app (src/main), `s2cap serve`
+// and every CLI command, so all of them open the same default library without flags.
+//   library file: --db FILE, else $S2CAP_DB, else $S2CAP_HOME/library.s2cap.db, else
+//                 <per-user app folder>/library.s2cap.db (Linux: ~/.config/S2Cap Studio/).
+//   its files:    one folder beside it named after it, `team.s2cap.db` → `team.s2cap.data/`
+//                 (packs/, stems/, uploads/, cache/, the server token), see libraryDataDir.
+// The per-user folder is the one Electron picks for userData for this product name; it is written
+// out here (rather than asked of Electron) because the CLI runs without Electron.
 import os from 'node:os';
 import path from 'node:path';
 
 export const PRODUCT_NAME = 'S2Cap Studio';
 export const DEFAULT_DB_NAME = 'library.s2cap.db';
+export const DATA_DIR_SUFFIX = '.data';
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
   if (env.S2CAP_HOME) return path.resolve(env.S2CAP_HOME);
@@ -16,4 +23,20 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = 
 
 export function defaultDbPath(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(defaultDataDir(env), DEFAULT_DB_NAME);
+}
+
+/** The library file to open: an explicit `--db`, else $S2CAP_DB, else the default library. */
+export function resolveLibraryDb(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(flag ?? (env.S2CAP_DB || defaultDbPath(env)));
+}
+
+/**
+ * The folder that holds a library's own files: beside the library file, named after it with its
+ * last extension replaced by `.data` (`team.s2cap.db` → `team.s2cap.data`, `notes` → `notes.data`).
+ */
+export function libraryDataDir(dbPath: string): string {
+  const abs = path.resolve(dbPath);
+  const { dir, name, base } = path.parse(abs);
+  const folder = path.join(dir, (name || base) + DATA_DIR_SUFFIX);
+  return folder === abs ? abs + DATA_DIR_SUFFIX : folder;
 }

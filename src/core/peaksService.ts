@@ -1,10 +1,12 @@
 // Waveform peaks on demand: computed once per file on the DSP worker, cached on disk under the
-// library's data folder, then served at the resolution the view asks for. Concurrent requests
-// for the same file share one computation.
+// library's data folder (written atomically, see core/fsAtomic), then served at the resolution
+// the view asks for, for the whole file or for the span a zoomed-in view shows. Concurrent
+// requests for the same file share one computation.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { MediaSource, PeaksView } from '../shared/types';
-import { decodePeaks, pickLevel, type Peaks } from './audio/peaks';
+import { decodePeaks, pickRange, type Peaks } from './audio/peaks';
+import { writeFileAtomic } from './fsAtomic';
 import { resolveMedia, type MediaFile } from './media';
 import type { Db } from './store/db';
 import { getTrack } from './store/tracks';
@@ -19,16 +21,19 @@ export class PeaksService {
     private readonly pool: WorkerPool,
   ) {}
 
-  async view(source: MediaSource, maxPeaks: number): Promise<PeaksView> {
+  /** About `maxPeaks` peaks of the whole file, or of [startSec, endSec] when a range is given. */
+  async view(source: MediaSource, maxPeaks: number, range: { startSec?: number; endSec?: number } = {}): Promise<PeaksView> {
     const peaks = await this.get(source);
-    const level = pickLevel(peaks, maxPeaks);
-    const out = new Array<number>(level.minMax.length);
+    const durationSec = peaks.frames / peaks.sampleRate;
+    const { level, first, end } = pickRange(peaks, range.startSec ?? 0, range.endSec ?? durationSec, maxPeaks);
+    const out = new Array<number>((end - first) * 2);
     // Stored as [min, max]; wavesurfer draws [max, min] pairs as the top and bottom of each bar.
-    for (let i = 0; i < level.minMax.length; i += 2) {
-      out[i] = Math.round((level.minMax[i + 1]! / 32767) * 1e4) / 1e4;
-      out[i + 1] = Math.round((level.minMax[i]! / 32767) * 1e4) / 1e4;
+    for (let i = first, o = 0; i < end; i++, o += 2) {
+      out[o] = Math.round((level.minMax[2 * i + 1]! / 32767) * 1e4) / 1e4;
+      out[o + 1] = Math.round((level.minMax[2 * i]! / 32767) * 1e4) / 1e4;
     }
-    return { durationSec: peaks.frames / peaks.sampleRate, sampleRate: peaks.sampleRate, samplesPerPeak: level.samplesPerPeak, peaks: out };
+    const at = (index: number) => Math.min(durationSec, (index * level.samplesPerPeak) / peaks.sampleRate);
+    return { durationSec, sampleRate: peaks.sampleRate, samplesPerPeak: level.samplesPerPeak, startSec: at(first), endSec: at(end), peaks: out };
   }
 
   async get(source: MediaSource): Promise<Peaks> {
@@ -51,13 +56,11 @@ export class PeaksService {
   private async compute(audioFile: string, cacheFile: string): Promise<Peaks> {
     const bytes = await this.pool.run('peaks', { file: audioFile });
     await fs.mkdir(path.dirname(cacheFile), { recursive: true });
-    const tmp = `${cacheFile}.${process.pid}.tmp`;
-    await fs.writeFile(tmp, bytes);
-    await fs.rename(tmp, cacheFile);
+    await writeFileAtomic(cacheFile, bytes);
     return decodePeaks(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   }
 
-  /** Tracks are keyed by content hash; stems by id and file stamp (they are rewritten in place). */
+  /** Tracks are keyed by content hash; stems by id and file stamp (a re-separation gives a stem a new file). */
   private cacheKey(source: MediaSource, media: MediaFile): string {
     if (source.kind === 'track') return `track-${getTrack(this.db, source.id)!.sha256}`;
     return `stem-${source.id}-${media.size}-${Math.round(media.mtimeMs)}`;

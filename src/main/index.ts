@@ -4,14 +4,15 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DEFAULT_DB_NAME } from '../core/dataDir';
 import { createStudio, type Studio } from '../core/studio';
 import { RENDERER_CSP } from '../shared/csp';
 import type { ImportDialogKind } from '../shared/desktop';
 import { createMediaHandler, MEDIA_SCHEME } from './mediaProtocol';
 import { buildMenu } from './menu';
+import { closeStudioOnQuit } from './quit';
 import { forwardStudioEvents, registerDesktopIpc, registerStudioIpc } from './ipc';
 import { isExternalLink, makeTrustedUrlCheck } from './security';
+import { desktopStudioOptions } from './studioOptions';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const devUrl = process.env.ELECTRON_RENDERER_URL;
@@ -88,10 +89,9 @@ async function importFromMenu(kind: ImportDialogKind): Promise<void> {
 
 app.whenReady().then(() => {
   lockDown();
-  const dbPath = process.env.S2CAP_DB ?? path.join(app.getPath('userData'), DEFAULT_DB_NAME);
   try {
-    const bundledPacksDir = app.isPackaged ? path.join(process.resourcesPath, 'packs') : path.join(here, '../../resources/packs');
-    studio = createStudio({ dbPath, dataDir: app.getPath('userData'), bundledPacksDir });
+    // The same library as the CLI's for the same environment (S2CAP_DB, S2CAP_HOME; see core/dataDir).
+    studio = createStudio(desktopStudioOptions(process.env, { packaged: app.isPackaged, resourcesPath: process.resourcesPath, appDir: here }));
   } catch (err) {
     dialog.showErrorBox('S2Cap Studio cannot open its library', (err as Error).message);
     app.exit(1);
@@ -113,4 +113,5 @@ app.whenReady().then(() => {
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
-app.on('will-quit', () => void studio?.close());
+// Quit waits for the studio to close (the running job back in the queue, the library closed).
+closeStudioOnQuit(app, () => studio?.close());

@@ -1,6 +1,7 @@
 // `s2cap serve`: the StudioApi over HTTP + WebSocket, and the built renderer, for browser mode,
-// headless machines and e2e tests. Binds 127.0.0.1 unless told otherwise; every /api route but
-// health needs the session token.
+// headless machines and e2e tests. Binds 127.0.0.1 unless told otherwise; answers only to the
+// host names it is known by (DNS rebinding); every /api route but health needs the library's
+// token; commands naming server paths are confined to the allowed folders (pathGuard.ts).
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -10,6 +11,8 @@ import type { Studio } from '../core/studio';
 import { STUDIO_VERSION } from '../core/version';
 import { StudioError, toErrorPayload, type Envelope, type ErrorCode } from '../shared/errors';
 import { requestToken, tokenMatches } from './auth';
+import { allowedHostNames, hostAllowed, originAllowed } from './hostCheck';
+import { defaultAllowedPaths, PathConfinement, pathGuard } from './pathGuard';
 import { sendMedia } from './sendMedia';
 import { serveStatic } from './staticFiles';
 import { receiveUpload } from './upload';
@@ -21,6 +24,10 @@ export interface ServeOptions {
   port?: number;
   /** Built renderer folder (out/renderer); omitted: API only. */
   staticDir?: string;
+  /** Folders whose files clients may name; omitted: home on loopback, none on other addresses. */
+  allowedPaths?: readonly string[];
+  /** Extra host names the server is reached by (behind a proxy, a LAN name). */
+  publicHosts?: readonly string[];
 }
 
 export interface RunningServer {
@@ -28,6 +35,8 @@ export interface RunningServer {
   /** URL with the token, the one to open in a browser. */
   openUrl: string;
   port: number;
+  /** The folders clients may name paths in (empty: uploads only). */
+  allowedPaths: string[];
   close(): Promise<void>;
 }
 
@@ -36,6 +45,12 @@ const MAX_JSON_BYTES = 1 << 20;
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const { studio, token } = opts;
   const host = opts.host ?? '127.0.0.1';
+  const confinement = await PathConfinement.create(opts.allowedPaths ?? defaultAllowedPaths(host));
+  const guard = pathGuard(studio, confinement);
+  const hosts = allowedHostNames(host, opts.publicHosts);
+  let port = 0;
+  const wrongHost = (h: string | undefined) =>
+    `host "${h ?? ''}" is not a name this server answers to: open http://127.0.0.1:${port}/ or start it with --public-host NAME`;
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err) => {
@@ -47,12 +62,16 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const p = url.pathname;
+    if (!hostAllowed(req.headers.host, hosts)) return void sendJson(res, 421, errorBody('FORBIDDEN', wrongHost(req.headers.host)));
     if (!p.startsWith('/api/') && p !== '/api') {
       if (!opts.staticDir) return void sendJson(res, 404, errorBody('NOT_FOUND', 'no renderer is served here'));
       if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405).end();
       return serveStatic(opts.staticDir, p, req, res);
     }
     if (p === '/api/health' && req.method === 'GET') return void sendJson(res, 200, { ok: true, version: STUDIO_VERSION });
+    if (!originAllowed(req.headers.origin, hosts)) {
+      return void sendJson(res, 403, errorBody('FORBIDDEN', `requests from ${req.headers.origin} are not accepted: open the studio from this server's own address`));
+    }
     if (!tokenMatches(requestToken(req, url), token)) {
       return void sendJson(res, 401, errorBody('UNAUTHORIZED', 'missing or wrong token: open the URL that `s2cap serve` printed'));
     }
@@ -61,7 +80,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     if (p === '/api/tracks' && req.method === 'GET') return void sendJson(res, 200, await studio.listTracks());
     if ((m = /^\/api\/rpc\/([A-Za-z]+)$/.exec(p)) && req.method === 'POST') {
       const body = await readJson(req);
-      const env = await dispatch(studio, m[1]!, body);
+      const env = await dispatch(studio, m[1]!, body, guard);
       return void sendJson(res, env.ok ? 200 : statusFor(env.error.code), env);
     }
     if (p === '/api/upload' && req.method === 'POST') {
@@ -79,6 +98,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const sockets = new Set<WebSocket>();
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!hostAllowed(req.headers.host, hosts) || !originAllowed(req.headers.origin, hosts)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return;
+    }
     if (url.pathname !== '/api/events' || !tokenMatches(requestToken(req, url), token)) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
       return;
@@ -99,13 +122,14 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     );
     server.listen(opts.port ?? 0, host, () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   const url = `http://${shownHost}:${port}/`;
   return {
     url,
     openUrl: `${url}?token=${encodeURIComponent(token)}`,
     port,
+    allowedPaths: confinement.folders,
     close: async () => {
       unsubscribe();
       for (const ws of sockets) ws.terminate();
@@ -123,6 +147,7 @@ function errorBody(code: ErrorCode, message: string): Envelope<never> {
 const STATUS: Record<ErrorCode, number> = {
   BAD_REQUEST: 400,
   UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
   UNSUPPORTED: 415,

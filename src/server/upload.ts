@@ -1,12 +1,14 @@
 // Browser-mode import: the page cannot name paths on the studio's machine, so it uploads the
-// bytes. Each upload is streamed into the library's uploads folder (never held in memory) and
-// imported from there; a file that turns out to be a duplicate or bad is removed again.
+// bytes. Each upload is streamed into the library's uploads folder (never held in memory; under a
+// temporary name until complete, see core/fsAtomic) and imported from there; a file that turns
+// out to be a duplicate or bad is removed again.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { IncomingMessage } from 'node:http';
+import { AtomicFile } from '../core/fsAtomic';
 import { AUDIO_EXTENSIONS, extensionOf, isAudioFileName } from '../core/library/formats';
 import type { Studio } from '../core/studio';
 import { StudioError } from '../shared/errors';
@@ -14,12 +16,32 @@ import type { ImportReport } from '../shared/types';
 
 export const MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
 
-/** Keeps a plain file name: no folders, no control characters, no leading dots. */
+/** Bytes of UTF-8, leaving room under the usual 255-byte name limit for a temporary suffix. */
+export const MAX_UPLOAD_NAME_BYTES = 200;
+
+/**
+ * Keeps a plain file name: no folders, no control characters, no leading dots, at most 200 bytes
+ * — shortened before its extension (never inside a character), so a long name still says what
+ * format it is.
+ */
 export function safeUploadName(raw: string | null): string {
   const base = (raw ?? '').split(/[\\/]/).pop() ?? '';
-  const clean = base.replace(/[\x00-\x1f<>:"|?*]/g, '_').replace(/^\.+/, '').slice(0, 200);
+  const clean = base.replace(/[\x00-\x1f<>:"|?*]/g, '_').replace(/^\.+/, '');
   if (!clean) throw new StudioError('BAD_REQUEST', 'upload needs a file name (?name=song.mp3)');
-  return clean;
+  if (Buffer.byteLength(clean) <= MAX_UPLOAD_NAME_BYTES) return clean;
+  const ext = /\.[^.]{1,16}$/.exec(clean)?.[0] ?? '';
+  return utf8Prefix(clean.slice(0, clean.length - ext.length), MAX_UPLOAD_NAME_BYTES - Buffer.byteLength(ext)) + ext;
+}
+
+function utf8Prefix(s: string, maxBytes: number): string {
+  let out = '';
+  let n = 0;
+  for (const ch of s) {
+    n += Buffer.byteLength(ch);
+    if (n > maxBytes) break;
+    out += ch;
+  }
+  return out;
 }
 
 export async function receiveUpload(studio: Studio, req: IncomingMessage, rawName: string | null): Promise<ImportReport> {
@@ -48,9 +70,13 @@ export async function receiveUpload(studio: Studio, req: IncomingMessage, rawNam
   const dir = path.join(studio.dataDir, 'uploads', crypto.randomUUID());
   fs.mkdirSync(dir, { recursive: true });
   const dest = path.join(dir, name);
+  // Received under a temporary name, fsynced and renamed: the file is never seen half-uploaded.
+  const file = new AtomicFile(dest);
   try {
-    await pipeline(req, limit, fs.createWriteStream(dest, { flags: 'wx' }));
+    await pipeline(req, limit, file.createWriteStream());
+    await file.commit();
   } catch (err) {
+    file.abort();
     fs.rmSync(dir, { recursive: true, force: true });
     throw new StudioError('IO', `${name}: upload interrupted (${(err as Error).message})`);
   }

@@ -21,8 +21,12 @@ export interface StudioCommands {
   getInfo: { in: void; out: StudioInfo };
   listTracks: { in: void; out: Track[] };
   getTrack: { in: { id: number }; out: Track };
-  /** Import audio files and folders (recursively) by absolute path on the studio's machine. */
-  importPaths: { in: { paths: string[] }; out: ImportReport };
+  /**
+   * Import audio files and folders (recursively) by absolute path on the studio's machine. A
+   * cut-off file is refused ("truncated: 0.1 of 6.0 s decodable") unless `allowTruncated`, which
+   * imports its decodable part with its true duration.
+   */
+  importPaths: { in: { paths: string[]; allowTruncated?: boolean }; out: ImportReport };
   /** Everything the player needs about one track, including whether its file is still there. */
   openTrack: { in: { id: number }; out: TrackDetail };
   /** Points a track at a moved file; refused unless the file has the track's content. */
@@ -32,8 +36,11 @@ export interface StudioCommands {
   deleteSegment: { in: { id: number }; out: { id: number } };
   /** Attaches an existing stem file (same length as the track) under a name such as vocals. */
   attachStem: { in: { trackId: number; name: string; path: string }; out: Stem };
-  /** Waveform peaks of a track or stem, about `maxPeaks` of them (default 4000). */
-  getPeaks: { in: { source: MediaSource; maxPeaks?: number }; out: PeaksView };
+  /**
+   * Waveform peaks of a track or stem, about `maxPeaks` of them (default 4000), for the whole file
+   * or for [startSec, endSec] (a zoomed-in view asks for what it shows and gets finer peaks).
+   */
+  getPeaks: { in: { source: MediaSource; maxPeaks?: number; startSec?: number; endSec?: number }; out: PeaksView };
   /** Installed and bundled model packs; fixtures are marked and never chosen by default. */
   listPacks: { in: void; out: PackInfo[] };
   /** Installs a pack folder or .zip (or an Optimum export folder) from the studio's machine. */

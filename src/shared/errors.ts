@@ -4,6 +4,8 @@
 export const ERROR_CODES = [
   'BAD_REQUEST',
   'UNAUTHORIZED',
+  /** Authenticated, but not allowed here (e.g. a server path outside `--allow-path`). */
+  'FORBIDDEN',
   'NOT_FOUND',
   'UNSUPPORTED',
   'IO',

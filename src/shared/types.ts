@@ -48,6 +48,11 @@ export interface ImportReport {
   failed: ImportFailure[];
   /** Files inside scanned folders that are not audio (cover art, text) and were passed over. */
   skipped: number;
+  /**
+   * Cut-off files imported anyway (allowTruncated) as their decodable part, with why they are
+   * short ("truncated: 0.1 of 6.0 s decodable"); each is also in `imported`.
+   */
+  truncated?: ImportFailure[];
 }
 
 export interface ImportProgress {
@@ -85,8 +90,10 @@ export interface Stem {
   name: string;
   path: string;
   durationSec: number | null;
-  /** Model pack that produced it; null for stems attached by hand. */
+  /** Model pack that produced it; null for stems attached by hand or made by the built-in separator. */
   packId: number | null;
+  /** That pack as name@version, kept after the pack is removed. */
+  pack: string | null;
   /** Execution provider that ran the separator (cpu, webgpu, …); null when attached. */
   ep: string | null;
   createdAt: string;
@@ -107,6 +114,8 @@ export interface TrackDetail {
   segments: Segment[];
   /** Newest model suggestion per segment. */
   suggestions: Suggestion[];
+  /** Newest value of each attribute per segment. */
+  attributes: SegmentAttribute[];
   /** This track's jobs, newest first. */
   jobs: Job[];
 }
@@ -118,6 +127,9 @@ export interface PeaksView {
   durationSec: number;
   sampleRate: number;
   samplesPerPeak: number;
+  /** The span the peaks cover (the whole file unless a range was asked for), on peak boundaries. */
+  startSec: number;
+  endSec: number;
   peaks: number[];
 }
 
@@ -155,6 +167,8 @@ export interface Job {
   /** What is happening now ("segment 3/12"), or the one-line failure reason. */
   detail: string | null;
   error: string | null;
+  /** Execution providers that could not run a model and why, e.g. "webgpu: no adapter found" (the job ran on the next one). */
+  fallbacks: string[];
   createdAt: string;
   updatedAt: string;
 }
@@ -172,6 +186,23 @@ export interface Suggestion {
   ep: string | null;
   ms: number | null;
   createdAt: string;
+  /** The span (seconds) it was made for. */
+  startSec: number;
+  endSec: number;
+  /** The segment has been resized since: the suggestion describes other audio. */
+  stale: boolean;
+}
+
+/** A measured (or model/human) attribute of a segment, e.g. gender, tempo, f0Hz. */
+export interface SegmentAttribute {
+  segmentId: number;
+  name: string;
+  value: string;
+  source: string;
+  /** The span (seconds) it was measured on; `stale` once the segment's span differs. */
+  startSec: number;
+  endSec: number;
+  stale: boolean;
 }
 
 export interface InferenceSettings {

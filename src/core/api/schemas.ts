@@ -7,9 +7,13 @@ import { EP_CHOICES } from '../inference/providers';
 
 const none = z.undefined().or(z.null()).transform(() => undefined);
 const id = z.number().int().positive();
-const filePath = z.string().min(1).max(4096);
+/** A path on the studio's machine (confined by the server: see pathArgs.ts). */
+export const filePath = z.string().min(1).max(4096);
 const seconds = z.number().finite().min(0).max(24 * 3600);
+/** An installed pack's NAME@VERSION. */
 const packRef = z.string().min(1).max(4096);
+/** An installed pack's NAME@VERSION or a pack folder on the studio's machine (confined like filePath). */
+export const packOrFolder = z.string().min(1).max(4096);
 const role = z.enum(['captioner', 'separator']);
 const ep = z.enum(EP_CHOICES, { message: `valid execution providers: ${EP_CHOICES.join(', ')}` });
 
@@ -19,6 +23,7 @@ export const commandSchemas: { [K in CommandName]: z.ZodType<CommandInput<K>, un
   getTrack: z.strictObject({ id }),
   importPaths: z.strictObject({
     paths: z.array(filePath).min(1, 'give at least one file or folder').max(10_000),
+    allowTruncated: z.boolean().optional(),
   }),
   openTrack: z.strictObject({ id }),
   relinkTrack: z.strictObject({ id, path: filePath }),
@@ -26,10 +31,14 @@ export const commandSchemas: { [K in CommandName]: z.ZodType<CommandInput<K>, un
   updateSegment: z.strictObject({ id, startSec: seconds, endSec: seconds }),
   deleteSegment: z.strictObject({ id }),
   attachStem: z.strictObject({ trackId: id, name: z.string().min(1).max(32), path: filePath }),
-  getPeaks: z.strictObject({
-    source: z.strictObject({ kind: z.enum(['track', 'stem']), id }),
-    maxPeaks: z.number().int().min(16).max(200_000).optional(),
-  }),
+  getPeaks: z
+    .strictObject({
+      source: z.strictObject({ kind: z.enum(['track', 'stem']), id }),
+      maxPeaks: z.number().int().min(16).max(200_000).optional(),
+      startSec: seconds.optional(),
+      endSec: seconds.optional(),
+    })
+    .refine((p) => p.startSec === undefined || p.endSec === undefined || p.endSec > p.startSec, 'endSec must be after startSec'),
   listPacks: none,
   installPack: z.strictObject({ path: filePath }),
   removePack: z.strictObject({ id: packRef }),
@@ -39,11 +48,11 @@ export const commandSchemas: { [K in CommandName]: z.ZodType<CommandInput<K>, un
     ep: z.strictObject({ encoder: ep, decoder: ep, separator: ep }).optional(),
     threads: z.number().int().min(0).max(256).optional(),
   }),
-  startSeparation: z.strictObject({ trackId: id, pack: packRef.optional(), shifts: z.number().int().min(0).max(20).optional() }),
+  startSeparation: z.strictObject({ trackId: id, pack: packOrFolder.optional(), shifts: z.number().int().min(0).max(20).optional() }),
   startCaptioning: z.strictObject({
     trackId: id,
     segmentIds: z.array(id).max(10_000).optional(),
-    pack: packRef.optional(),
+    pack: packOrFolder.optional(),
     numBeams: z.number().int().min(1).max(16).optional(),
   }),
   listJobs: z.strictObject({ trackId: id.optional() }),

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixture } from '../testing/tmp';
 import { WorkerPool } from '../worker/pool';
-import { BASE_SAMPLES_PER_PEAK, decodePeaks, encodePeaks, PeaksBuilder, pickLevel } from './peaks';
+import { BASE_SAMPLES_PER_PEAK, decodePeaks, encodePeaks, PeaksBuilder, pickLevel, pickRange } from './peaks';
 
 describe('PeaksBuilder', () => {
   it('tracks min/max over all channels per bucket, across chunk boundaries', () => {
@@ -33,6 +33,36 @@ describe('PeaksBuilder', () => {
     expect(back.levels.map((l) => Array.from(l.minMax.subarray(0, 50)))).toEqual(p.levels.map((l) => Array.from(l.minMax.subarray(0, 50))));
   });
 
+  it('serves a narrow span from a finer level than the whole file, covering exactly that span', () => {
+    const sr = 8000;
+    const b = new PeaksBuilder(sr);
+    // 20 minutes, silent except a 1-second burst at 600 s.
+    const x = new Float32Array(sr * 1200);
+    x.fill(0.5, sr * 600, sr * 601);
+    b.add([x]);
+    const p = b.finish();
+    const whole = pickRange(p, 0, 1200, 1000);
+    expect(whole.end - whole.first).toBeGreaterThanOrEqual(1000);
+    expect(whole.level.samplesPerPeak).toBe(4096); // 2344 peaks: the coarsest with ≥ 1000
+    // The same number of peaks asked for 10 s around the burst comes from the finest level.
+    const near = pickRange(p, 595, 605, 1000);
+    expect(near.level.samplesPerPeak).toBe(256);
+    expect(near.first).toBe(Math.floor((595 * sr) / 256));
+    expect(near.end).toBe(Math.ceil((605 * sr) / 256));
+    // Detail: the burst spans ≈ 31 peaks of the span, but two or three of the whole view.
+    const loud = (r: ReturnType<typeof pickRange>) => {
+      let n = 0;
+      for (let i = r.first; i < r.end; i++) if (r.level.minMax[2 * i + 1]! > 16000) n++;
+      return n;
+    };
+    expect(loud(near)).toBeGreaterThanOrEqual(31);
+    expect(loud(whole)).toBeLessThanOrEqual(3);
+    // A span past the end is empty; a wide span behaves like pickLevel.
+    const past = pickRange(p, 1300, 1400, 100);
+    expect(past.end - past.first).toBe(0);
+    expect(pickRange(p, 0, 1200, 300).level).toBe(pickLevel(p, 300));
+  });
+
   it('refuses a corrupt peaks file', () => {
     expect(() => decodePeaks(Buffer.from('nonsense that is not a peaks file'))).toThrow(/not a peaks file/);
   });
@@ -53,7 +83,7 @@ describe('peaks task on the worker thread', () => {
   });
 
   it('reports a decode failure as an error, and keeps working afterwards', async () => {
-    await expect(pool.run('peaks', { file: '/nonexistent/file.wav' })).rejects.toThrow(/no such file|ENOENT/);
+    await expect(pool.run('peaks', { file: '/nonexistent/file.wav' })).rejects.toThrow('/nonexistent/file.wav: file not found');
     const bytes = await pool.run('peaks', { file: fixture('lullaby.wav') });
     expect(decodePeaks(Buffer.from(bytes)).frames).toBe(33075);
   });

@@ -1,6 +1,7 @@
 // Waveform peaks at several resolutions, computed once per file in a single streaming pass and
 // stored compactly (int16 min/max pairs). The view asks for roughly as many peaks as it has
-// pixels and gets the nearest level, so a 60-minute track never ships millions of points.
+// pixels and gets the nearest level, so a 60-minute track never ships millions of points; a
+// zoomed-in view asks for just the span it shows (pickRange) and gets a finer level there.
 
 export const BASE_SAMPLES_PER_PEAK = 256;
 export const LEVEL_FACTOR = 4;
@@ -91,6 +92,31 @@ export function pickLevel(peaks: Peaks, wanted: number): PeaksLevel {
     if (peaks.levels[i]!.minMax.length / 2 >= wanted) return peaks.levels[i]!;
   }
   return peaks.levels[0]!;
+}
+
+/** A run of one level's peaks: indexes [first, end) of `level`. */
+export interface PeaksRange {
+  level: PeaksLevel;
+  first: number;
+  end: number;
+}
+
+/**
+ * The peaks covering [startSec, endSec]: the coarsest level that has at least `wanted` peaks in
+ * that span (else the finest), so a zoomed-in view gets detail for what it shows and no more.
+ */
+export function pickRange(peaks: Peaks, startSec: number, endSec: number, wanted: number): PeaksRange {
+  const span = (level: PeaksLevel): PeaksRange => {
+    const count = level.minMax.length / 2;
+    const first = Math.min(count, Math.max(0, Math.floor((startSec * peaks.sampleRate) / level.samplesPerPeak)));
+    const end = Math.min(count, Math.max(first, Math.ceil((endSec * peaks.sampleRate) / level.samplesPerPeak)));
+    return { level, first, end };
+  };
+  for (let i = peaks.levels.length - 1; i > 0; i--) {
+    const r = span(peaks.levels[i]!);
+    if (r.end - r.first >= wanted) return r;
+  }
+  return span(peaks.levels[0]!);
 }
 
 // Binary file: "S2PK", u32 version, u32 sampleRate, f64 frames, u32 levels, then per level

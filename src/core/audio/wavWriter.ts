@@ -1,11 +1,15 @@
 // Streams planar float audio into a WAV file (PCM 16/24-bit or 32-bit float) without holding it
 // in memory: the header is written with placeholder sizes and patched on close. Used for stems.
+// The file is written under a temporary name (core/fsAtomic) and appears under its own name only
+// when close() has completed it, so a file of that name is never half-written or left truncated.
 import fs from 'node:fs';
+import { AtomicFile } from '../fsAtomic';
 
 export type WavSampleFormat = 'pcm16' | 'pcm24' | 'float32';
 
 export class WavWriter {
-  private fd: number;
+  private readonly out: AtomicFile;
+  private readonly fd: number;
   private dataBytes = 0;
   private readonly bytesPerSample: number;
 
@@ -16,8 +20,14 @@ export class WavWriter {
     readonly format: WavSampleFormat = 'pcm16',
   ) {
     this.bytesPerSample = format === 'pcm16' ? 2 : format === 'pcm24' ? 3 : 4;
-    this.fd = fs.openSync(file, 'w');
-    fs.writeSync(this.fd, this.header(0));
+    this.out = new AtomicFile(file);
+    this.fd = this.out.fd;
+    try {
+      fs.writeSync(this.fd, this.header(0));
+    } catch (err) {
+      this.out.abort();
+      throw err;
+    }
   }
 
   write(planar: Float32Array[]): void {
@@ -41,18 +51,20 @@ export class WavWriter {
     this.dataBytes += buf.length;
   }
 
+  /** Completes the header, then fsyncs and renames the file into place. */
   close(): void {
-    fs.writeSync(this.fd, this.header(this.dataBytes), 0, 44, 0);
-    fs.closeSync(this.fd);
+    try {
+      fs.writeSync(this.fd, this.header(this.dataBytes), 0, 44, 0);
+    } catch (err) {
+      this.out.abort();
+      throw err;
+    }
+    this.out.commitSync();
   }
 
-  /** Closes and deletes a half-written file (cancelled or failed job). */
+  /** Deletes the half-written temporary file (cancelled or failed job); `file` is left as it was. */
   abort(): void {
-    try {
-      fs.closeSync(this.fd);
-    } finally {
-      fs.rmSync(this.file, { force: true });
-    }
+    this.out.abort();
   }
 
   private header(dataBytes: number): Buffer {

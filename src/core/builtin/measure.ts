@@ -65,6 +65,8 @@ export function yinF0(x: Float32Array, sr = SR): { f0: number[]; voiced: number 
 }
 
 export function measure(x: Float32Array, sr = SR): Measured {
+  // Callers read audio through readSegments, which refuses empty spans; this guards the rest.
+  if (!x.length) throw new RangeError('no samples to measure');
   const { f0, voiced } = yinF0(x, sr);
   const sorted = [...f0].sort((a, b) => a - b);
   const f0Hz = sorted.length >= 5 && voiced > 0.1 ? sorted[Math.floor(sorted.length / 2)]! : null;

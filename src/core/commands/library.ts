@@ -28,10 +28,11 @@ export function libraryCommands(ctx: CommandContext): Pick<StudioApi, 'getInfo' 
       return requireTrack(db, id);
     },
 
-    async importPaths({ paths }) {
+    async importPaths({ paths, allowTruncated }) {
       const importId = crypto.randomUUID();
       const report = await importPaths(db, paths, {
         onFile: (p) => events.emit('importProgress', { importId, ...p }),
+        allowTruncated,
       });
       if (report.imported.length || report.relinked.length) {
         events.emit('libraryChanged', { reason: report.imported.length ? 'import' : 'relink' });

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dispatch } from '../api/dispatch';
 import { createStudio, type Studio } from '../studio';
 import { fixture, FIXTURE_DUET, tempDir } from '../testing/tmp';
 
@@ -97,13 +98,28 @@ describe('stems and peaks', () => {
     expect(view.peaks.length / 2).toBeLessThan(1600);
     for (let i = 0; i < view.peaks.length; i += 2) expect(view.peaks[i]!).toBeGreaterThanOrEqual(view.peaks[i + 1]!);
     expect(Math.max(...view.peaks)).toBeGreaterThan(0.1);
-    const cached = fs.readdirSync(path.join(tmp.dir, 'cache', 'peaks'));
+    const cached = fs.readdirSync(path.join(studio.dataDir, 'cache', 'peaks'));
     expect(cached).toEqual([`track-${t.sha256}.peaks`]);
     const fine = await studio.getPeaks({ source: { kind: 'track', id: t.id }, maxPeaks: 100_000 });
     expect(fine.samplesPerPeak).toBe(256);
+    // A narrow range comes at a finer resolution and covers just that range.
+    const wide = await studio.getPeaks({ source: { kind: 'track', id: t.id }, maxPeaks: 100 });
+    const narrow = await studio.getPeaks({ source: { kind: 'track', id: t.id }, maxPeaks: 100, startSec: 4, endSec: 5 });
+    expect(wide.startSec).toBe(0);
+    expect(wide.endSec).toBeCloseTo(wide.durationSec, 5);
+    expect(narrow.samplesPerPeak).toBeLessThan(wide.samplesPerPeak);
+    expect(narrow.startSec).toBeLessThanOrEqual(4);
+    expect(narrow.startSec).toBeGreaterThan(3.9);
+    expect(narrow.endSec).toBeGreaterThanOrEqual(5);
+    expect(narrow.endSec).toBeLessThan(5.1);
+    expect(narrow.peaks.length / 2).toBeCloseTo((narrow.endSec - narrow.startSec) * (narrow.sampleRate / narrow.samplesPerPeak), 0);
+    const perSecond = (v: typeof wide) => v.peaks.length / 2 / (v.endSec - v.startSec);
+    expect(perSecond(narrow)).toBeGreaterThan(4 * perSecond(wide));
+    const backwards = await dispatch(studio, 'getPeaks', { source: { kind: 'track', id: t.id }, startSec: 5, endSec: 4 });
+    expect(backwards).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/endSec must be after startSec/) } });
     const sv = await studio.getPeaks({ source: { kind: 'stem', id: stem.id } });
     expect(sv.durationSec).toBeCloseTo(10, 1);
-    expect(fs.readdirSync(path.join(tmp.dir, 'cache', 'peaks'))).toHaveLength(2);
+    expect(fs.readdirSync(path.join(studio.dataDir, 'cache', 'peaks'))).toHaveLength(2);
     await expect(studio.getPeaks({ source: { kind: 'stem', id: 999 } })).rejects.toThrow(/no stem with id 999/);
   });
 });

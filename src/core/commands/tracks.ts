@@ -4,6 +4,7 @@ import type { StudioApi } from '../../shared/api';
 import { checkTrackFile, relinkTrackTo } from '../library/trackFile';
 import { checkSegmentSpan } from '../segmentRules';
 import { attachStem } from '../stemAttach';
+import { latestAttributes } from '../store/attributes';
 import { deleteSegment, insertSegment, listSegments, requireSegment, updateSegment } from '../store/segments';
 import { listStems } from '../store/stems';
 import { latestSuggestions } from '../store/suggestions';
@@ -29,6 +30,7 @@ export function trackCommands(ctx: CommandContext): TrackCommands {
         stems: listStems(db, id),
         segments: listSegments(db, id),
         suggestions: latestSuggestions(db, id),
+        attributes: latestAttributes(db, id),
         jobs: ctx.jobs.list(id),
       };
     },
@@ -68,8 +70,8 @@ export function trackCommands(ctx: CommandContext): TrackCommands {
       return stem;
     },
 
-    async getPeaks({ source, maxPeaks }) {
-      return ctx.peaks.view(source, maxPeaks ?? 4000);
+    async getPeaks({ source, maxPeaks, startSec, endSec }) {
+      return ctx.peaks.view(source, maxPeaks ?? 4000, { startSec, endSec });
     },
   };
 }

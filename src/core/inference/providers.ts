@@ -1,6 +1,9 @@
 // Execution providers: a table of what onnxruntime-node can run on, how `auto` orders them per
 // kind of model, and session creation that falls back to CPU with the reason recorded — a GPU
-// that fails to start is a note in the result, never a crash.
+// that fails to start is a note in the result, never a crash. `auto` probes quietly: a provider
+// that cannot work here (no GPU device on Linux, or one that already failed in this process) is
+// skipped without starting it, because starting Dawn without a GPU prints Vulkan warnings on
+// stderr that no setting silences; the reason is kept, and said once per process in one line.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -44,6 +47,68 @@ export function providerOrder(choice: EpChoice, kind: ModelKind, platform = proc
   return order;
 }
 
+/** Providers found unusable in this process (by a device check or a failed start), with why. */
+const unusable = new Map<Ep, string>();
+const announced = new Set<Ep>();
+
+function listDir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** What gpuMissing looks at; tests pass their own. */
+export interface MachineProbe {
+  platform: NodeJS.Platform;
+  /** Names in a folder ([] when it cannot be read). */
+  list(dir: string): string[];
+  /** Folders the dynamic linker searches (LD_LIBRARY_PATH, ld.so.conf.d, the usual lib folders). */
+  libDirs(): string[];
+}
+
+const LIB_DIRS = ['/lib', '/lib64', '/usr/lib', '/usr/lib64', '/usr/local/lib', '/lib/x86_64-linux-gnu', '/usr/lib/x86_64-linux-gnu', '/lib/aarch64-linux-gnu', '/usr/lib/aarch64-linux-gnu'];
+
+function linkerDirs(): string[] {
+  const fromConf = listDir('/etc/ld.so.conf.d')
+    .filter((n) => n.endsWith('.conf'))
+    .flatMap((n) => {
+      try {
+        return fs.readFileSync(path.join('/etc/ld.so.conf.d', n), 'utf8').split('\n');
+      } catch {
+        return [];
+      }
+    })
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('/'));
+  return [...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), ...fromConf, ...LIB_DIRS];
+}
+
+const THIS_MACHINE: MachineProbe = { platform: process.platform, list: listDir, libDirs: linkerDirs };
+
+/**
+ * Why a GPU provider cannot run on this machine, decided without starting it, or null when it may.
+ * On Linux, WebGPU (Dawn on Vulkan) and CUDA need a GPU device node: a DRM render node
+ * (/dev/dri/renderD*, AMD and Intel) or /dev/nvidia0…; a software Vulkan driver would only be
+ * slower than CPU. WebGPU also needs the Vulkan loader (libvulkan.so.1), which GPU drivers often
+ * do not ship.
+ */
+export function gpuMissing(ep: Ep, m: MachineProbe = THIS_MACHINE): string | null {
+  if (m.platform !== 'linux' || (ep !== 'webgpu' && ep !== 'cuda')) return null;
+  const gpu = m.list('/dev/dri').some((n) => n.startsWith('renderD')) || m.list('/dev').some((n) => /^nvidia\d+$/.test(n));
+  if (!gpu) return 'no GPU device on this machine (no /dev/dri render node or /dev/nvidia*)';
+  if (ep === 'webgpu' && !m.libDirs().some((d) => m.list(d).includes('libvulkan.so.1'))) return 'no Vulkan loader (libvulkan.so.1) on this machine';
+  return null;
+}
+
+/** Says once per process, in one line, that a provider is not used and why. */
+function announce(ep: Ep, reason: string, next: Ep | undefined): void {
+  if (announced.has(ep)) return;
+  announced.add(ep);
+  console.warn(`[s2cap] ${ep} not used: ${reason}${next ? `; models run on ${next}` : ''}`);
+}
+
 export interface SessionOptions {
   ep: EpChoice;
   kind: ModelKind;
@@ -61,7 +126,15 @@ export interface OpenedSession {
 
 export async function openSession(file: string, opts: SessionOptions): Promise<OpenedSession> {
   const fallbacks: string[] = [];
-  for (const ep of providerOrder(opts.ep, opts.kind)) {
+  const order = providerOrder(opts.ep, opts.kind);
+  for (const [i, ep] of order.entries()) {
+    // `auto` does not start a provider known not to work here; one asked for by name is always tried.
+    const known = opts.ep === 'auto' && ep !== 'cpu' ? (unusable.get(ep) ?? gpuMissing(ep)) : null;
+    if (known) {
+      fallbacks.push(`${ep}: ${known}`);
+      announce(ep, known, order[i + 1]);
+      continue;
+    }
     try {
       const session = await ort.InferenceSession.create(file, {
         executionProviders: [ep],
@@ -73,7 +146,8 @@ export async function openSession(file: string, opts: SessionOptions): Promise<O
       const reason = `${ep}: ${firstLine((err as Error).message)}`;
       if (ep === 'cpu') throw new StudioError('UNSUPPORTED', `cannot load ${path.basename(file)}: ${reason}`);
       fallbacks.push(reason);
-      console.warn(`[s2cap] ${path.basename(file)}: ${reason}; trying the next provider`);
+      unusable.set(ep, reason.slice(ep.length + 2));
+      announce(ep, reason.slice(ep.length + 2), order[i + 1]);
     }
   }
   throw new StudioError('INTERNAL', 'no execution provider tried');

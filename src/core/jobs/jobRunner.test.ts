@@ -62,6 +62,13 @@ describe('inference jobs', () => {
     expect(s!.text).toMatch(/^A (male |female )?singer with .* voice sings .* track\.$/);
     const attrs = studio.db.prepare("SELECT name, value FROM attributes WHERE segment_id = ? AND source = 'measured'").all(seg.id) as { name: string; value: string }[];
     expect(attrs.map((a) => a.name)).toEqual(expect.arrayContaining(['volume', 'timbre', 'loudnessDb', 'centroidHz']));
+    // Both carry the span they were made for; resizing the segment makes them stale.
+    expect(s).toMatchObject({ startSec: 0, endSec: 8, stale: false });
+    await studio.updateSegment({ id: seg.id, startSec: 1, endSec: 8 });
+    const resized = await studio.openTrack({ id: trackId });
+    expect(resized.suggestions[0]).toMatchObject({ startSec: 0, endSec: 8, stale: true });
+    expect(resized.attributes.length).toBeGreaterThan(3);
+    expect(resized.attributes.every((a) => a.segmentId === seg.id && a.startSec === 0 && a.endSec === 8 && a.stale)).toBe(true);
   });
 
   it('separates a track into registered stems, then captions its segments', async () => {

@@ -1,9 +1,12 @@
 // Imports audio files into a library. Each file is handled on its own: a bad file is reported by
 // name with a reason and the batch goes on; each file's rows are written in one transaction, so
-// a failure or a killed process never leaves half a track behind.
+// a failure or a killed process never leaves half a track behind. Those transactions read before
+// they write, so they begin IMMEDIATE and are retried while another process (a second studio or
+// CLI importing the same folder) holds the library: each file is imported once, never "locked".
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ImportOutcome, ImportReport, Track } from '../../shared/types';
+import { writeTransaction } from '../store/busyRetry';
 import type { Db } from '../store/db';
 import { findTrackByHash, insertTrack, relinkTrack } from '../store/tracks';
 import { AUDIO_EXTENSIONS, extensionOf, isAudioFileName } from './formats';
@@ -15,15 +18,20 @@ export interface ImportCallbacks {
   onFile?: (p: { done: number; total: number; path: string; outcome: ImportOutcome }) => void;
 }
 
+export interface ImportOptions extends ImportCallbacks {
+  /** Import cut-off files as their decodable part instead of refusing them (see probe.ts). */
+  allowTruncated?: boolean;
+}
+
 type FileResult =
-  | { outcome: 'imported'; track: Track }
+  | { outcome: 'imported'; track: Track; truncated?: string }
   | { outcome: 'relinked'; track: Track }
   | { outcome: 'duplicate'; track: Track }
   | { outcome: 'failed'; reason: string };
 
 const PARALLEL = 2;
 
-export async function importPaths(db: Db, paths: readonly string[], cb: ImportCallbacks = {}): Promise<ImportReport> {
+export async function importPaths(db: Db, paths: readonly string[], cb: ImportOptions = {}): Promise<ImportReport> {
   const scan = await scanPaths(paths);
   const report: ImportReport = { imported: [], duplicates: [], relinked: [], failed: [], skipped: scan.skipped };
   for (const e of scan.errors) report.failed.push({ path: e.path, name: path.basename(e.path), reason: e.reason });
@@ -37,7 +45,7 @@ export async function importPaths(db: Db, paths: readonly string[], cb: ImportCa
     while (next < total) {
       const i = next++;
       const file = scan.files[i]!;
-      results[i] = await importOne(db, file);
+      results[i] = await importOne(db, file, cb.allowTruncated ?? false);
       done++;
       cb.onFile?.({ done, total, path: file, outcome: results[i]!.outcome });
     }
@@ -47,7 +55,10 @@ export async function importPaths(db: Db, paths: readonly string[], cb: ImportCa
   scan.files.forEach((file, i) => {
     const r = results[i]!;
     const name = path.basename(file);
-    if (r.outcome === 'imported') report.imported.push(r.track);
+    if (r.outcome === 'imported') {
+      report.imported.push(r.track);
+      if (r.truncated) (report.truncated ??= []).push({ path: file, name, reason: r.truncated });
+    }
     else if (r.outcome === 'relinked') report.relinked.push(r.track);
     else if (r.outcome === 'duplicate') report.duplicates.push({ path: file, name, track: r.track });
     else report.failed.push({ path: file, name, reason: r.reason });
@@ -55,7 +66,7 @@ export async function importPaths(db: Db, paths: readonly string[], cb: ImportCa
   return report;
 }
 
-async function importOne(db: Db, file: string): Promise<FileResult> {
+async function importOne(db: Db, file: string, allowTruncated: boolean): Promise<FileResult> {
   try {
     const st = await fs.stat(file);
     if (!st.isFile()) return { outcome: 'failed', reason: 'not a regular file' };
@@ -70,14 +81,14 @@ async function importOne(db: Db, file: string): Promise<FileResult> {
     const known = await resolveKnown(db, sha256, file, st.mtimeMs);
     if (known) return known;
 
-    const meta = await probeAudio(file);
-    // Re-check inside the transaction: a parallel worker may have added the same content.
-    return db.transaction((): FileResult => {
+    const { truncated, ...meta } = await probeAudio(file, { allowTruncated });
+    // Re-check inside the transaction: a parallel worker or process may have added the same content.
+    return await writeTransaction(db, (): FileResult => {
       const again = findTrackByHash(db, sha256);
       if (again) return { outcome: 'duplicate', track: again };
       const track = insertTrack(db, { path: file, fileName: path.basename(file), sha256, sizeBytes: st.size, fileMtimeMs: st.mtimeMs, ...meta });
-      return { outcome: 'imported', track };
-    })();
+      return truncated ? { outcome: 'imported', track, truncated } : { outcome: 'imported', track };
+    });
   } catch (err) {
     if (err instanceof ProbeError) return { outcome: 'failed', reason: err.message };
     const code = (err as NodeJS.ErrnoException)?.code;
@@ -91,12 +102,13 @@ async function resolveKnown(db: Db, sha256: string, file: string, mtimeMs: numbe
   if (!existing) return null;
   if (existing.path === file || (await exists(existing.path))) return { outcome: 'duplicate', track: existing };
   // Re-read inside a transaction: a parallel worker may have relinked it to another copy already.
-  return db.transaction((): FileResult => {
+  return writeTransaction(db, (): FileResult => {
     const now = findTrackByHash(db, sha256)!;
     if (now.path !== existing.path) return { outcome: 'duplicate', track: now };
     return { outcome: 'relinked', track: relinkTrack(db, existing.id, file, path.basename(file), mtimeMs) };
-  })();
+  });
 }
+
 
 async function exists(p: string): Promise<boolean> {
   try {

@@ -3,6 +3,7 @@
 // is always tried, so a wrong choice gets a reason instead of silence.
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { currentPathScope } from '../pathScope';
 import { isAudioFileName } from './formats';
 
 export interface ScanResult {
@@ -50,8 +51,13 @@ async function walk(dir: string, add: (p: string) => void, out: ScanResult): Pro
     if (e.name.startsWith('.')) continue;
     const full = path.join(dir, e.name);
     if (e.isDirectory()) await walk(full, add, out);
-    else if (isAudioFileName(e.name)) add(full);
-    else out.skipped++;
+    else if (isAudioFileName(e.name)) {
+      // A link found while walking may point anywhere: inside a confined scope (browser clients
+      // of `s2cap serve`) it is followed only into the allowed folders.
+      const scope = e.isSymbolicLink() ? currentPathScope() : undefined;
+      if (scope && !(await scope.allows(full))) out.errors.push({ path: full, reason: scope.refusal });
+      else add(full);
+    } else out.skipped++;
   }
 }
 
@@ -67,7 +73,7 @@ export function describeFsError(err: unknown): string {
     case 'EISDIR':
       return 'is a folder, not a file';
     case 'ELOOP':
-      return 'too many symbolic links';
+      return 'symlink loop (or too many symbolic links)';
     case 'EIO':
       return 'read error (I/O)';
     default:

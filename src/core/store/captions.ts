@@ -61,7 +61,7 @@ export function appendRevision(db: Db, rev: NewRevision): CaptionRevision {
       )
       .run(rev.segmentId, head?.id ?? null, rev.text, rev.author, rev.source, rev.suggestionId ?? null, rev.review ?? 'draft');
     return toRevision(db.prepare('SELECT * FROM caption_revisions WHERE id = ?').get(info.lastInsertRowid) as RevisionRow);
-  })();
+  }).immediate(); // reads the head, then writes: take the write lock first
 }
 
 export function latestRevision(db: Db, segmentId: number): CaptionRevision | undefined {

@@ -55,25 +55,52 @@ export function getJob(db: Db, id: string): JobRecord | undefined {
   return row && toJob(row);
 }
 
-export function updateJob(
-  db: Db,
-  id: string,
-  patch: { status?: JobStatus; progress?: number; error?: string | null; detail?: string | null; result?: unknown },
-): JobRecord {
-  const cur = getJob(db, id);
-  if (!cur) throw new Error(`job ${id} not found`);
-  db.prepare(
-    `UPDATE jobs SET status = ?, progress = ?, error = ?, detail = ?, result = ?,
-       updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
-  ).run(
-    patch.status ?? cur.status,
-    patch.progress ?? cur.progress,
-    patch.error === undefined ? cur.error : patch.error,
-    patch.detail === undefined ? cur.detail : patch.detail,
-    patch.result === undefined ? (cur.result === null ? null : JSON.stringify(cur.result)) : JSON.stringify(patch.result),
-    id,
-  );
-  return getJob(db, id)!;
+export type JobPatch = { status?: JobStatus; progress?: number; error?: string | null; detail?: string | null; result?: unknown };
+
+/** Changes the given fields of a job in one statement (no read first, so no lock upgrade). */
+export function updateJob(db: Db, id: string, patch: JobPatch): JobRecord {
+  const rec = patchJob(db, id, null, patch);
+  if (!rec) throw new Error(`job ${id} not found`);
+  return rec;
+}
+
+/**
+ * Changes a job only if it is still in status `from` (e.g. claims a queued job, or cancels one
+ * that has not started), in one statement; undefined when it was not (or does not exist).
+ */
+export function updateJobIf(db: Db, id: string, from: JobStatus, patch: JobPatch): JobRecord | undefined {
+  return patchJob(db, id, from, patch);
+}
+
+function patchJob(db: Db, id: string, from: JobStatus | null, patch: JobPatch): JobRecord | undefined {
+  const sets: string[] = [];
+  const values: unknown[] = [];
+  const set = (col: string, v: unknown) => {
+    sets.push(`${col} = ?`);
+    values.push(v);
+  };
+  if (patch.status !== undefined) set('status', patch.status);
+  if (patch.progress !== undefined) set('progress', patch.progress);
+  if (patch.error !== undefined) set('error', patch.error);
+  if (patch.detail !== undefined) set('detail', patch.detail);
+  if (patch.result !== undefined) set('result', patch.result === null ? null : JSON.stringify(patch.result));
+  sets.push("updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')");
+  const where = from === null ? 'id = ?' : 'id = ? AND status = ?';
+  const row = db
+    .prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE ${where} RETURNING *`)
+    .get(...values, id, ...(from === null ? [] : [from])) as JobRow | undefined;
+  return row && toJob(row);
+}
+
+/** Progress of a running job; a job that has ended meanwhile is left alone (returns undefined). */
+export function updateJobProgress(db: Db, id: string, progress: number, detail: string | null): JobRecord | undefined {
+  const row = db
+    .prepare(
+      `UPDATE jobs SET progress = ?, detail = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+       WHERE id = ? AND status = 'running' RETURNING *`,
+    )
+    .get(progress, detail, id) as JobRow | undefined;
+  return row && toJob(row);
 }
 
 export function listJobs(db: Db, statuses?: JobStatus[]): JobRecord[] {

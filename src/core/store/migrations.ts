@@ -132,4 +132,39 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE jobs ADD COLUMN detail TEXT;
   `,
+  // 4: suggestions and measured attributes record the span they were made for, so they can be shown
+  // as stale once their segment is resized. Rows from before are taken to match today's span.
+  `
+  ALTER TABLE suggestions ADD COLUMN start_sec REAL;
+  ALTER TABLE suggestions ADD COLUMN end_sec REAL;
+  ALTER TABLE attributes ADD COLUMN start_sec REAL;
+  ALTER TABLE attributes ADD COLUMN end_sec REAL;
+  UPDATE suggestions SET
+    start_sec = (SELECT g.start_sec FROM segments g WHERE g.id = suggestions.segment_id),
+    end_sec = (SELECT g.end_sec FROM segments g WHERE g.id = suggestions.segment_id);
+  UPDATE attributes SET
+    start_sec = (SELECT g.start_sec FROM segments g WHERE g.id = attributes.segment_id),
+    end_sec = (SELECT g.end_sec FROM segments g WHERE g.id = attributes.segment_id);
+  `,
+  // 5: model packs keep their provenance for ever: removing a pack marks its row removed instead
+  // of deleting it (stems and suggestions keep saying name@version), and an installed pack
+  // records each file's size, times and sha256 so a file changed after install is noticed.
+  `
+  ALTER TABLE model_packs ADD COLUMN removed_at TEXT;
+  ALTER TABLE model_packs ADD COLUMN files_stat TEXT;
+  CREATE TRIGGER model_packs_no_delete BEFORE DELETE ON model_packs
+    BEGIN SELECT RAISE(ABORT, 'model pack rows keep provenance: mark them removed instead'); END;
+  `,
+  // 6: append-only means append-only. REPLACE (INSERT OR REPLACE, REPLACE INTO) deletes the old
+  // row without firing DELETE triggers, so it rewrote caption history; refuse any insert that would
+  // land on an existing revision id. Segments are never replaced either (REPLACE would re-point
+  // their revisions at another track or span and drop their suggestions): update or hide them.
+  `
+  CREATE TRIGGER caption_revisions_no_replace BEFORE INSERT ON caption_revisions
+    WHEN EXISTS (SELECT 1 FROM caption_revisions WHERE id = NEW.id)
+    BEGIN SELECT RAISE(ABORT, 'caption revisions are append-only'); END;
+  CREATE TRIGGER segments_no_replace BEFORE INSERT ON segments
+    WHEN EXISTS (SELECT 1 FROM segments WHERE id = NEW.id)
+    BEGIN SELECT RAISE(ABORT, 'segments are never replaced, only updated or hidden (caption revisions are append-only)'); END;
+  `,
 ];

@@ -21,6 +21,16 @@ const toSegment = (r: SegmentRow): Segment => ({
   createdAt: r.created_at,
 });
 
+/** Spans closer than this (seconds) are the same span; the UI moves edges by far more. */
+export const SPAN_TOLERANCE_SEC = 0.001;
+
+/**
+ * SQL that is 1 when a row recorded for a span (columns `start_sec`, `end_sec` of `row`) no longer
+ * matches its segment `seg` (resized since), else 0. Used by suggestions and attributes.
+ */
+export const spanChangedSql = (row: string, seg: string): string =>
+  `(CASE WHEN abs(${row}.start_sec - ${seg}.start_sec) > ${SPAN_TOLERANCE_SEC} OR abs(${row}.end_sec - ${seg}.end_sec) > ${SPAN_TOLERANCE_SEC} THEN 1 ELSE 0 END)`;
+
 export function insertSegment(db: Db, trackId: number, startSec: number, endSec: number): Segment {
   const info = db
     .prepare('INSERT INTO segments (track_id, start_sec, end_sec) VALUES (?, ?, ?)')

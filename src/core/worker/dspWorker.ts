@@ -1,7 +1,8 @@
 // Entry point of the DSP/inference worker thread: runs TASKS on request, reports progress, and
 // honours cancellation, so decoding and model work never block the main process or the server.
+// A failure crosses back with the error code the task raised (see errorCodeOf).
 import { parentPort } from 'node:worker_threads';
-import { TASKS, type FromWorker, type ToWorker } from './tasks';
+import { errorCodeOf, TASKS, type FromWorker, type ToWorker } from './tasks';
 
 const port = parentPort;
 if (!port) throw new Error('dspWorker must run as a worker thread');
@@ -25,6 +26,8 @@ port.on('message', (msg: ToWorker) => {
       const transfer = result instanceof Uint8Array && result.byteOffset === 0 ? [result.buffer as ArrayBuffer] : [];
       post({ type: 'done', id: msg.id, result }, transfer);
     })
-    .catch((err: Error) => post({ type: 'error', id: msg.id, message: err.message, aborted: ac.signal.aborted }))
+    .catch((err: unknown) =>
+      post({ type: 'error', id: msg.id, message: err instanceof Error ? err.message : String(err), aborted: ac.signal.aborted, code: errorCodeOf(err) }),
+    )
     .finally(() => running.delete(msg.id));
 });

@@ -1,6 +1,7 @@
 // Runs TASKS on one background worker thread, started on first use. From source (tsx, vitest)
 // the worker is the .ts file loaded through tsx; from a bundle it is dspWorker.js beside it.
 // A crashed worker fails its pending tasks with a clear message and is restarted on next use.
+// A task's failure arrives with the error code it raised (UNSUPPORTED stays UNSUPPORTED).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -54,12 +55,21 @@ export class WorkerPool {
     w.on('message', (m: FromWorker) => {
       const p = this.pending.get(m.id);
       if (!p) return;
-      if (m.type === 'progress') return p.onProgress?.(m.fraction, m.detail);
+      if (m.type === 'progress') {
+        // A listener's failure is its own to report: it must never escape into this handler,
+        // where it would take the whole process down.
+        try {
+          p.onProgress?.(m.fraction, m.detail);
+        } catch (err) {
+          console.error(`[s2cap] progress listener failed: ${(err as Error).message}`);
+        }
+        return;
+      }
       this.pending.delete(m.id);
       if (![...this.pending.values()].some((x) => x.worker === w)) w.unref();
       if (m.type === 'done') p.resolve(m.result);
       else {
-        const err = m.aborted ? Object.assign(new Error('cancelled'), { name: 'AbortError' }) : new StudioError('IO', m.message);
+        const err = m.aborted ? Object.assign(new Error('cancelled'), { name: 'AbortError' }) : new StudioError(m.code, m.message);
         p.reject(err);
       }
     });

@@ -1,5 +1,6 @@
 // The work that runs on the DSP worker thread, as a table of named tasks. Each takes plain
 // arguments and returns structured-clone-safe results, so the same functions run inline in tests.
+import { StudioError, type ErrorCode } from '../../shared/errors';
 import { CenterSeparator } from '../builtin/centerSeparator';
 import { suggestBuiltin } from '../builtin/suggest';
 import { computePeaks } from '../audio/computePeaks';
@@ -77,4 +78,11 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'progress'; id: number; fraction: number; detail?: string }
   | { type: 'done'; id: number; result: unknown }
-  | { type: 'error'; id: number; message: string; aborted: boolean };
+  | { type: 'error'; id: number; message: string; aborted: boolean; code: ErrorCode };
+
+/** A StudioError keeps its code; a programming error is INTERNAL; anything else (files, decoders) is IO. */
+export function errorCodeOf(err: unknown): ErrorCode {
+  if (err instanceof StudioError) return err.code;
+  if (err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError) return 'INTERNAL';
+  return 'IO';
+}

@@ -7,7 +7,7 @@ import type { Tokenizer } from '@huggingface/tokenizers';
 import { AST_FRAMES, AST_MEL_BINS } from '../features/fbank';
 import type { CaptionerSpec } from '../packs/manifest';
 import { openSession, type Ep, type EpChoice } from '../providers';
-import { loadGenerationConfig, type GenerationConfig } from './generationConfig';
+import { loadGenerationConfig, parseGenerationConfig, type GenerationConfig } from './generationConfig';
 import { OnnxDecoder, type DecoderSessions } from './onnxDecoder';
 import { generate } from './search';
 import { decodeCaption, loadTokenizer } from './tokenizer';
@@ -79,7 +79,8 @@ export class Captioner {
       fallbacks.push(...first.fallbacks, ...withPast.fallbacks);
     }
     const tokenizer = await loadTokenizer(dir, spec);
-    const generation = await loadGenerationConfig(path.join(dir, spec.generationConfig));
+    // Inline settings come from a bare Optimum export run from its folder (see packs/derive.ts).
+    const generation = spec.generation ? parseGenerationConfig(spec.generation) : await loadGenerationConfig(path.join(dir, spec.generationConfig));
     return new Captioner(enc.session, decoders, tokenizer, generation, { encoder: enc.ep, decoder: decoderEp }, fallbacks);
   }
 

@@ -1,32 +1,53 @@
 // A folder as Hugging Face Optimum writes it (config.json, generation_config.json,
 // tokenizer.json, the ONNX files) installs as it is: model.json is derived from the files
-// present, and every assumption made is reported to the user.
+// present, and every assumption made is reported to the user. Nothing is written into the
+// folder: a missing generation_config.json is derived into the manifest (captioner.generation),
+// and install writes it into its own copy.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { StudioError } from '../../../shared/errors';
-import { sha256File } from '../../library/hash';
 import { manifestSchema, type PackManifest } from './manifest';
+import { scanPackFolder, sha256NoFollow } from './packFiles';
 
 export interface Derived {
   manifest: PackManifest;
   assumptions: string[];
 }
 
-const exists = (p: string) => fs.access(p).then(() => true, () => false);
+export interface DeriveOptions {
+  /** The path as the user gave it, for messages. */
+  label?: string;
+  /** The name to use when config.json has no _name_or_path (default: the folder's name). */
+  nameHint?: string;
+  /** Where nameHint came from, in words (default: "the folder name"). */
+  nameFrom?: string;
+}
 
-export async function deriveManifest(dir: string): Promise<Derived> {
-  const names = await fs.readdir(dir);
+export async function deriveManifest(dir: string, opts: DeriveOptions = {}): Promise<Derived> {
+  const label = opts.label ?? dir;
+  const refuse = (why: string) => new StudioError('BAD_REQUEST', `${label}: ${why}`);
+  const scan = await scanPackFolder(dir);
+  const names = [...scan.files.keys()];
   const has = (f: string) => names.includes(f);
   const assumptions = ['model.json was missing: derived it from the files present (Optimum layout)'];
-  if (!has('encoder_model.onnx')) {
-    throw new StudioError('BAD_REQUEST', `${path.basename(dir)}: no model.json and no encoder_model.onnx: not a pack or an Optimum export`);
+  if (!has('encoder_model.onnx') && !scan.problems.some((p) => p.startsWith('encoder_model.onnx '))) {
+    throw refuse('no model.json and no encoder_model.onnx: not a pack or an Optimum export');
   }
+  if (scan.problems.length) throw refuse(scan.problems[0]!);
   if (!has('decoder_model_merged.onnx') && !(has('decoder_model.onnx') && has('decoder_with_past_model.onnx'))) {
-    throw new StudioError('BAD_REQUEST', `${path.basename(dir)}: needs decoder_model_merged.onnx, or decoder_model.onnx with decoder_with_past_model.onnx`);
+    throw refuse('needs decoder_model_merged.onnx, or decoder_model.onnx with decoder_with_past_model.onnx');
   }
-  if (!has('tokenizer.json')) throw new StudioError('BAD_REQUEST', `${path.basename(dir)}: no tokenizer.json`);
+  if (!has('tokenizer.json')) throw refuse('no tokenizer.json');
 
-  const config = has('config.json') ? JSON.parse(await fs.readFile(path.join(dir, 'config.json'), 'utf8')) : {};
+  let config: Record<string, any> = {};
+  if (has('config.json')) {
+    try {
+      config = JSON.parse(await fs.readFile(path.join(dir, 'config.json'), 'utf8'));
+    } catch (err) {
+      throw refuse(`config.json: ${(err as Error).message}`);
+    }
+  }
+  let generation: Record<string, unknown> | undefined;
   if (!has('generation_config.json')) {
     const gen = {
       decoder_start_token_id: config.decoder_start_token_id ?? config.eos_token_id ?? 2,
@@ -42,20 +63,17 @@ export async function deriveManifest(dir: string): Promise<Derived> {
         ['min_length', 'no_repeat_ngram_size', 'length_penalty', 'early_stopping'].filter((k) => config[k] != null).map((k) => [k, config[k]]),
       ),
     };
-    await fs.writeFile(path.join(dir, 'generation_config.json'), JSON.stringify(gen, null, 1));
-    names.push('generation_config.json');
-    assumptions.push(`generation_config.json was missing: wrote one from config.json (${JSON.stringify(gen)})`);
+    generation = gen;
+    assumptions.push(`generation_config.json was missing: derived one from config.json (${JSON.stringify(gen)})`);
   }
-  const rawName = String(config._name_or_path ?? path.basename(path.resolve(dir)));
+  const rawName = String(config._name_or_path || opts.nameHint || path.basename(path.resolve(dir)));
   const name = rawName.split('/').pop()!.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 64) || 'captioner';
-  assumptions.push(`name "${name}" from ${config._name_or_path ? 'config.json' : 'the folder name'}; version 0.0.0; license unknown`);
+  assumptions.push(`name "${name}" from ${config._name_or_path ? 'config.json' : (opts.nameFrom ?? 'the folder name')}; version 0.0.0; license unknown`);
   if (config.model_type) assumptions.push(`role captioner (model_type ${config.model_type})`);
 
+  // Every file found is listed with its checksum, whatever it is: nothing in a pack is unchecked.
   const files: Record<string, { sha256: string }> = {};
-  for (const f of names.sort()) {
-    const p = path.join(dir, f);
-    if (f !== 'model.json' && (await fs.stat(p)).isFile() && (await exists(p))) files[f] = { sha256: await sha256File(p) };
-  }
+  for (const f of names) files[f] = { sha256: await sha256NoFollow(path.join(dir, f)) };
   const merged = has('decoder_model_merged.onnx');
   const split = has('decoder_model.onnx') && has('decoder_with_past_model.onnx');
   const manifest = manifestSchema.parse({
@@ -74,6 +92,7 @@ export async function deriveManifest(dir: string): Promise<Derived> {
       tokenizer: 'tokenizer.json',
       ...(names.includes('tokenizer_config.json') ? { tokenizerConfig: 'tokenizer_config.json' } : {}),
       generationConfig: 'generation_config.json',
+      ...(generation ? { generation } : {}),
     },
   });
   return { manifest, assumptions };

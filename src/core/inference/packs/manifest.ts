@@ -14,6 +14,11 @@ export const captionerSpec = z
     tokenizer: fileName,
     tokenizerConfig: fileName.optional(),
     generationConfig: fileName,
+    /**
+     * generation_config.json's settings inline: set when a bare Optimum export without one is run
+     * from its folder (derived in memory, never written into the user's folder). Wins over the file.
+     */
+    generation: z.record(z.string(), z.unknown()).optional(),
   })
   .refine((c) => c.decoderMerged || (c.decoder && c.decoderWithPast), {
     message: 'a captioner needs decoder_model_merged.onnx, or decoder_model.onnx with decoder_with_past_model.onnx',

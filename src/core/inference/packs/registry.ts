@@ -1,28 +1,40 @@
-// Installed and bundled model packs: install from a folder or a .zip (validated before it is
-// kept), list, remove, and the active captioner and separator (stored in the library's settings).
+// Installed and bundled model packs: install from a folder or a .zip (see install.ts), list,
+// remove, and the active captioner and separator (stored in the library's settings). Choosing a
+// pack to run checks it: an installed pack against what install recorded (a file changed, added
+// or swapped for a link since is refused), a folder given by path as install would (a bare
+// Optimum export is derived in memory). Removing a pack keeps its provenance row.
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { StudioError } from '../../../shared/errors';
 import type { PackInfo } from '../../../shared/types';
 import type { Db } from '../../store/db';
+import { ensurePackRow, installedFiles, markPackRemoved, recordInstalledPack, updateInstalledFiles } from '../../store/packs';
 import { getSetting, setSetting } from '../../store/settings';
 import { deriveManifest } from './derive';
+import { installPack } from './install';
 import { packId, type PackManifest, type PackRole } from './manifest';
+import { checkInstalled, recordFiles } from './packFiles';
 import { readManifest, validatePack } from './validate';
-import { extractZip } from './zip';
+import type { ZipLimits } from './zip';
 
 export interface PackLocations {
   /** Where installs go (under the user data dir). */
   installDir: string;
   /** Packs shipped with the app (resources/packs); read-only. */
   bundledDir?: string;
+  /** Where an older studio installed packs (beside the library file): still listed and removable. */
+  legacyDir?: string;
+  /** Size cap and bomb checks for .zip installs (defaults in zip.ts). */
+  zipLimits?: Partial<ZipLimits>;
 }
 
 export interface LoadedPack {
   manifest: PackManifest;
   dir: string;
   builtIn: boolean;
+  /** What was assumed for a bare Optimum export run from its folder. */
+  assumptions?: string[];
 }
 
 const ACTIVE_KEY = (role: PackRole) => `activePack.${role}`;
@@ -35,14 +47,17 @@ export class PackRegistry {
 
   async list(): Promise<LoadedPack[]> {
     const out: LoadedPack[] = [];
-    for (const [root, builtIn] of [[this.loc.bundledDir, true], [this.loc.installDir, false]] as const) {
-      if (!root) continue;
+    const roots = [[this.loc.bundledDir, true], [this.loc.installDir, false], [this.loc.legacyDir, false]] as const;
+    for (const [root, builtIn] of roots) {
+      if (!root || (root === this.loc.legacyDir && root === this.loc.installDir)) continue;
       const entries = await fs.readdir(root, { withFileTypes: true }).catch(() => []);
       for (const e of entries) {
         if (!e.isDirectory() || e.name.startsWith('.')) continue;
         const dir = path.join(root, e.name);
         try {
-          out.push({ manifest: await readManifest(dir), dir, builtIn });
+          const manifest = await readManifest(dir);
+          // The first place wins (bundled, installed, then the old install folder).
+          if (!out.some((p) => packId(p.manifest) === packId(manifest))) out.push({ manifest, dir, builtIn });
         } catch {
           // an unreadable folder is not a pack; `install` reports why when it is given one
         }
@@ -72,43 +87,30 @@ export class PackRegistry {
 
   /** Installs a pack folder or .zip; returns the manifest and what was assumed for it. */
   async install(source: string): Promise<{ pack: LoadedPack; assumptions: string[] }> {
-    const src = path.resolve(source);
-    const st = await fs.stat(src).catch(() => null);
-    if (!st) throw new StudioError('NOT_FOUND', `${source}: not found`);
-    await fs.mkdir(this.loc.installDir, { recursive: true });
-    const staging = path.join(this.loc.installDir, `.staging-${crypto.randomUUID()}`);
-    try {
-      if (st.isDirectory()) await fs.cp(src, staging, { recursive: true });
-      else if (src.toLowerCase().endsWith('.zip')) await extractZip(src, staging);
-      else throw new StudioError('BAD_REQUEST', `${path.basename(src)}: a model pack is a folder or a .zip`);
-      const root = await singleTopFolder(staging);
-      let assumptions: string[] = [];
-      if (!(await fs.stat(path.join(root, 'model.json')).catch(() => null))) {
-        const d = await deriveManifest(root);
-        await fs.writeFile(path.join(root, 'model.json'), JSON.stringify(d.manifest, null, 1));
-        assumptions = d.assumptions;
-      }
-      const manifest = await validatePack(root);
-      const dest = path.join(this.loc.installDir, packId(manifest));
-      const clash = (await this.list()).find((p) => packId(p.manifest) === packId(manifest));
-      if (clash || (await fs.stat(dest).catch(() => null))) {
-        throw new StudioError('CONFLICT', `${packId(manifest)} is already ${clash?.builtIn ? 'bundled with the studio' : 'installed (remove it first)'}`);
-      }
-      await fs.rename(root, dest);
-      this.upsertRow(manifest, dest);
-      return { pack: { manifest, dir: dest, builtIn: false }, assumptions };
-    } finally {
-      await fs.rm(staging, { recursive: true, force: true });
-    }
+    const res = await installPack(source, {
+      installDir: this.loc.installDir,
+      zipLimits: this.loc.zipLimits,
+      checkClash: async (id) => {
+        const clash = (await this.list()).find((p) => packId(p.manifest) === id);
+        if (clash) throw new StudioError('CONFLICT', `${id} is already ${clash.builtIn ? 'bundled with the studio' : 'installed (remove it first)'}`);
+      },
+    });
+    recordInstalledPack(this.db, res.manifest, res.dir, res.files);
+    return { pack: { manifest: res.manifest, dir: res.dir, builtIn: false }, assumptions: res.assumptions };
   }
 
+  /** Removes an installed pack's files; its row stays (marked removed) so outputs keep saying who made them. */
   async remove(id: string): Promise<void> {
     const pack = (await this.list()).find((p) => packId(p.manifest) === id);
     if (!pack) throw new StudioError('NOT_FOUND', `no installed pack ${id}`);
     if (pack.builtIn) throw new StudioError('BAD_REQUEST', `${id} ships with the studio and cannot be removed`);
-    await fs.rm(pack.dir, { recursive: true, force: true });
-    this.db.prepare('DELETE FROM model_packs WHERE name = ? AND version = ?').run(pack.manifest.name, pack.manifest.version);
+    // Out of sight first (one rename), then recorded, then deleted.
+    const trash = path.join(path.dirname(pack.dir), `.removing-${crypto.randomUUID()}`);
+    await fs.rename(pack.dir, trash);
+    ensurePackRow(this.db, pack.manifest, pack.dir);
+    markPackRemoved(this.db, pack.manifest.name, pack.manifest.version);
     for (const role of pack.manifest.roles) if (this.activeId(role) === id) setSetting(this.db, ACTIVE_KEY(role), null);
+    await fs.rm(trash, { recursive: true, force: true });
   }
 
   async use(role: PackRole, id: string): Promise<LoadedPack> {
@@ -127,40 +129,62 @@ export class PackRegistry {
   }
 
   /**
-   * The pack to run for a role: `ref` names an installed id or a pack folder on disk (validated,
-   * not installed) and must exist; without `ref`, the active pack, or null — the caller then uses
-   * the built-in separator or suggester.
+   * The pack to run for a role, checked: `ref` names an installed id or a pack folder on disk
+   * (validated as install would, not installed) and must exist; without `ref`, the active pack,
+   * or null — the caller then uses the built-in separator or suggester.
    */
   async choose(role: PackRole, ref?: string | null): Promise<LoadedPack | null> {
-    if (!ref) return this.active(role);
-    const byId = (await this.list()).find((p) => packId(p.manifest) === ref);
-    if (byId) return byId;
+    const listed = ref ? (await this.list()).find((p) => packId(p.manifest) === ref) : await this.active(role);
+    const pack = listed ?? (ref ? await this.fromFolder(ref) : null);
+    if (!pack) return null;
+    if (!pack.manifest.roles.includes(role)) throw new StudioError('BAD_REQUEST', `${packId(pack.manifest)} is not a ${role}`);
+    if (listed && !listed.builtIn) await this.verifyInstalled(listed);
+    return pack;
+  }
+
+  /** A folder given by path: a pack, or a bare Optimum export derived in memory (nothing is written into it). */
+  private async fromFolder(ref: string): Promise<LoadedPack> {
     const dir = path.resolve(ref);
     if (!(await fs.stat(dir).catch(() => null))?.isDirectory()) throw new StudioError('NOT_FOUND', `no installed pack or pack folder "${ref}"`);
-    const manifest = await validatePack(dir, { checksums: false });
-    if (!manifest.roles.includes(role)) throw new StudioError('BAD_REQUEST', `${packId(manifest)} is not a ${role}`);
-    return { manifest, dir, builtIn: false };
+    if (await fs.lstat(path.join(dir, 'model.json')).catch(() => null)) {
+      // Checksums are not re-computed for a folder run in place (it is the user's own folder and
+      // may be large); links, unlisted files and every graph's tensors are still checked.
+      return { manifest: await validatePack(dir, { checksums: false, label: ref }), dir, builtIn: false };
+    }
+    const d = await deriveManifest(dir, { label: ref });
+    return { manifest: await validatePack(dir, { manifest: d.manifest, checksums: false, label: ref }), dir, builtIn: false, assumptions: d.assumptions };
+  }
+
+  /**
+   * An installed pack is what install checked: each file's size, times and inode are compared with
+   * what install recorded, and a file that differs is re-hashed (see checkInstalled). A pack
+   * installed before records existed is validated in full once, then recorded.
+   */
+  private async verifyInstalled(pack: LoadedPack): Promise<void> {
+    const { name, version } = pack.manifest;
+    const id = packId(pack.manifest);
+    const recorded = installedFiles(this.db, name, version);
+    if (!recorded) {
+      await validatePack(pack.dir, { label: id });
+      const files = await recordFiles(pack.dir, pack.manifest.files);
+      ensurePackRow(this.db, pack.manifest, pack.dir);
+      updateInstalledFiles(this.db, name, version, pack.dir, files);
+      return;
+    }
+    const { problems, refreshed } = await checkInstalled(pack.dir, recorded);
+    if (problems.length) {
+      const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+      throw new StudioError('BAD_REQUEST', `${id}: ${problems[0]}${more}; reinstall the pack`);
+    }
+    if (refreshed) updateInstalledFiles(this.db, name, version, pack.dir, refreshed);
   }
 
   /** The model_packs row id used by stems and suggestions to say which pack made them. */
   upsertRow(m: PackManifest, dir: string): number {
-    this.db
-      .prepare(
-        `INSERT INTO model_packs (name, version, roles, dir, manifest) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT(name, version) DO UPDATE SET roles = excluded.roles, dir = excluded.dir, manifest = excluded.manifest`,
-      )
-      .run(m.name, m.version, JSON.stringify(m.roles), dir, JSON.stringify(m));
-    return (this.db.prepare('SELECT id FROM model_packs WHERE name = ? AND version = ?').get(m.name, m.version) as { id: number }).id;
+    return ensurePackRow(this.db, m, dir);
   }
 
   private activeId(role: PackRole): string | null {
     return getSetting<string | null>(this.db, ACTIVE_KEY(role)) ?? null;
   }
-}
-
-/** A zip often wraps the pack in one folder; use that folder then. */
-async function singleTopFolder(dir: string): Promise<string> {
-  const entries = (await fs.readdir(dir, { withFileTypes: true })).filter((e) => !e.name.startsWith('.') && e.name !== '__MACOSX');
-  if (entries.length === 1 && entries[0]!.isDirectory()) return path.join(dir, entries[0]!.name);
-  return dir;
 }

@@ -1,48 +1,66 @@
-// Checks a pack folder before the studio trusts it: model.json well-formed, every file present
-// with its checksum, every ONNX graph with the tensors its role needs (names, types, ranks), the
+// Checks a pack folder before the studio trusts it: model.json well-formed, only regular files,
+// each listed with its checksum, every ONNX graph with the tensors its role needs (names, types, ranks), the
 // tokenizer and generation config readable. All problems are collected; the first is the message.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { StudioError } from '../../../shared/errors';
-import { sha256File } from '../../library/hash';
-import { loadGenerationConfig } from '../caption/generationConfig';
+import { loadGenerationConfig, parseGenerationConfig } from '../caption/generationConfig';
 import { loadTokenizer } from '../caption/tokenizer';
 import { checkTensors, countLayers, decoderRules, ENCODER_INPUTS, ENCODER_OUTPUTS, metadataOf, type TensorRule } from './contract';
 import { parseManifest, type PackManifest, type SeparatorSpec } from './manifest';
+import { scanPackFolder, sha256NoFollow, unlisted } from './packFiles';
 
-export async function readManifest(dir: string): Promise<PackManifest> {
-  let raw: string;
-  try {
-    raw = await fs.readFile(path.join(dir, 'model.json'), 'utf8');
-  } catch {
-    throw new StudioError('BAD_REQUEST', `${dir}: no model.json`);
-  }
+/** Reads and parses model.json (never through a link); errors name `label`, the path the user gave. */
+export async function readManifest(dir: string, label = dir): Promise<PackManifest> {
+  const file = path.join(dir, 'model.json');
+  const st = await fs.lstat(file).catch(() => null);
+  if (!st) throw new StudioError('BAD_REQUEST', `${label}: no model.json`);
+  if (!st.isFile()) throw new StudioError('BAD_REQUEST', `${label}: model.json is ${st.isSymbolicLink() ? 'a symbolic link: packs may not contain links' : 'not a regular file'}`);
+  return parseManifestText(await fs.readFile(file, 'utf8'), label);
+}
+
+export function parseManifestText(raw: string, label: string): PackManifest {
   try {
     return parseManifest(JSON.parse(raw));
   } catch (err) {
-    throw new StudioError('BAD_REQUEST', `${path.basename(dir)}: ${(err as Error).message}`);
+    throw new StudioError('BAD_REQUEST', `${label}: ${(err as Error).message}`);
   }
 }
 
-/** Validates a pack folder; resolves to its manifest or throws one line naming the first problem. */
-export async function validatePack(dir: string, opts: { checksums?: boolean } = {}): Promise<PackManifest> {
-  const m = await readManifest(dir);
-  const problems: string[] = [];
+export interface ValidateOptions {
+  /** Hash every file against model.json (default true). */
+  checksums?: boolean;
+  /** A manifest already read or derived (else model.json is read from the folder). */
+  manifest?: PackManifest;
+  /** The path as the user gave it, for messages (default: dir). */
+  label?: string;
+}
+
+/**
+ * Validates a pack folder in place; resolves to its manifest or throws one line naming the first
+ * problem: links, sub-folders or files model.json does not list, missing files, checksums, then
+ * the ONNX graphs' tensors, the tokenizer and the generation config.
+ */
+export async function validatePack(dir: string, opts: ValidateOptions = {}): Promise<PackManifest> {
+  const label = opts.label ?? dir;
+  const m = opts.manifest ?? (await readManifest(dir, label));
+  const scan = await scanPackFolder(dir);
+  const problems: string[] = [...scan.problems, ...unlisted(scan, m.files)];
+  const inlineGeneration = !!m.captioner?.generation;
   const referenced = [
-    ...Object.values(m.captioner ?? {}).filter((v): v is string => typeof v === 'string'),
+    ...Object.entries(m.captioner ?? {})
+      .filter(([k, v]) => typeof v === 'string' && !(k === 'generationConfig' && inlineGeneration))
+      .map(([, v]) => v as string),
     ...(m.separator ? [m.separator.model] : []),
   ];
   for (const f of referenced) if (!m.files[f]) problems.push(`model.json refers to ${f} but does not list it under files`);
   for (const [f, { sha256 }] of Object.entries(m.files)) {
-    const p = path.join(dir, f);
-    try {
-      await fs.access(p);
-    } catch {
-      problems.push(`missing file ${f}`);
+    if (!scan.files.has(f)) {
+      if (!scan.problems.some((p) => p.startsWith(`${f} `))) problems.push(`missing file ${f}`);
       continue;
     }
-    if (opts.checksums !== false && (await sha256File(p)) !== sha256) problems.push(`${f}: checksum does not match model.json`);
+    if (opts.checksums !== false && (await sha256NoFollow(path.join(dir, f))) !== sha256) problems.push(`${f}: checksum does not match model.json`);
   }
   if (problems.length === 0) {
     if (m.captioner) problems.push(...(await checkCaptioner(dir, m)));
@@ -50,7 +68,9 @@ export async function validatePack(dir: string, opts: { checksums?: boolean } = 
   }
   if (problems.length) {
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
-    throw new StudioError('BAD_REQUEST', `pack ${m.name}@${m.version} refused: ${problems[0]}${more}`);
+    // onnxruntime and the tokenizer name full paths: say them about the path the user gave.
+    const first = problems[0]!.split(path.resolve(dir)).join(label);
+    throw new StudioError('BAD_REQUEST', `${label}: pack ${m.name}@${m.version} refused: ${first}${more}`);
   }
   return m;
 }
@@ -100,9 +120,10 @@ async function checkCaptioner(dir: string, m: PackManifest): Promise<string[]> {
     problems.push(`${c.tokenizer}: ${(err as Error).message}`);
   }
   try {
-    await loadGenerationConfig(path.join(dir, c.generationConfig));
+    if (c.generation) parseGenerationConfig(c.generation);
+    else await loadGenerationConfig(path.join(dir, c.generationConfig));
   } catch (err) {
-    problems.push(`${c.generationConfig}: ${(err as Error).message}`);
+    problems.push(`${c.generation ? 'derived generation config' : c.generationConfig}: ${(err as Error).message}`);
   }
   return problems;
 }

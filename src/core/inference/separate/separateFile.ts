@@ -1,6 +1,8 @@
 // Separates a whole file into stem files, streaming: decode → 44.1 kHz stereo → demucs' input
 // normalisation (mono reference: minus its mean, over its std; undone on every stem) → chunked
 // inference with overlap-add (and, optionally, demucs' random-shift averaging) → WAV per stem.
+// Each WAV is written under a temporary name and renamed into place only when complete (see
+// audio/wavWriter), so a cancelled, failed or killed run never leaves a half-written stem.
 // Two passes over the file (statistics, then separation) keep memory bounded for any length.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -74,7 +76,7 @@ export async function separateFile(file: string, sep: SegmentSeparator, opts: Se
   passes.forEach((d, k) => (queues[k]!.skip = d));
 
   fs.mkdirSync(opts.outDir, { recursive: true });
-  const writers = sep.sources.map((name) => new WavWriter(path.join(opts.outDir, `${name}.wav`), rate, 2, 'pcm24'));
+  const writers: WavWriter[] = [];
   let written = 0;
   const progress = () => {
     const done = adders.reduce((a, x) => a + x.segmentsDone, 0);
@@ -107,6 +109,7 @@ export async function separateFile(file: string, sep: SegmentSeparator, opts: Se
   };
 
   try {
+    for (const name of sep.sources) writers.push(new WavWriter(path.join(opts.outDir, `${name}.wav`), rate, 2, 'pcm24'));
     for (let k = 0; k < passes.length; k++) {
       const d = passes[k]!;
       if (d > 0) collect(k, await adders[k]!.push([new Float32Array(d), new Float32Array(d)]));

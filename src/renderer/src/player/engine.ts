@@ -1,21 +1,37 @@
-// The stem player's audio engine on Tone.js: every source (the mix and each stem) is a player
-// into its own Tone.Channel (volume, mute, solo), all started at the same context time with
-// the same offset, so they play sample-aligned. Position is derived from the context clock,
-// never from timers, so the playhead is exact at any speed and across loops.
+// The stem player's audio engine. Every source (the mix and each stem) is STREAMED by its own
+// <audio> element from /api/media (HTTP Range; s2cap-media:// in the desktop app), routed through
+// createMediaElementSource → DelayNode → gate → Tone.Channel (volume, mute, solo), so the tab
+// never holds decoded tracks: decoding them whole cost 602 MB for a 20-minute mix and about 3 GB
+// with four stems; streamed, the renderer stays under 400 MB (e2e/memory.spec.ts).
+//
+// Why media elements and not windowed decoding: windows of PCM scheduled as AudioBufferSources
+// would need a server endpoint that seeks sample-exactly into compressed files (the decoders in
+// core/audio decode from the start, so it would mean a decoded cache per lane on disk, ~200 MB per
+// 20-minute lane, in the server and in the desktop protocol) and a hand-written granular
+// time-stretcher for keep-pitch over windows. Media elements give seeking, buffering and
+// keep-pitch (preservesPitch) from Chromium; what they lack is a shared start: each element
+// resumes on whichever render quantum its pipeline is ready for (measured up to 120 ms apart).
+// Their clocks, though, agree to a sample (read a few times: one reading can be a quantum off),
+// so each lane's DelayNode is set to its lead over the others (laneSync.ts) and the lanes'
+// outputs carry the same sample; a lane that
+// stalls or falls out of reach is gated and sent back to the others' position. Each lane's gate
+// opens only once it is aligned and closes on the loop end at the exact context time, so a start,
+// seek or loop wrap is never heard misaligned (e2e/memory.spec.ts measures clicks at the outputs).
+// Measured in Chromium at the lanes' outputs: 0–1 frame apart after a start, a seek and a loop
+// wrap. At speeds other than 1× with keep-pitch each element stretches its lane on its own, so lanes
+// agree within a few ms (0–4 ms measured at 1.5×). A start, seek or wrap sounds ~60 ms later.
+// MP3s are seeked by the browser's demuxer: VBR files without a seek index may land off after a
+// seek; WAV, FLAC, Ogg and CBR MP3 land exactly.
+//
+// The playhead is the context clock anchored to what the lanes output, so it is smooth at any
+// speed; it is re-anchored when it strays more than 20 ms from the lanes.
 import * as Tone from 'tone';
+import { closeAudioElement, openAudioElement } from './audioElement';
+import { alignStart, consensus, contextTimeOf, correction, delayFor, FIRST_READINGS, heardTime, MAX_DELAY, median, remember } from './laneSync';
 
 export interface EngineSource {
   key: string;
   url: string;
-}
-
-type Voice = Tone.Player | Tone.GrainPlayer;
-
-interface Lane {
-  key: string;
-  buffer: Tone.ToneAudioBuffer;
-  channel: Tone.Channel;
-  voice: Voice;
 }
 
 export interface LoopRange {
@@ -23,42 +39,67 @@ export interface LoopRange {
   end: number;
 }
 
+interface Lane {
+  key: string;
+  el: HTMLAudioElement;
+  source: AudioNode;
+  delay: DelayNode;
+  gate: GainNode;
+  channel: Tone.Channel;
+  /** Delay set on the node, seconds of context time. */
+  delaySec: number;
+  /** sounding: aligned and heard; pending: gated until its clock is measured after a seek. */
+  state: 'sounding' | 'pending';
+  /** Content time the element was last sent to; it is ready once it has played past it. */
+  seekedTo: number;
+  catchUps: number;
+  /** Recent readings: a pending lane's lead, a sounding lane's error against the others. */
+  readings: number[];
+}
+
+const TICK_MS = 10;
+/** How long a start waits for every lane before the ready ones play and the rest catch up. */
+const START_WAIT_MS = 3000;
+const FADE = 0.005;
+const REANCHOR = 0.02;
+
 export class StemEngine {
   private lanes: Lane[] = [];
-  private anchorTime = 0;
+  /** Context time and the content the lanes output then; null while a start waits for the lanes. */
+  private anchor: { ctx: number; offset: number } | null = null;
+  /** Paused position, or where the running start began. */
   private anchorOffset = 0;
   private playing = false;
+  private startedAt = 0;
+  private timer: ReturnType<typeof setInterval> | undefined;
   private rate = 1;
   private preservePitch = true;
   private loop: LoopRange | null = null;
   private loadSeq = 0;
   duration = 0;
 
-  /** Fetches and decodes every source; a source that fails is reported, the others still load. */
+  /** Opens every source as a stream; a source that fails is reported, the others still load. */
   async load(sources: EngineSource[], fetchInit?: RequestInit): Promise<{ key: string; error: string }[]> {
     this.dispose();
-    // A newer load (stems arrived while the mix was decoding) makes this one's results stale.
+    // A newer load (stems arrived while the mix was opening) makes this one's results stale.
     const seq = ++this.loadSeq;
     const errors: { key: string; error: string }[] = [];
-    const ctx = Tone.getContext();
+    const opened: Lane[] = [];
     await Promise.all(
       sources.map(async (s) => {
         try {
-          const res = await fetch(s.url, fetchInit);
-          if (!res.ok) throw new Error(`${res.status} ${(await res.text()).slice(0, 200) || res.statusText}`);
-          const audio = await ctx.decodeAudioData(await res.arrayBuffer());
-          if (seq !== this.loadSeq) return;
-          const buffer = new Tone.ToneAudioBuffer(audio);
-          const channel = new Tone.Channel().toDestination();
-          this.lanes.push({ key: s.key, buffer, channel, voice: this.makeVoice(buffer, channel) });
+          opened.push(await this.openLane(s, fetchInit));
         } catch (err) {
-          errors.push({ key: s.key, error: (err as Error).message || 'could not be decoded' });
+          errors.push({ key: s.key, error: (err as Error).message || 'could not be played' });
         }
       }),
     );
-    if (seq !== this.loadSeq) return [];
-    this.lanes.sort((a, b) => sources.findIndex((s) => s.key === a.key) - sources.findIndex((s) => s.key === b.key));
-    this.duration = Math.max(0, ...this.lanes.map((l) => l.buffer.duration));
+    if (seq !== this.loadSeq) {
+      opened.forEach(releaseLane);
+      return [];
+    }
+    this.lanes = opened.sort((a, b) => sources.findIndex((s) => s.key === a.key) - sources.findIndex((s) => s.key === b.key));
+    this.duration = Math.max(0, ...this.lanes.map((l) => (Number.isFinite(l.el.duration) ? l.el.duration : 0)));
     return errors;
   }
 
@@ -70,11 +111,11 @@ export class StemEngine {
     return this.lanes.map((l) => l.key);
   }
 
-  /** Current position in seconds of the source timeline. */
+  /** Current position in seconds of the source timeline: what the lanes are sounding now. */
   position(): number {
-    if (!this.playing) return this.anchorOffset;
-    // Math.max: the shared start is scheduled slightly ahead; until then the playhead waits.
-    let pos = this.anchorOffset + Math.max(0, Tone.now() - this.anchorTime) * this.rate;
+    if (!this.playing || !this.anchor) return this.anchorOffset;
+    // Math.max: the lanes start BASE_DELAY late; until then the playhead waits at the start.
+    let pos = Math.max(this.anchorOffset, this.rawPosition());
     if (this.loop && this.anchorOffset < this.loop.end && pos >= this.loop.end) {
       const len = this.loop.end - this.loop.start;
       pos = this.loop.start + ((pos - this.loop.start) % len);
@@ -85,6 +126,7 @@ export class StemEngine {
   async play(): Promise<void> {
     if (this.playing || this.lanes.length === 0) return;
     await Tone.start();
+    if (this.playing) return; // a second play() while the context was resuming
     if (this.anchorOffset >= this.duration - 1e-3) this.anchorOffset = this.loop?.start ?? 0;
     this.startAll(this.anchorOffset);
   }
@@ -103,36 +145,37 @@ export class StemEngine {
 
   seek(seconds: number): void {
     const t = Math.max(0, Math.min(seconds, this.duration));
-    if (this.playing) {
-      this.stopAll();
-      this.startAll(t);
-    } else this.anchorOffset = t;
+    if (this.playing) this.startAll(t);
+    else this.anchorOffset = t;
   }
 
   /** Loops [start, end) on every lane; null plays through. Seeks into the loop when enabling. */
   setLoop(range: LoopRange | null): void {
     const pos = this.position();
     this.loop = range && range.end - range.start > 0.01 ? range : null;
-    for (const l of this.lanes) this.applyLoop(l.voice);
     if (this.loop && (pos < this.loop.start || pos >= this.loop.end)) this.seek(this.loop.start);
-    else if (this.playing) this.seek(pos);
+    else if (this.playing && this.anchor) {
+      // Stay where we are; only the gates' closing time at the loop end changes.
+      this.anchorOffset = Math.min(this.anchorOffset, pos);
+      const now = this.ctx().currentTime;
+      for (const l of this.lanes) {
+        if (l.state !== 'sounding') continue;
+        l.gate.gain.cancelScheduledValues(now);
+        l.gate.gain.setValueAtTime(1, now);
+        this.closeAtLoopEnd(l, now);
+      }
+    }
   }
 
-  /** Playback speed 0.5–2×; with preservePitch a granular player keeps the pitch. */
+  /** Playback speed 0.5–2×; with preservePitch the browser's time-stretcher keeps the pitch. */
   setRate(rate: number, preservePitch = this.preservePitch): void {
     const pos = this.position();
-    const rebuild = preservePitch !== this.preservePitch || (rate === 1) !== (this.rate === 1);
     this.rate = Math.max(0.5, Math.min(2, rate));
     this.preservePitch = preservePitch;
-    const wasPlaying = this.playing;
-    if (wasPlaying) this.stopAll();
-    if (rebuild) for (const l of this.lanes) {
-      l.voice.dispose();
-      l.voice = this.makeVoice(l.buffer, l.channel);
-    }
-    for (const l of this.lanes) l.voice.playbackRate = this.rate;
-    this.anchorOffset = pos;
-    if (wasPlaying) this.startAll(pos);
+    for (const l of this.lanes) this.applyRate(l);
+    // Elements take a new rate on their own render quanta: restart together to stay aligned.
+    if (this.playing) this.startAll(pos);
+    else this.anchorOffset = pos;
   }
 
   setMute(key: string, muted: boolean): void {
@@ -153,51 +196,212 @@ export class StemEngine {
 
   dispose(): void {
     this.stopAll();
-    for (const l of this.lanes) {
-      l.voice.dispose();
-      l.channel.dispose();
-      l.buffer.dispose();
-    }
+    this.lanes.forEach(releaseLane);
     this.lanes = [];
     this.anchorOffset = 0;
     this.duration = 0;
     this.loop = null;
   }
 
+  private ctx(): ReturnType<typeof Tone.getContext> {
+    return Tone.getContext();
+  }
+
   private lane(key: string): Lane | undefined {
     return this.lanes.find((l) => l.key === key);
   }
 
-  private makeVoice(buffer: Tone.ToneAudioBuffer, channel: Tone.Channel): Voice {
-    // The granular player only when it is needed: at 1× the plain player is bit-exact.
-    const voice: Voice = this.preservePitch && this.rate !== 1 ? new Tone.GrainPlayer(buffer) : new Tone.Player(buffer);
-    voice.playbackRate = this.rate;
-    this.applyLoop(voice);
-    voice.connect(channel);
-    return voice;
+  private async openLane(s: EngineSource, fetchInit?: RequestInit): Promise<Lane> {
+    const el = await openAudioElement(s.url, fetchInit);
+    const ctx = this.ctx();
+    const source = ctx.createMediaElementSource(el);
+    const delay = ctx.createDelay(MAX_DELAY + 0.1);
+    const gate = ctx.createGain();
+    gate.gain.value = 0;
+    const channel = new Tone.Channel().toDestination();
+    source.connect(delay);
+    delay.connect(gate);
+    Tone.connect(gate, channel);
+    const lane: Lane = { key: s.key, el, source, delay, gate, channel, delaySec: 0, state: 'pending', seekedTo: 0, catchUps: 0, readings: [] };
+    this.applyRate(lane);
+    return lane;
   }
 
-  private applyLoop(v: Voice): void {
-    v.loop = !!this.loop;
-    if (this.loop) {
-      v.loopStart = this.loop.start;
-      v.loopEnd = this.loop.end;
-    }
+  private applyRate(l: Lane): void {
+    l.el.preservesPitch = this.preservePitch;
+    l.el.defaultPlaybackRate = this.rate;
+    l.el.playbackRate = this.rate;
+  }
+
+  /** Content leaving the lanes now by the context clock, unwrapped. */
+  private rawPosition(): number {
+    const a = this.anchor!;
+    return a.offset + Math.max(0, this.ctx().currentTime - a.ctx) * this.rate;
   }
 
   private startAll(offset: number): void {
-    // One shared start time a little ahead, so every lane begins on the same sample frame.
-    const when = Tone.now() + 0.05;
-    // GrainPlayer scales its start offset by the playback rate; Player does not.
-    for (const l of this.lanes) l.voice.start(when, l.voice instanceof Tone.GrainPlayer ? offset / this.rate : offset);
-    this.anchorTime = when;
+    const now = this.ctx().currentTime;
+    for (const l of this.lanes) {
+      this.closeGate(l, now);
+      this.sendTo(l, offset);
+    }
+    this.anchor = null;
     this.anchorOffset = offset;
     this.playing = true;
+    this.startedAt = performance.now();
+    this.timer ??= setInterval(() => this.tick(), TICK_MS);
   }
 
   private stopAll(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
     if (!this.playing) return;
-    for (const l of this.lanes) l.voice.stop();
+    const now = this.ctx().currentTime;
+    for (const l of this.lanes) {
+      this.closeGate(l, now);
+      l.el.pause();
+    }
     this.playing = false;
+    this.anchor = null;
   }
+
+  /** Seeks one lane and plays it, gated until its clock says where it landed. */
+  private sendTo(l: Lane, t: number): void {
+    l.state = 'pending';
+    l.readings = [];
+    l.seekedTo = t;
+    l.el.currentTime = t;
+    if (t < l.el.duration) void l.el.play().catch(() => undefined); // a pause before it started
+  }
+
+  /** Whether a lane is playing and its clock has moved since it was sent somewhere. */
+  private isReady(l: Lane): boolean {
+    const el = l.el;
+    return !el.paused && !el.seeking && !el.ended && el.readyState >= HTMLMediaElement.HAVE_FUTURE_DATA && el.currentTime > l.seekedTo + 1e-4;
+  }
+
+  /** Lanes that have material at the position (a shorter stem ends early and is left alone). */
+  private covers(l: Lane): boolean {
+    return !l.el.ended && l.seekedTo < l.el.duration;
+  }
+
+  private tick(): void {
+    if (!this.playing) return;
+    const now = this.ctx().currentTime;
+    if (this.anchor && this.loop && this.anchorOffset < this.loop.end && this.rawPosition() >= this.loop.end) {
+      this.startAll(this.loop.start);
+      return;
+    }
+    const ready = this.lanes.filter((l) => this.covers(l) && this.isReady(l));
+    if (!this.anchor) this.anchorStart(ready, now);
+    else this.keepAligned(ready, now);
+  }
+
+  /** A start: once every lane plays, read their leads a few times, delay each to the median lane, open together. */
+  private anchorStart(ready: Lane[], now: number): void {
+    const waiting = this.lanes.some((l) => this.covers(l) && !this.isReady(l));
+    if (ready.length === 0 || (waiting && performance.now() - this.startedAt < START_WAIT_MS)) return;
+    const ref = median(ready.map((l) => l.el.currentTime));
+    for (const l of ready) remember(l.readings, l.el.currentTime - ref);
+    if (ready.some((l) => l.readings.length < FIRST_READINGS)) return;
+    const { heard, delays } = alignStart(
+      ready.map((l) => ref + median(l.readings)),
+      this.rate,
+    );
+    this.anchor = { ctx: now, offset: heard };
+    // Open when the lanes output the start position: nothing of it is lost, nothing before it is heard.
+    const openAt = Math.max(now + FADE, contextTimeOf(this.anchorOffset, heard, now, this.rate));
+    ready.forEach((l, i) => {
+      const d = delays[i];
+      if (d === null || d === undefined) return this.catchUp(l, heard);
+      this.setDelay(l, d, now);
+      this.openGate(l, openAt);
+    });
+  }
+
+  /** Steady state: re-delay lanes that moved, re-seek lanes out of reach, bring late lanes in. */
+  private keepAligned(ready: Lane[], now: number): void {
+    // A sounding lane that is not ready (stalled, buffering) is gated until it comes back.
+    for (const l of this.lanes) if (l.state === 'sounding' && !ready.includes(l)) this.pend(l, now);
+    const sounding = ready.filter((l) => l.state === 'sounding');
+    const clock = (l: Lane) => ({ time: l.el.currentTime, delay: l.delaySec });
+    const heard = sounding.length ? consensus(sounding.map(clock), this.rate) : this.rawPosition();
+    for (const l of sounding) {
+      remember(l.readings, heardTime(clock(l), this.rate) - heard);
+      const fix = correction(l.delaySec, l.readings, this.rate);
+      if (fix === null) this.catchUp(l, heard);
+      else if (fix !== undefined) {
+        this.setDelay(l, fix, now, 0.01);
+        l.readings = [];
+      }
+    }
+    for (const l of ready) {
+      if (l.state !== 'pending') continue;
+      remember(l.readings, l.el.currentTime - heard);
+      if (l.readings.length < FIRST_READINGS) continue;
+      const d = delayFor(heard + median(l.readings), heard, this.rate);
+      if (d === null) this.catchUp(l, heard);
+      else {
+        this.setDelay(l, d, now);
+        l.catchUps = 0;
+        this.openGate(l, now + FADE);
+      }
+    }
+    if (sounding.length && Math.abs(this.rawPosition() - heard) > REANCHOR) this.anchor = { ctx: now, offset: heard };
+  }
+
+  /** Sends a lane ahead of the others by a lead that covers its seek, growing on each retry. */
+  private catchUp(l: Lane, heard: number): void {
+    this.pend(l, this.ctx().currentTime);
+    const lead = Math.min(MAX_DELAY / 2, 0.1 * 2 ** l.catchUps++) * this.rate;
+    this.sendTo(l, Math.min(heard + lead, this.duration));
+  }
+
+  private pend(l: Lane, now: number): void {
+    l.state = 'pending';
+    l.readings = [];
+    this.closeGate(l, now);
+  }
+
+  private setDelay(l: Lane, d: number, now: number, glide = 0): void {
+    const p = l.delay.delayTime;
+    p.cancelScheduledValues(now);
+    if (glide > 0) p.setTargetAtTime(d, now, glide / 3);
+    else p.setValueAtTime(d, now);
+    l.delaySec = d;
+  }
+
+  /** Fades a lane in at `at` and, with a loop, out exactly when its output reaches the loop end. */
+  private openGate(l: Lane, at: number): void {
+    const g = l.gate.gain;
+    g.cancelScheduledValues(at);
+    g.setValueAtTime(0, at);
+    g.linearRampToValueAtTime(1, at + FADE);
+    l.state = 'sounding';
+    l.readings = [];
+    this.closeAtLoopEnd(l, at + FADE);
+  }
+
+  /** With a loop, fades the lane out exactly when its output reaches the loop end (the wrap follows). */
+  private closeAtLoopEnd(l: Lane, after: number): void {
+    if (!this.loop || !this.anchor || this.anchorOffset >= this.loop.end) return;
+    const end = this.anchor.ctx + (this.loop.end - this.anchor.offset) / this.rate;
+    if (end - FADE <= after) return;
+    l.gate.gain.setValueAtTime(1, end - FADE);
+    l.gate.gain.linearRampToValueAtTime(0, end);
+  }
+
+  private closeGate(l: Lane, now: number): void {
+    const g = l.gate.gain;
+    g.cancelScheduledValues(now);
+    g.setTargetAtTime(0, now, FADE / 3);
+  }
+}
+
+function releaseLane(l: Lane): void {
+  closeAudioElement(l.el);
+  l.source.disconnect();
+  l.delay.disconnect();
+  l.gate.disconnect();
+  l.channel.dispose();
 }

@@ -1,5 +1,7 @@
 // Reactive face of the StemEngine for the track view: lanes (mix + stems) with mute/solo/volume,
-// transport, A–B loop, speed, and the playhead, updated once per animation frame.
+// transport, A–B loop, speed, and the playhead, updated once per animation frame. Reloading the
+// lanes (stems arrived) keeps the playhead, the loop and playing; overlapping play requests (a
+// quick double click) start the lanes once.
 import { onScopeDispose, reactive, ref, type Ref } from 'vue';
 import { StemEngine, type EngineSource, type LoopRange } from './engine';
 
@@ -83,6 +85,10 @@ export function usePlayer(): UsePlayer {
   });
 
   const lane = (i: number) => lanes[i];
+  // Where the listener was when a (re)load began; kept across loads that supersede each other.
+  let resume: { at: number; playing: boolean; loop: LoopRange | null } | null = null;
+  let loadSeq = 0;
+  let starting: Promise<void> | null = null;
 
   const api: UsePlayer = {
     lanes,
@@ -97,20 +103,31 @@ export function usePlayer(): UsePlayer {
     loop,
     focused,
     async load(sources, fetchInit) {
+      const seq = ++loadSeq;
+      resume ??= { at: engine.position(), playing: engine.isPlaying, loop: loop.value };
+      // The engine drops its lanes while loading: freeze the playhead instead of showing 0:00.
+      cancelAnimationFrame(raf);
+      raf = 0;
       loading.value = true;
       lanes.splice(0, lanes.length, ...sources.map((s) => ({ key: s.key, label: s.label, muted: !!s.muted, soloed: false, volume: 1, error: null })));
       try {
         const errors = await engine.load(sources, fetchInit);
+        if (seq !== loadSeq) return; // a newer load (more stems) took over
         for (const e of errors) {
           const l = lanes.find((x) => x.key === e.key);
           if (l) l.error = e.error;
         }
         for (const l of lanes) engine.setMute(l.key, l.muted);
         duration.value = engine.duration;
-        loop.value = null;
+        const { at, playing: wasPlaying, loop: keptLoop } = resume!;
+        resume = null;
+        engine.setLoop(keptLoop);
+        loop.value = keptLoop;
+        engine.seek(at);
+        if (wasPlaying) await engine.play();
         sync();
       } finally {
-        loading.value = false;
+        if (seq === loadSeq) loading.value = false;
       }
     },
     async togglePlay() {
@@ -118,7 +135,10 @@ export function usePlayer(): UsePlayer {
       else await api.play();
     },
     async play() {
-      await engine.play();
+      // A second play while the first waits for the audio context would schedule every lane
+      // twice at the same instant (Tone.js throws): join the start already under way.
+      starting ??= engine.play().finally(() => (starting = null));
+      await starting;
       sync();
     },
     pause() {

@@ -1,0 +1,22 @@
+// Which library the desktop app opens, without Electron (so a unit test can hold it against the
+// CLI's): the same rule as every `s2cap` command (core/dataDir: S2CAP_DB, S2CAP_HOME, the per-user
+// folder), and the library's own data folder as core derives it; only the bundled packs differ.
+import path from 'node:path';
+import { resolveLibraryDb } from '../core/dataDir';
+import type { StudioOptions } from '../core/studio';
+
+export interface AppPlace {
+  /** app.isPackaged */
+  packaged: boolean;
+  /** process.resourcesPath of the packaged app. */
+  resourcesPath: string;
+  /** The folder of the built main script (out/main). */
+  appDir: string;
+}
+
+export function desktopStudioOptions(env: NodeJS.ProcessEnv, where: AppPlace): StudioOptions {
+  return {
+    dbPath: resolveLibraryDb(undefined, env),
+    bundledPacksDir: where.packaged ? path.join(where.resourcesPath, 'packs') : path.resolve(where.appDir, '../../resources/packs'),
+  };
+}
