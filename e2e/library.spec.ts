@@ -74,6 +74,19 @@ test('uploading a batch with corrupt files imports the good ones and names the b
   await page.getByTestId('upload-input').setInputFiles([path.join(FIXTURES, 'aria.mp3')]);
   await expect(report).toContainText('1 already in the library');
   await expect(page.getByTestId('track-row')).toHaveCount(2);
+
+  // A cut-off file is refused with what decodes, and imported as that part only when asked.
+  await page.getByTestId('upload-input').setInputFiles([path.join(bad, 'cut.wav')]);
+  await expect(failures.first()).toContainText(/truncated: \d+\.\d of 2\.0 s decodable/);
+  await page.screenshot({ path: screenshotPath('library-truncated-offer') });
+  await page.getByTestId('import-decodable-part').click();
+  await expect(page.getByTestId('import-truncated')).toContainText('cut.wav — imported the decodable part');
+  await expect(report).toContainText('Imported 1 (1 cut short)');
+  await expect(page.getByTestId('track-row')).toHaveCount(3);
+  const tracks = (await (await page.request.get(`${served.url}api/tracks?token=${served.token}`)).json()) as { fileName: string; durationSec: number }[];
+  const cut = tracks.find((t) => t.fileName === 'cut.wav')!;
+  expect(cut.durationSec).toBeGreaterThan(0.1);
+  expect(cut.durationSec).toBeLessThan(1);
 });
 
 test('files dropped on the window are uploaded and imported', async ({ page }) => {

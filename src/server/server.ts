@@ -84,7 +84,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       return void sendJson(res, env.ok ? 200 : statusFor(env.error.code), env);
     }
     if (p === '/api/upload' && req.method === 'POST') {
-      const report = await receiveUpload(studio, req, url.searchParams.get('name'));
+      const report = await receiveUpload(studio, req, url.searchParams.get('name'), { allowTruncated: url.searchParams.get('allowTruncated') === '1' });
       return void sendJson(res, 200, { ok: true, value: report });
     }
     if ((m = /^\/api\/media\/(track|stem)\/(\d+)$/.exec(p)) && (req.method === 'GET' || req.method === 'HEAD')) {

@@ -44,7 +44,7 @@ function utf8Prefix(s: string, maxBytes: number): string {
   return out;
 }
 
-export async function receiveUpload(studio: Studio, req: IncomingMessage, rawName: string | null): Promise<ImportReport> {
+export async function receiveUpload(studio: Studio, req: IncomingMessage, rawName: string | null, opts: { allowTruncated?: boolean } = {}): Promise<ImportReport> {
   const name = safeUploadName(rawName);
   if (!isAudioFileName(name)) {
     req.resume();
@@ -80,10 +80,11 @@ export async function receiveUpload(studio: Studio, req: IncomingMessage, rawNam
     fs.rmSync(dir, { recursive: true, force: true });
     throw new StudioError('IO', `${name}: upload interrupted (${(err as Error).message})`);
   }
-  const report = await studio.importPaths({ paths: [dest] });
+  const report = await studio.importPaths({ paths: [dest], allowTruncated: opts.allowTruncated });
   if (report.imported.length === 0 && report.relinked.length === 0) fs.rmSync(dir, { recursive: true, force: true });
   // Report the name the user chose, not our storage path.
   for (const f of report.failed) f.path = name;
   for (const d of report.duplicates) d.path = name;
+  for (const t of report.truncated ?? []) t.path = name;
   return report;
 }

@@ -72,12 +72,12 @@ export function createHttpClient(token: string, base = ''): StudioClient {
       return [];
     },
     mediaUrl: (source) => `${base}/api/media/${source.kind}/${source.id}?token=${encodeURIComponent(token)}`,
-    async importFiles(files, onFile) {
+    async importFiles(files, onFile, opts) {
       let report: ImportReport = emptyReport();
       let done = 0;
       for (const file of files) {
         try {
-          const r = (await call(`/api/upload?name=${encodeURIComponent(file.name)}`, {
+          const r = (await call(`/api/upload?name=${encodeURIComponent(file.name)}${opts?.allowTruncated ? '&allowTruncated=1' : ''}`, {
             method: 'POST',
             headers: { 'content-type': 'application/octet-stream' },
             body: file,

@@ -15,11 +15,11 @@ export function createIpcClient(bridge: StudioBridge): StudioClient {
     on: (event, handler) => bridge.on(event, handler),
     choosePaths: (kind) => bridge.desktop.chooseImportPaths(kind),
     mediaUrl: (source) => `s2cap-media://${source.kind}/${source.id}`,
-    async importFiles(files, onFile) {
+    async importFiles(files, onFile, opts) {
       const paths = files.map((f) => bridge.desktop.pathForFile(f)).filter(Boolean);
       const off = bridge.on('importProgress', (p) => onFile?.(p.done, p.total));
       try {
-        return await api.importPaths({ paths });
+        return await api.importPaths({ paths, allowTruncated: opts?.allowTruncated });
       } finally {
         off();
       }

@@ -10,5 +10,6 @@ export function mergeReports(a: ImportReport, b: ImportReport): ImportReport {
     relinked: [...a.relinked, ...b.relinked],
     failed: [...a.failed, ...b.failed],
     skipped: a.skipped + b.skipped,
+    truncated: [...(a.truncated ?? []), ...(b.truncated ?? [])],
   };
 }

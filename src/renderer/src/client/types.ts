@@ -11,9 +11,10 @@ export interface StudioClient extends StudioApi, StudioEventSource {
   choosePaths(kind: 'files' | 'folder'): Promise<string[]>;
   /**
    * Imports files the user dropped or picked in the page: by their real path on desktop,
-   * by upload in a browser. `onFile` reports each finished file.
+   * by upload in a browser. `onFile` reports each finished file. `allowTruncated` imports a
+   * cut-off file's decodable part instead of refusing it.
    */
-  importFiles(files: File[], onFile?: (done: number, total: number) => void): Promise<ImportReport>;
+  importFiles(files: File[], onFile?: (done: number, total: number) => void, opts?: { allowTruncated?: boolean }): Promise<ImportReport>;
   /** URL the page can fetch a track's or stem's audio from (by id, never by path). */
   mediaUrl(source: MediaSource): string;
 }

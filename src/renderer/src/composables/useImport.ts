@@ -2,7 +2,7 @@
 // every file that could not be imported and why. Imports started elsewhere (the desktop menu)
 // show their report here too, through the importFinished event.
 import { onScopeDispose, ref, type Ref } from 'vue';
-import type { ImportReport } from '../../../shared/types';
+import type { ImportFailure, ImportReport } from '../../../shared/types';
 import { useClient } from '../client/inject';
 
 export interface ImportProgressState {
@@ -23,6 +23,11 @@ export interface UseImport {
   importPaths(paths: string[]): Promise<void>;
   /** Files dropped on or chosen in the page. */
   importFiles(files: File[]): Promise<void>;
+  /**
+   * Imports the decodable part of a file the last import refused as truncated (the same path, or
+   * the same dropped/chosen file uploaded again with allowTruncated).
+   */
+  importDecodablePart(failure: ImportFailure): Promise<void>;
   dismiss(): void;
 }
 
@@ -32,6 +37,8 @@ export function useImport(): UseImport {
   const progress = ref<ImportProgressState | null>(null);
   const report = ref<ImportReport | null>(null);
   const error = ref<string | null>(null);
+  // The files of the last page import, by name: a refused one can be sent again on request.
+  let lastFiles = new Map<string, File>();
 
   const offProgress = client.on('importProgress', (p) => {
     if (busy.value) progress.value = { done: p.done, total: p.total };
@@ -67,11 +74,23 @@ export function useImport(): UseImport {
     canPickPaths: client.canPickPaths,
     async pick(kind) {
       const paths = await client.choosePaths(kind);
+      lastFiles = new Map();
       if (paths.length) await run(() => client.importPaths({ paths }));
     },
-    importPaths: (paths) => run(() => client.importPaths({ paths })),
-    importFiles: (files) =>
-      run(() => client.importFiles(files, (done, total) => (progress.value = { done, total }))),
+    importPaths: (paths) => {
+      lastFiles = new Map();
+      return run(() => client.importPaths({ paths }));
+    },
+    importFiles: (files) => {
+      lastFiles = new Map(files.map((f) => [f.name, f]));
+      return run(() => client.importFiles(files, (done, total) => (progress.value = { done, total })));
+    },
+    importDecodablePart(failure) {
+      const file = lastFiles.get(failure.name);
+      return run(() =>
+        file ? client.importFiles([file], undefined, { allowTruncated: true }) : client.importPaths({ paths: [failure.path], allowTruncated: true }),
+      );
+    },
     dismiss() {
       report.value = null;
       error.value = null;
