@@ -2,6 +2,8 @@
 // lanes, add a segment and get a caption suggestion labelled with its pack and provider.
 import { expect, test } from '@playwright/test';
 import path from 'node:path';
+import type { TrackDetail } from '../src/shared/types';
+import { clock, rpc } from './playerPage';
 import { ROOT, screenshotPath, serveTempLibrary, type Served } from './serve';
 
 const PACKS = path.join(ROOT, 'test', 'fixtures', 'packs');
@@ -91,22 +93,13 @@ test('without packs, the built-in separator and suggester work and say what they
   await page.screenshot({ path: screenshotPath('track-builtin-defaults'), fullPage: true });
 
   // Resize the segment behind the page's back: after a reload the suggestion says it is stale.
-  const auth = { authorization: `Bearer ${served.token}` };
-  const rpc = async (cmd: string, data: unknown) => {
-    const r = await request.post(`${served.url}api/rpc/${cmd}`, { headers: auth, data });
-    expect(r.status(), await r.text()).toBe(200);
-    return (await r.json()).value;
-  };
-  const detail = await rpc('openTrack', { id: 1 });
-  const seg = detail.segments[0];
+  const detail = await rpc<TrackDetail>(served, request, 'openTrack', { id: 1 });
+  const seg = detail.segments[0]!;
   expect(detail.suggestions[0]).toMatchObject({ segmentId: seg.id, startSec: seg.startSec, endSec: seg.endSec, stale: false });
-  await rpc('updateSegment', { id: seg.id, startSec: seg.startSec + 1, endSec: seg.endSec });
+  await rpc(served, request, 'updateSegment', { id: seg.id, startSec: seg.startSec + 1, endSec: seg.endSec });
   await page.reload();
   const note = page.getByTestId('stale-note');
   await expect(note).toHaveText(`⚠ made for ${clock(seg.startSec)}–${clock(seg.endSec)} — the segment has changed since; suggest again`);
   await expect(suggestion).toContainText(/singer with .* voice sings/); // kept, not erased
   await page.screenshot({ path: screenshotPath('track-stale-suggestion'), fullPage: true });
 });
-
-/** The renderer's clock (m:ss.t). */
-const clock = (sec: number) => `${Math.floor(sec / 60)}:${(sec % 60).toFixed(1).padStart(4, '0')}`;

@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { position } from './playerPage';
 import { screenshotPath, serveTempLibrary, type Served } from './serve';
 
 const MINUTES = 20;
@@ -66,11 +67,6 @@ async function rendererMb(browser: Browser): Promise<number> {
     max = Math.max(max, kb / 1024);
   }
   return max;
-}
-
-async function position(page: Page): Promise<number> {
-  const [m, s] = ((await page.getByTestId('position').textContent()) ?? '').split(':');
-  return Number(m) * 60 + Number(s);
 }
 
 const TAP_SCRIPT = `(() => {

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import { StudioError } from '../../shared/errors';
 import { wavIntegerBits } from '../library/wavStructure';
 import { decoderInput } from './decoderInput';
+import { quietDecoderLogs } from './decoderNoise';
 import { requireRegularFile } from '../regularFile';
 
 export interface PcmChunk {
@@ -19,6 +20,8 @@ export interface PcmChunk {
 }
 
 type DecoderFormat = Parameters<typeof decodeChunked>[1];
+
+quietDecoderLogs();
 const STREAMABLE: readonly string[] = ['wav', 'flac', 'mp3', 'oga', 'opus', 'm4a', 'aac'];
 
 /** The decoder format of a file, from its first bytes. */
@@ -100,9 +103,10 @@ function symmetricScale(bits: number | null): ((ch: Float32Array) => void) | nul
 
 /** Whole-file decode, for short material (segments, tests). */
 export async function decodeFile(file: string): Promise<PcmChunk> {
+  const format = await sniffFormat(file); // refuses a FIFO or folder before reading it whole
   try {
     const res = await decode(await fs.promises.readFile(file));
-    const fix = (await sniffFormat(file)) === 'wav' ? symmetricScale(await wavIntegerBits(file)) : null;
+    const fix = format === 'wav' ? symmetricScale(await wavIntegerBits(file)) : null;
     if (fix) res.channelData.forEach(fix);
     return { channelData: res.channelData, sampleRate: res.sampleRate };
   } catch (err) {

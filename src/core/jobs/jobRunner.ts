@@ -223,7 +223,7 @@ export class JobRunner {
   private async separate(p: JobPayload, signal: AbortSignal, onProgress: (f: number, d?: string) => void): Promise<string> {
     const track = requireTrack(this.d.db, p.trackId);
     const pack = await this.d.packs.choose('separator', p.pack);
-    const packRow = pack ? this.d.packs.upsertRow(pack.manifest, pack.dir) : null;
+    const packRow = pack ? await withBusyRetry(() => this.d.packs.upsertRow(pack.manifest, pack.dir)) : null;
     const by = pack ? `${pack.manifest.name}@${pack.manifest.version}` : 'built-in';
     // New stems go to a fresh run folder; the track's current stems stay untouched until the new
     // set is complete and registered in one transaction, and only then are their files removed.

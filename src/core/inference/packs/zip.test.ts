@@ -62,6 +62,16 @@ describe('extractZip', () => {
     expect(bytesUnder(dest)).toBe(0);
   });
 
+  it('refuses a bomb spread over many entries each at most 1 MiB, before writing anything', async () => {
+    // 16 entries of exactly 1 MiB of zeros: no entry is over the per-entry threshold, but the
+    // archive as a whole compresses about 1000:1 (the same bomb as one 16 MiB entry).
+    const entries = Array.from({ length: 16 }, (_, i): [string, number] => [`part${i}.bin`, MiB]);
+    const zip = makeZip(path.join(tmp.dir, 'spread.zip'), entries);
+    const dest = path.join(tmp.dir, 'out');
+    await expect(extractZip(zip, dest)).rejects.toThrow(/spread\.zip: the archive compresses \d+:1, too much for model weights/);
+    expect(bytesUnder(dest)).toBe(0);
+  });
+
   it('stops a header that lies about an entry size at the declared size, under the cap', async () => {
     const zip = makeZip(path.join(tmp.dir, 'liar.zip'), [['x.bin', 4 * MiB]]);
     // Rewrite the uncompressed size (local header offset 22, central directory offset 24) to 100.

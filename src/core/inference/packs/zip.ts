@@ -1,10 +1,10 @@
 // Extracts a pack .zip with yauzl (streaming: multi-GB model files never sit in memory). The
 // whole central directory is read first and the archive refused before anything is written when
 // an entry would land outside the target folder (zip-slip), is a link or a special file, when the
-// declared total exceeds the size cap, or when an entry compresses more than model weights can (a
-// bomb). While streaming, actual bytes are counted against each entry's declared size and the cap,
-// so a header that lies about its size is cut off. Every file is fsynced; the caller renames the
-// folder into place. yauzl does the zip format; the policy above is ours (no library has it).
+// declared total exceeds the size cap, or when an entry or the archive as a whole compresses more
+// than model weights can (a bomb). While streaming, actual bytes are counted against each entry's
+// declared size and the cap, so a header that lies about its size is cut off. Every file is
+// fsynced; the caller renames the folder into place. yauzl does the zip format; the policy above is ours (no library has it).
 import fs from 'node:fs';
 import path from 'node:path';
 import { Transform } from 'node:stream';
@@ -47,6 +47,7 @@ export async function extractZip(file: string, dest: string, limits: Partial<Zip
     const root = path.resolve(dest);
     const entries = await readDirectory(zip, lim.maxEntries, refuse);
     let total = 0;
+    let compressed = 0;
     for (const e of entries) {
       const target = path.resolve(root, e.fileName);
       if (target !== root && !target.startsWith(root + path.sep)) throw refuse(`entry "${e.fileName}" points outside the pack`);
@@ -57,6 +58,12 @@ export async function extractZip(file: string, dest: string, limits: Partial<Zip
         throw refuse(`entry "${e.fileName}" compresses ${Math.round(e.uncompressedSize / Math.max(1, e.compressedSize))}:1, too much for model weights (a zip bomb?)`);
       }
       total += e.uncompressedSize;
+      compressed += e.compressedSize;
+    }
+    // The same test over the whole archive: a bomb split into many entries of up to 1 MiB each
+    // passes the per-entry check but not this one.
+    if (total > 2 ** 20 && total / Math.max(1, compressed) > lim.maxRatio) {
+      throw refuse(`the archive compresses ${Math.round(total / Math.max(1, compressed))}:1, too much for model weights (a zip bomb?)`);
     }
     if (total > lim.maxTotalBytes) {
       throw refuse(`unpacks to ${size(total)}, over the ${size(lim.maxTotalBytes)} limit for a pack (set S2CAP_PACK_MAX_BYTES to allow more)`);

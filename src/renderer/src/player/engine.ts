@@ -1,6 +1,7 @@
-// The stem player's audio engine. Every source (the mix and each stem) is STREAMED by its own
-// <audio> element from /api/media (HTTP Range; s2cap-media:// in the desktop app), routed through
-// createMediaElementSource → DelayNode → gate → Tone.Channel (volume, mute, solo), so the tab
+// The stem player's audio engine: the transport (play, pause, seek, loop, speed) over lanes, and
+// the loop that keeps them on the same sample. Every source (the mix and each stem) is STREAMED by
+// its own <audio> element from /api/media (HTTP Range; s2cap-media:// in the desktop app), routed
+// through createMediaElementSource → DelayNode → gate → Tone.Channel (lane.ts), so the tab
 // never holds decoded tracks: decoding them whole cost 602 MB for a 20-minute mix and about 3 GB
 // with four stems; streamed, the renderer stays under 400 MB (e2e/memory.spec.ts).
 //
@@ -26,7 +27,7 @@
 // The playhead is the context clock anchored to what the lanes output, so it is smooth at any
 // speed; it is re-anchored when it strays more than 20 ms from the lanes.
 import * as Tone from 'tone';
-import { closeAudioElement, openAudioElement } from './audioElement';
+import { applyRate, closeGate, closeGateAt, covers, FADE, isReady, openGate, openLane, pend, releaseLane, sendTo, setDelay, type Lane } from './lane';
 import { alignStart, consensus, contextTimeOf, correction, delayFor, FIRST_READINGS, heardTime, MAX_DELAY, median, remember } from './laneSync';
 
 export interface EngineSource {
@@ -39,28 +40,9 @@ export interface LoopRange {
   end: number;
 }
 
-interface Lane {
-  key: string;
-  el: HTMLAudioElement;
-  source: AudioNode;
-  delay: DelayNode;
-  gate: GainNode;
-  channel: Tone.Channel;
-  /** Delay set on the node, seconds of context time. */
-  delaySec: number;
-  /** sounding: aligned and heard; pending: gated until its clock is measured after a seek. */
-  state: 'sounding' | 'pending';
-  /** Content time the element was last sent to; it is ready once it has played past it. */
-  seekedTo: number;
-  catchUps: number;
-  /** Recent readings: a pending lane's lead, a sounding lane's error against the others. */
-  readings: number[];
-}
-
 const TICK_MS = 10;
 /** How long a start waits for every lane before the ready ones play and the rest catch up. */
 const START_WAIT_MS = 3000;
-const FADE = 0.005;
 const REANCHOR = 0.02;
 
 export class StemEngine {
@@ -88,7 +70,7 @@ export class StemEngine {
     await Promise.all(
       sources.map(async (s) => {
         try {
-          opened.push(await this.openLane(s, fetchInit));
+          opened.push(await openLane(s.key, s.url, fetchInit, this.rate, this.preservePitch));
         } catch (err) {
           errors.push({ key: s.key, error: (err as Error).message || 'could not be played' });
         }
@@ -105,10 +87,6 @@ export class StemEngine {
 
   get isPlaying(): boolean {
     return this.playing;
-  }
-
-  get loaded(): string[] {
-    return this.lanes.map((l) => l.key);
   }
 
   /** Current position in seconds of the source timeline: what the lanes are sounding now. */
@@ -172,7 +150,7 @@ export class StemEngine {
     const pos = this.position();
     this.rate = Math.max(0.5, Math.min(2, rate));
     this.preservePitch = preservePitch;
-    for (const l of this.lanes) this.applyRate(l);
+    for (const l of this.lanes) applyRate(l, this.rate, this.preservePitch);
     // Elements take a new rate on their own render quanta: restart together to stay aligned.
     if (this.playing) this.startAll(pos);
     else this.anchorOffset = pos;
@@ -194,7 +172,9 @@ export class StemEngine {
     if (l) l.channel.volume.value = gain <= 0 ? -Infinity : Tone.gainToDb(gain);
   }
 
+  /** Stops and releases every lane, including those of a load still under way. */
   dispose(): void {
+    this.loadSeq++; // a load still opening its lanes releases them when they arrive
     this.stopAll();
     this.lanes.forEach(releaseLane);
     this.lanes = [];
@@ -211,28 +191,6 @@ export class StemEngine {
     return this.lanes.find((l) => l.key === key);
   }
 
-  private async openLane(s: EngineSource, fetchInit?: RequestInit): Promise<Lane> {
-    const el = await openAudioElement(s.url, fetchInit);
-    const ctx = this.ctx();
-    const source = ctx.createMediaElementSource(el);
-    const delay = ctx.createDelay(MAX_DELAY + 0.1);
-    const gate = ctx.createGain();
-    gate.gain.value = 0;
-    const channel = new Tone.Channel().toDestination();
-    source.connect(delay);
-    delay.connect(gate);
-    Tone.connect(gate, channel);
-    const lane: Lane = { key: s.key, el, source, delay, gate, channel, delaySec: 0, state: 'pending', seekedTo: 0, catchUps: 0, readings: [] };
-    this.applyRate(lane);
-    return lane;
-  }
-
-  private applyRate(l: Lane): void {
-    l.el.preservesPitch = this.preservePitch;
-    l.el.defaultPlaybackRate = this.rate;
-    l.el.playbackRate = this.rate;
-  }
-
   /** Content leaving the lanes now by the context clock, unwrapped. */
   private rawPosition(): number {
     const a = this.anchor!;
@@ -242,8 +200,8 @@ export class StemEngine {
   private startAll(offset: number): void {
     const now = this.ctx().currentTime;
     for (const l of this.lanes) {
-      this.closeGate(l, now);
-      this.sendTo(l, offset);
+      closeGate(l, now);
+      sendTo(l, offset);
     }
     this.anchor = null;
     this.anchorOffset = offset;
@@ -258,31 +216,11 @@ export class StemEngine {
     if (!this.playing) return;
     const now = this.ctx().currentTime;
     for (const l of this.lanes) {
-      this.closeGate(l, now);
+      closeGate(l, now);
       l.el.pause();
     }
     this.playing = false;
     this.anchor = null;
-  }
-
-  /** Seeks one lane and plays it, gated until its clock says where it landed. */
-  private sendTo(l: Lane, t: number): void {
-    l.state = 'pending';
-    l.readings = [];
-    l.seekedTo = t;
-    l.el.currentTime = t;
-    if (t < l.el.duration) void l.el.play().catch(() => undefined); // a pause before it started
-  }
-
-  /** Whether a lane is playing and its clock has moved since it was sent somewhere. */
-  private isReady(l: Lane): boolean {
-    const el = l.el;
-    return !el.paused && !el.seeking && !el.ended && el.readyState >= HTMLMediaElement.HAVE_FUTURE_DATA && el.currentTime > l.seekedTo + 1e-4;
-  }
-
-  /** Lanes that have material at the position (a shorter stem ends early and is left alone). */
-  private covers(l: Lane): boolean {
-    return !l.el.ended && l.seekedTo < l.el.duration;
   }
 
   private tick(): void {
@@ -292,14 +230,14 @@ export class StemEngine {
       this.startAll(this.loop.start);
       return;
     }
-    const ready = this.lanes.filter((l) => this.covers(l) && this.isReady(l));
+    const ready = this.lanes.filter((l) => covers(l) && isReady(l));
     if (!this.anchor) this.anchorStart(ready, now);
     else this.keepAligned(ready, now);
   }
 
   /** A start: once every lane plays, read their leads a few times, delay each to the median lane, open together. */
   private anchorStart(ready: Lane[], now: number): void {
-    const waiting = this.lanes.some((l) => this.covers(l) && !this.isReady(l));
+    const waiting = this.lanes.some((l) => covers(l) && !isReady(l));
     if (ready.length === 0 || (waiting && performance.now() - this.startedAt < START_WAIT_MS)) return;
     const ref = median(ready.map((l) => l.el.currentTime));
     for (const l of ready) remember(l.readings, l.el.currentTime - ref);
@@ -314,15 +252,15 @@ export class StemEngine {
     ready.forEach((l, i) => {
       const d = delays[i];
       if (d === null || d === undefined) return this.catchUp(l, heard);
-      this.setDelay(l, d, now);
-      this.openGate(l, openAt);
+      setDelay(l, d, now);
+      this.openGateLooped(l, openAt);
     });
   }
 
   /** Steady state: re-delay lanes that moved, re-seek lanes out of reach, bring late lanes in. */
   private keepAligned(ready: Lane[], now: number): void {
     // A sounding lane that is not ready (stalled, buffering) is gated until it comes back.
-    for (const l of this.lanes) if (l.state === 'sounding' && !ready.includes(l)) this.pend(l, now);
+    for (const l of this.lanes) if (l.state === 'sounding' && !ready.includes(l)) pend(l, now);
     const sounding = ready.filter((l) => l.state === 'sounding');
     const clock = (l: Lane) => ({ time: l.el.currentTime, delay: l.delaySec });
     const heard = sounding.length ? consensus(sounding.map(clock), this.rate) : this.rawPosition();
@@ -331,7 +269,7 @@ export class StemEngine {
       const fix = correction(l.delaySec, l.readings, this.rate);
       if (fix === null) this.catchUp(l, heard);
       else if (fix !== undefined) {
-        this.setDelay(l, fix, now, 0.01);
+        setDelay(l, fix, now, 0.01);
         l.readings = [];
       }
     }
@@ -342,9 +280,9 @@ export class StemEngine {
       const d = delayFor(heard + median(l.readings), heard, this.rate);
       if (d === null) this.catchUp(l, heard);
       else {
-        this.setDelay(l, d, now);
+        setDelay(l, d, now);
         l.catchUps = 0;
-        this.openGate(l, now + FADE);
+        this.openGateLooped(l, now + FADE);
       }
     }
     if (sounding.length && Math.abs(this.rawPosition() - heard) > REANCHOR) this.anchor = { ctx: now, offset: heard };
@@ -352,33 +290,14 @@ export class StemEngine {
 
   /** Sends a lane ahead of the others by a lead that covers its seek, growing on each retry. */
   private catchUp(l: Lane, heard: number): void {
-    this.pend(l, this.ctx().currentTime);
+    pend(l, this.ctx().currentTime);
     const lead = Math.min(MAX_DELAY / 2, 0.1 * 2 ** l.catchUps++) * this.rate;
-    this.sendTo(l, Math.min(heard + lead, this.duration));
-  }
-
-  private pend(l: Lane, now: number): void {
-    l.state = 'pending';
-    l.readings = [];
-    this.closeGate(l, now);
-  }
-
-  private setDelay(l: Lane, d: number, now: number, glide = 0): void {
-    const p = l.delay.delayTime;
-    p.cancelScheduledValues(now);
-    if (glide > 0) p.setTargetAtTime(d, now, glide / 3);
-    else p.setValueAtTime(d, now);
-    l.delaySec = d;
+    sendTo(l, Math.min(heard + lead, this.duration));
   }
 
   /** Fades a lane in at `at` and, with a loop, out exactly when its output reaches the loop end. */
-  private openGate(l: Lane, at: number): void {
-    const g = l.gate.gain;
-    g.cancelScheduledValues(at);
-    g.setValueAtTime(0, at);
-    g.linearRampToValueAtTime(1, at + FADE);
-    l.state = 'sounding';
-    l.readings = [];
+  private openGateLooped(l: Lane, at: number): void {
+    openGate(l, at);
     this.closeAtLoopEnd(l, at + FADE);
   }
 
@@ -386,22 +305,6 @@ export class StemEngine {
   private closeAtLoopEnd(l: Lane, after: number): void {
     if (!this.loop || !this.anchor || this.anchorOffset >= this.loop.end) return;
     const end = this.anchor.ctx + (this.loop.end - this.anchor.offset) / this.rate;
-    if (end - FADE <= after) return;
-    l.gate.gain.setValueAtTime(1, end - FADE);
-    l.gate.gain.linearRampToValueAtTime(0, end);
+    if (end - FADE > after) closeGateAt(l, end);
   }
-
-  private closeGate(l: Lane, now: number): void {
-    const g = l.gate.gain;
-    g.cancelScheduledValues(now);
-    g.setTargetAtTime(0, now, FADE / 3);
-  }
-}
-
-function releaseLane(l: Lane): void {
-  closeAudioElement(l.el);
-  l.source.disconnect();
-  l.delay.disconnect();
-  l.gate.disconnect();
-  l.channel.dispose();
 }

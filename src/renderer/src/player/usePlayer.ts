@@ -64,6 +64,7 @@ export function usePlayer(): UsePlayer {
   const focused = ref(0);
 
   let raf = 0;
+  let loadSeq = 0;
   const tick = () => {
     position.value = engine.position();
     // Reached the end without a loop: stop there, like any player.
@@ -80,6 +81,7 @@ export function usePlayer(): UsePlayer {
     if (engine.isPlaying && !raf) raf = requestAnimationFrame(tick);
   };
   onScopeDispose(() => {
+    loadSeq++; // a load under way must not seek or play once the view is gone
     cancelAnimationFrame(raf);
     engine.dispose();
   });
@@ -87,7 +89,6 @@ export function usePlayer(): UsePlayer {
   const lane = (i: number) => lanes[i];
   // Where the listener was when a (re)load began; kept across loads that supersede each other.
   let resume: { at: number; playing: boolean; loop: LoopRange | null } | null = null;
-  let loadSeq = 0;
   let starting: Promise<void> | null = null;
 
   const api: UsePlayer = {
