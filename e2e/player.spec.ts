@@ -162,8 +162,11 @@ test('clicking a segment row twice quickly plays it without an error', async ({ 
   expect(errors).toEqual([]);
 });
 
-test('stems arriving while a track is open keep the playhead where it was', async ({ page, request }) => {
+test('stems arriving while a track is open keep the playhead and each lane\'s mute, solo and volume', async ({ page, request }) => {
   await openDuet(page);
+  await page.getByTestId('mute-vocals').click();
+  await page.getByTestId('solo-accompaniment').click();
+  await page.getByLabel('accompaniment volume').fill('0.5');
   const wave = page.getByTestId('lane-vocals').getByTestId('waveform');
   const box = (await wave.boundingBox())!;
   await page.mouse.click(box.x + box.width * 0.6, box.y + box.height / 2);
@@ -176,6 +179,12 @@ test('stems arriving while a track is open keep the playhead where it was', asyn
   await expect(page.locator('[data-testid=waveform][data-ready=true]')).toHaveCount(4);
   await page.waitForTimeout(300);
   expect(Math.abs((await position(page)) - before)).toBeLessThan(0.05);
+  // What the listener set on the lanes that were there stays; the mix stays muted behind its stems.
+  await expect(page.getByTestId('mute-vocals')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('solo-accompaniment')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByLabel('accompaniment volume')).toHaveValue('0.5');
+  await expect(page.getByTestId('mute-mix')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('mute-extra')).toHaveAttribute('aria-pressed', 'false');
 });
 
 
@@ -213,4 +222,18 @@ test('leaving a track while its lanes are still opening stops and releases them'
   );
   expect(audios.length).toBeGreaterThan(0);
   expect(audios.filter((a) => a.src !== null || !a.paused)).toEqual([]);
+});
+
+test('resizing the segment being looped moves the loop with it', async ({ page, request }) => {
+  await openDuet(page);
+  const trackId = await page.evaluate(() => Number(new URL(location.href).hash.match(/(\d+)/)?.[1] ?? NaN));
+  const seg = await rpc<{ id: number }>(request, 'createSegment', { trackId, startSec: 2, endSec: 7 });
+  const row = page.getByTestId('segment-row');
+  await expect(row).toHaveCount(1);
+  await row.click();
+  await expect(page.getByTestId('loop')).toHaveText('Loop 0:02.0–0:07.0');
+  // The same write a drag of its edges makes; the page hears of it as any change to the track.
+  await rpc(request, 'updateSegment', { id: seg.id, startSec: 3, endSec: 8.5 });
+  await expect(row).toContainText('0:03.0 – 0:08.5');
+  await expect(page.getByTestId('loop')).toHaveText('Loop 0:03.0–0:08.5');
 });

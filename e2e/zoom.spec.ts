@@ -132,9 +132,11 @@ test('a 20-minute track zooms until a 5 s segment is wide, scrolls, follows seek
   const regionA = page.getByTestId('lane-mix').locator(`[part~="seg-${a.id}"]`);
   // Regions are in the page only while in view: a missing one counts as 0 px wide.
   const widthA = async () => ((await regionA.count()) ? ((await regionA.boundingBox())?.width ?? 0) : 0);
-  for (let i = 0; i < 12 && (await widthA()) < 100; i++) {
+  // One step at a time, each seen drawn before the next (a slow machine must not overshoot).
+  for (let i = 0, w = await widthA(); i < 12 && w < 100; i++) {
     await page.getByTestId('zoom-in').click();
-    await page.waitForTimeout(100);
+    await expect.poll(widthA).toBeGreaterThan(w);
+    w = await widthA();
   }
   const boxA = (await regionA.boundingBox())!;
   expect(boxA.width).toBeGreaterThanOrEqual(100);

@@ -1,5 +1,6 @@
 // Files appear under their final name only complete: AtomicFile, writeFileAtomic, the WAV stem
 // writer built on them, and the sweep that removes what a killed process left behind.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import { WavWriter } from './audio/wavWriter';
 import { AtomicFile, isTempFile, writeFileAtomic } from './fsAtomic';
 import { sweepLeftovers } from './leftovers';
 import { openDb } from './store/db';
+import { packStagingName } from './inference/packs/install';
 import { tempDir } from './testing/tmp';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -118,6 +120,29 @@ describe('sweepLeftovers', () => {
       expect(fs.existsSync(upload)).toBe(false);
       expect(fs.readdirSync(done)).toEqual(['song.wav']);
       expect(fs.readdirSync(peaks)).toEqual(['track-abc.peaks']);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('removes pack installs and removals a killed process left, but not an install still running', () => {
+    const dataDir = tmp.dir;
+    const db = openDb(path.join(dataDir, 'lib.db'));
+    try {
+      const packs = path.join(dataDir, 'packs');
+      // A process that has exited (its pid is free) and this one, which is still installing.
+      const deadPid = spawnSync(process.execPath, ['-e', '']).pid!;
+      const dead = path.join(packs, packStagingName(deadPid));
+      const live = path.join(packs, packStagingName(process.pid));
+      const removing = path.join(packs, '.removing-0b5f0a4e-8d1c-4c36-9a52-9f1d3cf0a1b2');
+      const installed = path.join(packs, 'kept@1.0.0');
+      for (const d of [dead, live, removing, installed]) {
+        fs.mkdirSync(d, { recursive: true });
+        fs.writeFileSync(path.join(d, 'weights.onnx'), 'x'.repeat(1000));
+      }
+      const removed = sweepLeftovers(db, dataDir, path.join(dataDir, 'cache', 'peaks'));
+      expect(removed.sort()).toEqual([dead, removing].sort());
+      expect(fs.readdirSync(packs).sort()).toEqual([path.basename(live), 'kept@1.0.0'].sort());
     } finally {
       db.close();
     }

@@ -2,11 +2,15 @@
 // cannot remove its own temporary files, so the next one does. Everything the studio writes goes
 // to a temporary name first (core/fsAtomic), so what is removed here was never a finished file:
 // unregistered stem run folders and temporary stem files (core/stemFiles), half-received
-// uploads, and peaks cache files that write-file-atomic had not renamed yet.
+// uploads, peaks cache files that write-file-atomic had not renamed yet, and the staging and
+// `.removing-` folders of pack installs and removals (inference/packs/install.ts).
 // Called only by a studio that runs jobs (not by one-shot CLI commands), before its jobs start.
+// Another process may be running jobs on the library meanwhile: stem run folders of its live
+// runs are left alone (see stemFiles sweepStemLeftovers).
 import fs from 'node:fs';
 import path from 'node:path';
 import { removeTempFiles } from './fsAtomic';
+import { sweepPackLeftovers } from './inference/packs/install';
 import { sweepStemLeftovers } from './stemFiles';
 import type { Db } from './store/db';
 
@@ -17,6 +21,7 @@ export function sweepLeftovers(db: Db, dataDir: string, peaksDir: string): strin
   const removed: string[] = [];
   try {
     removed.push(...sweepStemLeftovers(db, dataDir));
+    removed.push(...sweepPackLeftovers(path.join(dataDir, 'packs')));
     const uploads = path.join(dataDir, 'uploads');
     for (const d of fs.existsSync(uploads) ? fs.readdirSync(uploads) : []) {
       const dir = path.join(uploads, d);

@@ -1,31 +1,48 @@
 // Where separated stems live on disk, and how old ones go away without ever damaging the set a
-// track has. Each separation run writes into a fresh run folder,
-//   <data>/stems/<track id>/<pack or built-in>/run-<UTC time>-<random>/<stem>.wav
-// that no row refers to until the run is complete and registered in one transaction (see
-// store/stems replaceStems). Only then are the files of the replaced set removed. A run that is
-// cancelled, fails or is killed leaves an unregistered run folder (or temporary files), which
-// sweepStemLeftovers removes on the next run for the track and when the library is opened.
+// track has. Each separation run writes into a fresh run folder named after its job and claim,
+//   <data>/stems/<track id>/<pack or built-in>/run-<UTC time>-<job id>-<claim token>/<stem>.wav
+// (the claim token is the last part of the job row's owner, see jobs/jobOwner) that no row refers
+// to until the run is complete and registered in one transaction (see store/stems replaceStems).
+// Only then are the files of the replaced set removed. A run that is cancelled, fails or is killed
+// leaves an unregistered run folder (or temporary files), which sweepStemLeftovers removes on the
+// next run for the track, when the library is opened, and when a dead process's job is taken over.
 // Only files under <data>/stems are ever removed: stems a user attached stay where they are.
 //
-// It assumes one job runner writes into a library's stems folder at a time, as the job queue
-// itself does (it re-queues every running job when a library is opened).
-import crypto from 'node:crypto';
+// Several processes may run jobs on one library, so the sweep never touches a live run: a folder
+// whose claim is still 'running' in the library (its owner alive, or not yet known dead) is left
+// alone, temporary files included. See sweepStemLeftovers for why listing then deleting is safe.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from './store/db';
+import { runningJobOwners } from './store/jobs';
 import { listStemPaths } from './store/stems';
 import { isTempFile } from './fsAtomic';
+import { claimToken } from './jobs/jobOwner';
 
-const RUN_DIR = /^run-\d{8}T\d{6}Z-[0-9a-f]{6}$/;
+/** A run folder: named after its job and claim, or (before several processes) after a random token only. */
+const RUN_DIR = /^run-\d{8}T\d{6}Z-(?:[0-9a-f]{6}|([0-9a-f-]{36})-([0-9a-f]{8}))$/;
 
 export function stemsRoot(dataDir: string): string {
   return path.join(dataDir, 'stems');
 }
 
-/** A new, empty run folder path for one separation of a track (not created yet). */
-export function newRunDir(dataDir: string, trackId: number, producer: string): string {
+/**
+ * Creates a new, empty run folder for one separation of a track by the claim `owner` of job
+ * `jobId`, and returns its path. Created here (not by the worker) so that a sweep in another
+ * process, which prunes empty folders, sees it as a live run from the start.
+ */
+export function newRunDir(dataDir: string, trackId: number, producer: string, jobId: string, owner: string): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return path.join(stemsRoot(dataDir), String(trackId), producer, `run-${stamp}-${crypto.randomBytes(3).toString('hex')}`);
+  const dir = path.join(stemsRoot(dataDir), String(trackId), producer, `run-${stamp}-${jobId}-${claimToken(owner)}`);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      return dir;
+    } catch (err) {
+      // Another process pruned an empty parent while this one was creating it: create it again.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt === 3) throw err;
+    }
+  }
 }
 
 function insideStems(dataDir: string, p: string): boolean {
@@ -74,6 +91,15 @@ export function removeRunDir(dataDir: string, dir: string): void {
   pruneEmpty(dataDir, path.dirname(dir));
 }
 
+/** A folder's entries; none when it is gone (another process may have pruned it meanwhile). */
+const entriesOf = (dir: string): fs.Dirent[] => {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+};
+
 const subdirs = (dir: string): string[] => {
   try {
     return fs
@@ -86,23 +112,39 @@ const subdirs = (dir: string): string[] => {
 };
 
 /**
- * Removes what killed or cancelled runs left in the stems folder (of one track, or of all):
- * temporary files, and run folders that no stem row refers to any more (left by a killed run,
- * or whose stems were all replaced). Returns the removed paths; problems are logged, not thrown.
+ * Removes what killed, failed or cancelled runs left in the stems folder (of one track, or of all):
+ * temporary files, and run folders that no stem row refers to any more (left by a dead run, or
+ * whose stems were all replaced). Returns the removed paths; problems are logged, not thrown.
+ *
+ * Another process may be separating meanwhile. The folders are listed FIRST, then the registered
+ * stem paths and the running jobs are read in ONE read transaction (one snapshot), and a folder is
+ * removed only if no stem in that snapshot lies in it and its claim was not running then. Such a
+ * folder can never gain stems later: a run registers its stems only while its claim is still
+ * running (jobRunner checks this inside the registering transaction), and a claim that has ended
+ * or was re-queued never runs again (a new claim gets a new folder, listed after this one's
+ * listing or skipped as running). A running claim whose process died is left for the sweep that
+ * follows its re-queueing (the job runner sweeps a track when it takes a lapsed job over).
  */
 export function sweepStemLeftovers(db: Db, dataDir: string, trackId?: number): string[] {
   const removed: string[] = [];
   try {
-    const registered = new Set(listStemPaths(db).map((p) => path.resolve(p)));
     const tracks = trackId === undefined ? subdirs(stemsRoot(dataDir)) : [path.join(stemsRoot(dataDir), String(trackId))];
-    for (const producer of tracks.flatMap(subdirs)) {
-      for (const entry of fs.readdirSync(producer, { withFileTypes: true })) {
+    const listed = tracks.flatMap(subdirs).map((producer) => ({ producer, entries: entriesOf(producer) }));
+    const { registered, running } = db.transaction(() => ({ registered: listStemPaths(db), running: runningJobOwners(db) }))();
+    const registeredDirs = new Set(registered.map((p) => path.dirname(path.resolve(p))));
+    const live = (runDir: string): boolean => {
+      const [, jobId, token] = RUN_DIR.exec(runDir)!;
+      const owner = jobId ? running.get(jobId) : undefined;
+      return !!owner && claimToken(owner) === token;
+    };
+    for (const { producer, entries } of listed) {
+      for (const entry of entries) {
         const p = path.join(producer, entry.name);
+        // Loose temporary files here come from studios before run folders; no run writes here now.
         if (entry.isFile() && isTempFile(entry.name)) rm(p, removed);
-        else if (entry.isDirectory() && RUN_DIR.test(entry.name)) {
-          const files = fs.readdirSync(p);
-          if (files.some((f) => registered.has(path.join(p, f)))) {
-            for (const f of files.filter(isTempFile)) rm(path.join(p, f), removed);
+        else if (entry.isDirectory() && RUN_DIR.test(entry.name) && !live(entry.name)) {
+          if (registeredDirs.has(path.resolve(p))) {
+            for (const f of fs.readdirSync(p).filter(isTempFile)) rm(path.join(p, f), removed);
           } else rm(p, removed);
         }
       }

@@ -14,6 +14,7 @@ import { libraryDataDir } from './dataDir';
 import { StudioEventHub } from './events';
 import { PackRegistry } from './inference/packs/registry';
 import { JobRunner } from './jobs/jobRunner';
+import type { JobTiming } from './jobs/jobOwner';
 import { sweepLeftovers } from './leftovers';
 import { PeaksService } from './peaksService';
 import { openDb, type Db } from './store/db';
@@ -28,6 +29,8 @@ export interface StudioOptions {
   bundledPacksDir?: string;
   /** Start the job queue (resuming interrupted jobs). Off for one-shot CLI commands. */
   runJobs?: boolean;
+  /** Job heartbeat, lapse and idle-poll intervals (jobs/jobOwner DEFAULT_JOB_TIMING); tests shorten them. */
+  jobTiming?: Partial<JobTiming>;
 }
 
 export interface Studio extends StudioApi, StudioEventSource {
@@ -52,12 +55,14 @@ export function createStudio(opts: StudioOptions): Studio {
   const peaksDir = path.join(dataDir, 'cache', 'peaks');
   const peaks = new PeaksService(db, peaksDir, pool);
   const packs = new PackRegistry(db, { installDir: path.join(dataDir, 'packs'), bundledDir: opts.bundledPacksDir, legacyDir: legacyPacksDir });
-  const jobs = new JobRunner({ db, events, pool, packs, dataDir });
+  const jobs = new JobRunner({ db, events, pool, packs, dataDir, timing: opts.jobTiming });
   const ctx = { db, dbPath, dataDir, events, pool, peaks, packs, jobs };
 
   const api: StudioApi = { ...libraryCommands(ctx), ...trackCommands(ctx), ...modelCommands(ctx) };
-  // Jobs a previous run left unfinished go back to the queue (unless this is a one-shot CLI call).
-  // Temporary files a killed process left (stems, uploads, peaks) go first (see core/leftovers).
+  // Jobs whose process died go back to the queue once their heartbeat has lapsed (unless this is a
+  // one-shot CLI call; another process may be running jobs on this library meanwhile, see
+  // jobs/jobRunner). Temporary files a killed process left (stems, uploads, peaks) go first (see
+  // core/leftovers; a live run's files in another process are never touched).
   if (opts.runJobs !== false) {
     sweepLeftovers(db, dataDir, peaksDir);
     jobs.start();

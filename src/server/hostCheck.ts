@@ -41,12 +41,20 @@ export function hostAllowed(hostHeader: string | undefined, allowed: ReadonlySet
   return h !== null && allowed.has(h);
 }
 
-/** Whether an Origin header (absent: not a browser, allowed) comes from a page served under an allowed name. */
-export function originAllowed(origin: string | undefined, allowed: ReadonlySet<string>): boolean {
+/**
+ * Whether an Origin header (absent: not a browser, allowed) is this server's own page: an allowed
+ * name and the same host and port the request was sent to (a page of another local server, e.g.
+ * http://localhost:3000, is another origin and is refused).
+ */
+export function originAllowed(origin: string | undefined, allowed: ReadonlySet<string>, hostHeader?: string): boolean {
   if (origin === undefined) return true;
   try {
     const u = new URL(origin);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && allowed.has(u.hostname.toLowerCase().replace(/\.$/, ''));
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return false;
+    if (!allowed.has(u.hostname.toLowerCase().replace(/\.$/, ''))) return false;
+    if (hostHeader === undefined) return true;
+    const h = new URL(`${u.protocol}//${hostHeader.trim()}`);
+    return u.host.toLowerCase() === h.host.toLowerCase();
   } catch {
     return false; // includes the opaque "null" origin of sandboxed frames and file: pages
   }

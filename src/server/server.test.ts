@@ -185,6 +185,9 @@ describe('host names and origins', () => {
     expect(r.status).toBe(403);
     expect(r.body.error!.message).toMatch(/requests from http:\/\/evil.example are not accepted/);
     expect((await rpc('listTracks', null, { origin: 'null' })).status).toBe(403);
+    // Another local server's page (same name, other port) is another origin.
+    expect((await rpc('listTracks', null, { origin: `http://127.0.0.1:${port + 1}` })).status).toBe(403);
+    expect((await rpc('listTracks', null, { origin: 'http://localhost:3000' })).status).toBe(403);
   });
 
   it('refuses a WebSocket from another origin or host, accepts its own', async () => {
@@ -200,6 +203,7 @@ describe('host names and origins', () => {
     expect(await outcome({ origin: `http://127.0.0.1:${server!.port}` })).toBe('open');
     expect(await outcome({})).toBe('open');
     expect(await outcome({ origin: 'http://evil.example' })).toBe('403');
+    expect(await outcome({ origin: `http://localhost:${server!.port + 1}` })).toBe('403');
     expect(await outcome({ origin: `http://127.0.0.1:${server!.port}`, host: 'evil.example' })).toBe('403');
   });
 });

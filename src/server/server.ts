@@ -69,7 +69,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       return serveStatic(opts.staticDir, p, req, res);
     }
     if (p === '/api/health' && req.method === 'GET') return void sendJson(res, 200, { ok: true, version: STUDIO_VERSION });
-    if (!originAllowed(req.headers.origin, hosts)) {
+    if (!originAllowed(req.headers.origin, hosts, req.headers.host)) {
       return void sendJson(res, 403, errorBody('FORBIDDEN', `requests from ${req.headers.origin} are not accepted: open the studio from this server's own address`));
     }
     if (!tokenMatches(requestToken(req, url), token)) {
@@ -98,7 +98,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const sockets = new Set<WebSocket>();
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (!hostAllowed(req.headers.host, hosts) || !originAllowed(req.headers.origin, hosts)) {
+    if (!hostAllowed(req.headers.host, hosts) || !originAllowed(req.headers.origin, hosts, req.headers.host)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }

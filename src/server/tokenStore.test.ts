@@ -43,6 +43,22 @@ describe('libraryToken', () => {
     expect(fresh.token).not.toBe('short');
   });
 
+  it('replaces a token file that is a link, without reading or writing through it', () => {
+    const dir = path.join(tmp.dir, 'lib.data');
+    fs.mkdirSync(dir);
+    const elsewhere = path.join(tmp.dir, 'someone-elses-file');
+    fs.writeFileSync(elsewhere, 'abcdefghijklmnopqrstuvwxyz0123\n', { mode: 0o644 });
+    fs.symlinkSync(elsewhere, path.join(dir, TOKEN_FILE));
+    const t = libraryToken(dir);
+    expect(t.source).toBe('new');
+    expect(t.token).not.toBe('abcdefghijklmnopqrstuvwxyz0123');
+    expect(fs.lstatSync(t.file).isFile()).toBe(true);
+    expect(fs.statSync(t.file).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(elsewhere, 'utf8')).toBe('abcdefghijklmnopqrstuvwxyz0123\n');
+    expect(fs.statSync(elsewhere).mode & 0o777).toBe(0o644);
+    expect(fs.readdirSync(dir)).toEqual([TOKEN_FILE]);
+  });
+
   it('refuses weak or URL-unsafe tokens with one line', () => {
     expect(() => checkTokenShape('abc', '--token')).toThrow(/^--token: a token needs 16 to 256 characters/);
     expect(() => checkTokenShape('has spaces in it, sixteen+', 'S2CAP_TOKEN')).toThrow(/^S2CAP_TOKEN:/);

@@ -1,10 +1,11 @@
 // A library keeps its server token across restarts, so an open tab keeps working after `s2cap
 // serve` restarts. The token lives in the library's data folder, readable by its owner only
-// (0600), written to a temporary name, fsynced and renamed. A given token (--token or
+// (0600), written to a temporary name, fsynced and renamed (core/fsAtomic); a link in its place is
+// replaced, never followed. A given token (--token or
 // S2CAP_TOKEN) becomes the library's token; --new-token replaces it with a fresh one.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { AtomicFile } from '../core/fsAtomic';
 import { StudioError } from '../shared/errors';
 import { newToken } from './auth';
 
@@ -50,8 +51,11 @@ export function libraryToken(dataDir: string, choice: TokenChoice = {}): Library
 function readToken(file: string): string | null {
   let text: string;
   try {
+    const st = fs.lstatSync(file);
+    // A link (or anything but a plain file) is not a token we wrote: replace it, never follow it.
+    if (!st.isFile()) return null;
     // Tighten a file someone loosened, before trusting it.
-    if ((fs.statSync(file).mode & 0o077) !== 0) fs.chmodSync(file, 0o600);
+    if ((st.mode & 0o077) !== 0) fs.chmodSync(file, 0o600);
     text = fs.readFileSync(file, 'utf8').trim();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
@@ -62,18 +66,14 @@ function readToken(file: string): string | null {
 
 function writeToken(file: string, token: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${crypto.randomUUID()}.tmp`;
+  let out: AtomicFile | undefined;
   try {
-    const fd = fs.openSync(tmp, 'wx', 0o600);
-    try {
-      fs.writeFileSync(fd, token + '\n');
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, file);
+    out = new AtomicFile(file);
+    fs.fchmodSync(out.fd, 0o600); // before a byte of the token is written
+    fs.writeFileSync(out.fd, token + '\n');
+    out.commitSync(); // renames over the old file (or a link there), never through it
   } catch (err) {
-    fs.rmSync(tmp, { force: true });
+    out?.abort();
     throw new StudioError('IO', `${file}: cannot write the server token (${(err as Error).message})`);
   }
 }

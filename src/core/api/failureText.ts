@@ -1,7 +1,7 @@
 // One line for any failure, as the CLI prints it and the server returns it: a file-system error
 // names its file and says why in words ("…/x.npy: no such file or folder", not "ENOENT: …"), a
 // thrown non-Error still says something ("error: undefined" was printed before), and internal
-// working folders (a pack install's `.staging-<uuid>`) never appear — the user did not name them.
+// working folders (a pack install's `.staging-<pid>-<uuid>`) never appear — the user did not name them.
 import { oneLine, StudioError } from '../../shared/errors';
 import { describeFsError } from '../library/scan';
 import { isBusyError } from '../store/busyRetry';

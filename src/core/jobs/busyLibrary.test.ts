@@ -50,8 +50,9 @@ describe('a busy library', () => {
       expect(Date.parse(done.updatedAt)).toBeGreaterThanOrEqual(releasedAt);
       expect(releasedAt - acquiredAt).toBeGreaterThan(7000);
       expect((await studio.openTrack({ id: trackId })).stems.map((s) => s.name)).toEqual(['vocals', 'accompaniment']);
-      // Waiting for the lock never blocked the event loop for long (the old 5 s busy wait stalled it).
-      expect(maxGap).toBeLessThan(1000);
+      // Waiting for the lock never blocked the event loop for long: the old 5 s busy wait stalled it
+      // for seconds at a time; the bound leaves room for a loaded 2-core CI machine's hiccups.
+      expect(maxGap).toBeLessThan(2500);
     } finally {
       clearInterval(tick);
       await studio.close();

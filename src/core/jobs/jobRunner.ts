@@ -3,14 +3,18 @@
 // land in the library (stems, suggestions) with the pack and provider that produced them, and
 // any provider fallback is kept on the job. Job rows are written through JobWrites, so a library
 // that another process holds locked delays the records but never throws into a worker callback.
+// Several processes may run jobs on one library: a job is claimed in one statement, carries its
+// claim's owner and a heartbeat refreshed while it runs, and its results are recorded only while
+// it is still that claim's. A job whose process died is re-queued once its heartbeat has lapsed,
+// by any runner: at start-up, and by an idle runner polling the queue (see jobOwner for timings).
 import { StudioError } from '../../shared/errors';
 import type { Job, JobKind } from '../../shared/types';
 import type { StudioEventHub } from '../events';
 import type { PackRegistry } from '../inference/packs/registry';
 import type { EpSettings } from '../inference/runtime';
 import type { Db } from '../store/db';
-import { withBusyRetry, writeTransaction } from '../store/busyRetry';
-import { createJob, getJob, listJobs, requeueInterruptedJobs, type JobPatch, type JobRecord } from '../store/jobs';
+import { isBusyError, withBusyRetry, writeTransaction } from '../store/busyRetry';
+import { createJob, getJob, hasLapsedJob, hasQueuedJob, isJobRunBy, listJobs, requeueLapsedJobs, type JobPatch, type JobRecord } from '../store/jobs';
 import { listSegments } from '../store/segments';
 import { insertAttributes } from '../store/attributes';
 import { BUILTIN_SEPARATOR } from '../builtin/centerSeparator';
@@ -21,6 +25,7 @@ import { newRunDir, removeReplacedStemFiles, removeRunDir, sweepStemLeftovers } 
 import { insertSuggestion } from '../store/suggestions';
 import { requireTrack, setTrackStatus } from '../store/tracks';
 import type { WorkerPool } from '../worker/pool';
+import { DEFAULT_JOB_TIMING, newClaimOwner, type JobTiming } from './jobOwner';
 import { JobWrites } from './jobWrites';
 
 export interface JobPayload {
@@ -38,6 +43,8 @@ export interface JobRunnerDeps {
   pool: WorkerPool;
   packs: PackRegistry;
   dataDir: string;
+  /** Heartbeat, lapse and poll intervals (defaults: DEFAULT_JOB_TIMING; tests shorten them). */
+  timing?: Partial<JobTiming>;
 }
 
 export function toJob(r: JobRecord): Job {
@@ -63,6 +70,8 @@ interface JobResult {
 
 interface RunningJob {
   id: string;
+  /** This claim's owner id, written in the job row. */
+  owner: string;
   abort: AbortController;
   fallbacks: string[];
   done?: Promise<void>;
@@ -75,19 +84,26 @@ export class JobRunner {
   /** Aborted by stop(): retries of writes give up then. */
   private readonly lifetime = new AbortController();
   private readonly writes: JobWrites;
+  private readonly timing: JobTiming;
+  private poller: NodeJS.Timeout | undefined;
 
   constructor(private readonly d: JobRunnerDeps) {
     this.writes = new JobWrites(d.db, (rec) => d.events.emit('jobUpdated', toJob(rec)), this.lifetime.signal);
+    this.timing = { ...DEFAULT_JOB_TIMING, ...d.timing };
   }
 
   /**
-   * Re-queues what a crash interrupted and starts working through the queue; resolves with how
-   * many were re-queued. Waits (without blocking) while another process holds the library, and
-   * never rejects: a library that cannot be written is reported and the queue is not started.
+   * Re-queues jobs whose process died (heartbeat lapsed; never one a live process runs) and starts
+   * working through the queue, then polls it while idle; resolves with how many were re-queued.
+   * Waits (without blocking) while another process holds the library, and never rejects: a library
+   * that cannot be written is reported and the queue is not started.
    */
   async start(): Promise<number> {
     try {
-      const n = await withBusyRetry(() => requeueInterruptedJobs(this.d.db), { maxWaitMs: Infinity, signal: this.lifetime.signal });
+      const n = await withBusyRetry(() => this.takeOverLapsed(), { maxWaitMs: Infinity, signal: this.lifetime.signal });
+      if (this.stopped) return n;
+      this.poller = setInterval(() => this.poll(), this.timing.pollMs);
+      this.poller.unref();
       void this.pump();
       return n;
     } catch (err) {
@@ -111,6 +127,12 @@ export class JobRunner {
       if (cancelled) return toJob(cancelled);
     }
     if (this.running?.id === id) this.running.abort.abort();
+    else if (rec.status === 'running') {
+      // Run by another process (or one that died): its runner sees this at its next heartbeat and
+      // stops, and can no longer record results (they are recorded only while the job is its claim's).
+      const cancelled = await this.writes.transition(id, { status: 'cancelled', detail: 'cancelled (it was running in another process)' }, { from: 'running', maxWaitMs: 30_000 });
+      if (cancelled) return toJob(cancelled);
+    }
     return toJob(getJob(this.d.db, id)!);
   }
 
@@ -124,6 +146,7 @@ export class JobRunner {
   /** Stops taking new jobs and cancels the running one (it stays resumable: back to queued). */
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.poller);
     const r = this.running;
     if (r) {
       r.abort.abort('shutdown');
@@ -143,9 +166,11 @@ export class JobRunner {
     try {
       for (;;) {
         if (this.stopped) return;
-        const next = listJobs(this.d.db, ['queued'])[0];
+        // Claimed in one statement: another process polling the same queue gets another job.
+        const owner = newClaimOwner();
+        const next = await this.writes.claim(owner);
         if (!next) return;
-        await this.runOne(next);
+        await this.runOne(next, owner);
       }
     } catch (err) {
       // The library cannot be read or a job cannot even be marked running: say so and try later,
@@ -158,8 +183,33 @@ export class JobRunner {
     }
   }
 
-  private runOne(rec: JobRecord): Promise<void> {
-    const run: RunningJob = { id: rec.id, abort: new AbortController(), fallbacks: [] };
+  /** Re-queues running jobs whose heartbeat has lapsed, and sweeps what their runs left on disk. */
+  private takeOverLapsed(): number {
+    const requeued = requeueLapsedJobs(this.d.db, Date.now() - this.timing.lapseMs);
+    for (const rec of requeued) {
+      this.d.events.emit('jobUpdated', toJob(rec));
+      if (rec.kind === 'separate') sweepStemLeftovers(this.d.db, this.d.dataDir, (rec.payload as JobPayload).trackId);
+    }
+    return requeued.length;
+  }
+
+  /**
+   * While idle: takes over jobs whose process died and runs jobs other processes queued (a one-shot
+   * CLI command, a studio that does not run jobs). Two reads when there is nothing to do; a busy
+   * library just skips a tick.
+   */
+  private poll(): void {
+    if (this.stopped || this.pumping || this.running) return;
+    try {
+      if (hasLapsedJob(this.d.db, Date.now() - this.timing.lapseMs)) this.takeOverLapsed();
+      if (hasQueuedJob(this.d.db)) void this.pump();
+    } catch (err) {
+      if (!isBusyError(err)) console.error(`[s2cap] job queue poll: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+
+  private runOne(rec: JobRecord, owner: string): Promise<void> {
+    const run: RunningJob = { id: rec.id, owner, abort: new AbortController(), fallbacks: [] };
     this.running = run;
     run.done = this.work(rec, run).finally(() => {
       if (this.running === run) this.running = null;
@@ -167,36 +217,45 @@ export class JobRunner {
     return run.done;
   }
 
+  /** Runs a claimed job (status 'running', owner `run.owner`) and records how it ended. */
   private async work(rec: JobRecord, run: RunningJob): Promise<void> {
-    const { abort } = run;
-    // Claim it (only if still queued: it may have been cancelled meanwhile). Retried while another
-    // process holds the library; throws only if the library cannot be written at all.
-    const claimed = await this.writes.transition(rec.id, { status: 'running', progress: 0, detail: 'starting', error: null, result: null }, { from: 'queued' });
-    if (!claimed) return;
+    const { abort, owner } = run;
+    // Tell other processes this claim is alive; stop if the job is no longer this claim's.
+    const beat = setInterval(() => {
+      if (!this.writes.heartbeat(rec.id, owner)) abort.abort('lost');
+    }, this.timing.heartbeatMs);
+    beat.unref();
     let last = 0;
     const onProgress = (fraction: number, detail?: string) => {
       const now = Date.now();
       if (now - last < 200 && fraction < 1) return;
       last = now;
-      this.writes.progress(rec.id, fraction, detail ?? null);
+      this.writes.progress(rec.id, fraction, detail ?? null, owner);
     };
     let end: JobPatch;
     try {
       const payload = rec.payload as JobPayload;
-      const summary = rec.kind === 'separate' ? await this.separate(payload, abort.signal, onProgress) : await this.caption(payload, abort.signal, onProgress);
+      const summary = rec.kind === 'separate' ? await this.separate(run, payload, onProgress) : await this.caption(run, payload, onProgress);
       end = { status: 'done', progress: 1, detail: summary };
     } catch (err) {
       if (abort.signal.aborted) {
         const shutdown = abort.signal.reason === 'shutdown';
-        end = shutdown ? { status: 'queued', detail: 'interrupted; resumes on next start' } : { status: 'cancelled', detail: 'cancelled' };
+        end = shutdown
+          ? { status: 'queued', owner: null, heartbeatAt: null, detail: 'interrupted; resumes on next start' }
+          : { status: 'cancelled', detail: 'cancelled' };
       } else {
         const msg = (err as Error).message.split('\n')[0]!;
         end = { status: 'failed', error: msg, detail: msg };
       }
+    } finally {
+      clearInterval(beat);
     }
     if (run.fallbacks.length) end.result = { fallbacks: [...new Set(run.fallbacks)] } satisfies JobResult;
     try {
-      await this.writes.transition(rec.id, end);
+      // Only while the job is still this claim's; otherwise listeners learn what the row says now.
+      const ended = await this.writes.transition(rec.id, end, { from: 'running', owner });
+      const now = ended ? undefined : getJob(this.d.db, rec.id);
+      if (now) this.d.events.emit('jobUpdated', toJob(now));
     } catch (err) {
       // Only when the runner stopped or the library broke: the row stays 'running' and the job
       // runs again on next start. Listeners still learn how it ended.
@@ -215,12 +274,24 @@ export class JobRunner {
     if (fallbacks?.length) this.running?.fallbacks.push(...fallbacks);
   }
 
-  /** Runs a write transaction that reads first: IMMEDIATE, retried while another process writes. */
-  private commit<T>(fn: () => T): Promise<T> {
-    return writeTransaction(this.d.db, fn, { signal: this.lifetime.signal });
+  /**
+   * Records a job's results in one write transaction (IMMEDIATE, retried while another process
+   * writes), only if the job is still this claim's: one cancelled or taken over elsewhere records
+   * nothing, so no stem or suggestion is registered twice, and no stem from a swept folder.
+   */
+  private commit<T>(run: RunningJob, fn: () => T): Promise<T> {
+    return writeTransaction(
+      this.d.db,
+      () => {
+        if (!isJobRunBy(this.d.db, run.id, run.owner)) throw new StudioError('CONFLICT', 'the job was cancelled or taken over by another process; its results were not recorded');
+        return fn();
+      },
+      { signal: this.lifetime.signal },
+    );
   }
 
-  private async separate(p: JobPayload, signal: AbortSignal, onProgress: (f: number, d?: string) => void): Promise<string> {
+  private async separate(run: RunningJob, p: JobPayload, onProgress: (f: number, d?: string) => void): Promise<string> {
+    const { signal } = run.abort;
     const track = requireTrack(this.d.db, p.trackId);
     const pack = await this.d.packs.choose('separator', p.pack);
     const packRow = pack ? await withBusyRetry(() => this.d.packs.upsertRow(pack.manifest, pack.dir)) : null;
@@ -228,7 +299,7 @@ export class JobRunner {
     // New stems go to a fresh run folder; the track's current stems stay untouched until the new
     // set is complete and registered in one transaction, and only then are their files removed.
     sweepStemLeftovers(this.d.db, this.d.dataDir, track.id);
-    const outDir = newRunDir(this.d.dataDir, track.id, by);
+    const outDir = newRunDir(this.d.dataDir, track.id, by, run.id, run.owner);
     const discard = (err: unknown): never => {
       removeRunDir(this.d.dataDir, outDir); // cancelled, failed or not registered: never seen
       throw err;
@@ -240,7 +311,7 @@ export class JobRunner {
     this.noteFallbacks(res.fallbacks);
     let replaced: string[] = [];
     try {
-      replaced = await this.commit(() => {
+      replaced = await this.commit(run, () => {
         const { unreferenced } = replaceStems(this.d.db, track.id, res.stems.map((s) => ({ name: s.name, path: s.path, packId: packRow, ep: res.ep, durationSec })));
         if (track.status === 'imported') setTrackStatus(this.d.db, track.id, 'separated');
         return unreferenced;
@@ -257,12 +328,13 @@ export class JobRunner {
     return `${res.stems.length} stems by ${who} on ${res.ep} in ${(res.ms / 1000).toFixed(1)} s`;
   }
 
-  private async caption(p: JobPayload, signal: AbortSignal, onProgress: (f: number, d?: string) => void): Promise<string> {
+  private async caption(run: RunningJob, p: JobPayload, onProgress: (f: number, d?: string) => void): Promise<string> {
+    const { signal } = run.abort;
     const track = requireTrack(this.d.db, p.trackId);
     const segments = listSegments(this.d.db, track.id).filter((s) => !p.segmentIds?.length || p.segmentIds.includes(s.id));
     if (!segments.length) throw new StudioError('BAD_REQUEST', 'this track has no segments to caption: add some (5–30 s) first');
     const pack = await this.d.packs.choose('captioner', p.pack);
-    if (!pack) return this.captionBuiltin(track, segments, signal, onProgress);
+    if (!pack) return this.captionBuiltin(run, track, segments, onProgress);
     const packId = await withBusyRetry(() => this.d.packs.upsertRow(pack.manifest, pack.dir));
     const res = await this.d.pool.run(
       'caption',
@@ -271,12 +343,13 @@ export class JobRunner {
     );
     const ep = `encoder ${res.ep.encoder}, decoder ${res.ep.decoder}`;
     this.noteFallbacks(res.fallbacks);
-    await this.recordSuggestions(track, res.captions.map((c, i) => ({ ...c, ...madeFor(segments[i]!), packId, ep })));
+    await this.recordSuggestions(run, track, res.captions.map((c, i) => ({ ...c, ...madeFor(segments[i]!), packId, ep })));
     return `${plural(segments.length, 'suggestion')} by ${pack.manifest.name} (${ep})`;
   }
 
   /** No captioner installed: measured attributes and a template sentence (see core/builtin). */
-  private async captionBuiltin(track: Track, segments: Segment[], signal: AbortSignal, onProgress: (f: number, d?: string) => void): Promise<string> {
+  private async captionBuiltin(run: RunningJob, track: Track, segments: Segment[], onProgress: (f: number, d?: string) => void): Promise<string> {
+    const { signal } = run.abort;
     const vocals = listStems(this.d.db, track.id).find((s) => s.name === 'vocals');
     const res = await this.d.pool.run(
       'suggestBuiltin',
@@ -284,6 +357,7 @@ export class JobRunner {
       { signal, onProgress },
     );
     await this.recordSuggestions(
+      run,
       track,
       res.map((r, i) => ({ ...r, ...madeFor(segments[i]!), score: null, tokenLogprobs: [], packId: null, ep: 'measured on cpu', attributes: { ...r.words, ...r.measured } })),
     );
@@ -291,8 +365,8 @@ export class JobRunner {
   }
 
   /** Stores suggestions (and any measured attributes) and marks the track captioned, in one transaction. */
-  private async recordSuggestions(track: Track, rows: (Parameters<typeof insertSuggestion>[1] & { attributes?: Record<string, string | number | null> })[]): Promise<void> {
-    await this.commit(() => {
+  private async recordSuggestions(run: RunningJob, track: Track, rows: (Parameters<typeof insertSuggestion>[1] & { attributes?: Record<string, string | number | null> })[]): Promise<void> {
+    await this.commit(run, () => {
       for (const { attributes, ...s } of rows) {
         insertSuggestion(this.d.db, s);
         if (attributes) insertAttributes(this.d.db, s, 'measured', attributes);

@@ -167,4 +167,11 @@ export const MIGRATIONS: readonly string[] = [
     WHEN EXISTS (SELECT 1 FROM segments WHERE id = NEW.id)
     BEGIN SELECT RAISE(ABORT, 'segments are never replaced, only updated or hidden (caption revisions are append-only)'); END;
   `,
+  // 7: a job queue several processes can share. A running job records which process runs it
+  // (owner: "<host>:<pid>:<token>") and when that process last said it is alive (heartbeat_at,
+  // epoch ms); a job is only taken over once its heartbeat has lapsed (see jobs/jobRunner.ts).
+  `
+  ALTER TABLE jobs ADD COLUMN owner TEXT;
+  ALTER TABLE jobs ADD COLUMN heartbeat_at INTEGER;
+  `,
 ];

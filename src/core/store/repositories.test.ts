@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../testing/tmp';
 import { appendRevision, latestRevision, revisionHistory } from './captions';
 import { openDb, type Db } from './db';
-import { createJob, getJob, listJobs, requeueInterruptedJobs, updateJob } from './jobs';
+import { createJob, getJob, listJobs, requeueLapsedJobs, updateJob } from './jobs';
 import { insertSegment, listSegments } from './segments';
 import { deleteSetting, getSetting, setSetting } from './settings';
 import { countTracks, findTrackByHash, getTrack, insertTrack, listTracks, relinkTrack, setTrackStatus, type NewTrack } from './tracks';
@@ -105,7 +105,7 @@ describe.each([
     updateJob(db, j.id, { status: 'running', progress: 0.4 });
     const done = createJob(db, 'caption', { segmentId: 2 });
     updateJob(db, done.id, { status: 'done', progress: 1, result: { text: 'ok' } });
-    expect(requeueInterruptedJobs(db)).toBe(1);
+    expect(requeueLapsedJobs(db, Date.now()).map((x) => x.id)).toEqual([j.id]);
     expect(getJob(db, j.id)).toMatchObject({ status: 'queued', progress: 0.4, payload: { trackId: 1 } });
     expect(getJob(db, done.id)?.result).toEqual({ text: 'ok' });
     expect(listJobs(db, ['queued']).map((x) => x.id)).toEqual([j.id]);

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { StudioError } from '../../shared/errors';
 import { fixture, tempDir } from '../testing/tmp';
 import { WorkerPool } from './pool';
+import { errorCodeOf } from './tasks';
 
 const pool = new WorkerPool();
 const tmp = tempDir();
@@ -38,5 +39,15 @@ describe('WorkerPool errors', () => {
     });
     expect(peaks.byteLength).toBeGreaterThan(0);
     expect(calls).toBeGreaterThan(0);
+  });
+});
+
+describe('errorCodeOf', () => {
+  it('keeps StudioError codes, calls programming errors INTERNAL and corrupt-input RangeErrors IO', () => {
+    expect(errorCodeOf(new StudioError('UNSUPPORTED', 'x'))).toBe('UNSUPPORTED');
+    expect(errorCodeOf(new TypeError('x is not a function'))).toBe('INTERNAL');
+    expect(errorCodeOf(new ReferenceError('y is not defined'))).toBe('INTERNAL');
+    expect(errorCodeOf(new RangeError('start offset of Float32Array should be a multiple of 4'))).toBe('IO');
+    expect(errorCodeOf(new Error('ENOSPC'))).toBe('IO');
   });
 });

@@ -80,9 +80,13 @@ export type FromWorker =
   | { type: 'done'; id: number; result: unknown }
   | { type: 'error'; id: number; message: string; aborted: boolean; code: ErrorCode };
 
-/** A StudioError keeps its code; a programming error is INTERNAL; anything else (files, decoders) is IO. */
+/**
+ * A StudioError keeps its code; a programming error (TypeError, ReferenceError) is INTERNAL;
+ * anything else is IO — including RangeError, which wasm decoders and typed arrays throw on
+ * corrupt input (a bad file, not a bug).
+ */
 export function errorCodeOf(err: unknown): ErrorCode {
   if (err instanceof StudioError) return err.code;
-  if (err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError) return 'INTERNAL';
+  if (err instanceof TypeError || err instanceof ReferenceError) return 'INTERNAL';
   return 'IO';
 }

@@ -2,6 +2,7 @@
 // place before anything is copied, a file changed after install is noticed at load, a bare
 // Optimum export works by path and by install (named after its folder), and errors name the
 // path the user gave, never the internal staging folder.
+import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -223,5 +224,28 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
     // Installed again, the same row is reused.
     await reg.install(copyPack('identity-separator'));
     expect(listStems(db, track.id)[0]!.pack).toBe('identity-separator@1.0.0');
+  });
+});
+
+describe('removing a pack while another process writes to the library', () => {
+  it('waits for the lock and records the removal, instead of leaving the pack half-removed', async () => {
+    const file = path.join(tmp.dir, 'busy.s2cap.db');
+    const fileDb = openDb(file);
+    const busyReg = new PackRegistry(fileDb, { installDir: path.join(tmp.dir, 'busy-packs') });
+    try {
+      await busyReg.install(copyPack('identity-separator'));
+      await busyReg.use('separator', 'identity-separator@1.0.0');
+      const other = new Database(file);
+      other.exec('BEGIN IMMEDIATE');
+      setTimeout(() => (other.exec('COMMIT'), other.close()), 800);
+      await busyReg.remove('identity-separator@1.0.0');
+      expect(await busyReg.list()).toEqual([]);
+      const row = fileDb.prepare("SELECT removed_at FROM model_packs WHERE name = 'identity-separator'").get() as { removed_at: string | null };
+      expect(row.removed_at).not.toBeNull();
+      expect(await busyReg.active('separator')).toBeNull();
+      expect(fs.readdirSync(path.join(tmp.dir, 'busy-packs'))).toEqual([]);
+    } finally {
+      fileDb.close();
+    }
   });
 });

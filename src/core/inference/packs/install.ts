@@ -6,6 +6,7 @@
 // staging folder. The result carries what each installed file looks like on disk, which the
 // registry records to notice later changes.
 import crypto from 'node:crypto';
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { StudioError } from '../../../shared/errors';
@@ -107,9 +108,54 @@ async function installZip(src: string, label: string, opts: InstallOptions): Pro
   });
 }
 
+const STAGING_NAME = /^\.staging-(\d+)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const REMOVING_NAME = /^\.removing-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A staging folder's name: it carries the installing process's id, so a sweep can tell a dead install from a running one. */
+export function packStagingName(pid = process.pid): string {
+  return `.staging-${pid}-${crypto.randomUUID()}`;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+  }
+}
+
+/**
+ * Removes what killed processes left in a packs folder: staging folders of installs whose process
+ * is gone (a half-copied pack can be gigabytes) and `.removing-*` folders of removals (already out
+ * of sight, see registry.remove). An install still running in another process is left alone.
+ */
+export function sweepPackLeftovers(installDir: string): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = fsSync.readdirSync(installDir);
+  } catch {
+    return removed;
+  }
+  for (const n of names) {
+    const staging = STAGING_NAME.exec(n);
+    if (!(REMOVING_NAME.test(n) || (staging && !alive(Number(staging[1]))))) continue;
+    const p = path.join(installDir, n);
+    try {
+      fsSync.rmSync(p, { recursive: true, force: true });
+      removed.push(p);
+    } catch (err) {
+      console.warn(`could not remove ${p}: ${(err as Error).message}`);
+    }
+  }
+  return removed;
+}
+
 /**
  * Runs `fill` on a new staging folder under installDir (created only now, after a folder was
- * validated) and renames the result to installDir/name@version. Staging never outlives the call.
+ * validated) and renames the result to installDir/name@version. Staging never outlives the call
+ * (nor a killed process: the next studio start removes it, see sweepPackLeftovers).
  */
 async function place(
   opts: InstallOptions,
@@ -118,7 +164,7 @@ async function place(
   fill: (stage: string) => Promise<{ manifest: PackManifest; assumptions: string[]; dir?: string }>,
 ): Promise<Installed> {
   await fs.mkdir(opts.installDir, { recursive: true });
-  const stage = path.join(opts.installDir, `.staging-${crypto.randomUUID()}`);
+  const stage = path.join(opts.installDir, packStagingName());
   await fs.mkdir(stage);
   try {
     const { manifest, assumptions, dir } = await fill(stage);

@@ -10,6 +10,7 @@ import { StudioError } from '../../../shared/errors';
 import type { PackInfo } from '../../../shared/types';
 import type { Db } from '../../store/db';
 import { ensurePackRow, installedFiles, markPackRemoved, recordInstalledPack, updateInstalledFiles } from '../../store/packs';
+import { writeTransaction } from '../../store/busyRetry';
 import { getSetting, setSetting } from '../../store/settings';
 import { deriveManifest } from './derive';
 import { installPack } from './install';
@@ -107,9 +108,18 @@ export class PackRegistry {
     // Out of sight first (one rename), then recorded, then deleted.
     const trash = path.join(path.dirname(pack.dir), `.removing-${crypto.randomUUID()}`);
     await fs.rename(pack.dir, trash);
-    ensurePackRow(this.db, pack.manifest, pack.dir);
-    markPackRemoved(this.db, pack.manifest.name, pack.manifest.version);
-    for (const role of pack.manifest.roles) if (this.activeId(role) === id) setSetting(this.db, ACTIVE_KEY(role), null);
+    try {
+      // One transaction, retried while another process holds the library: the row is marked
+      // removed and no role still names the pack, or (given up) the folder is put back as it was.
+      await writeTransaction(this.db, () => {
+        ensurePackRow(this.db, pack.manifest, pack.dir);
+        markPackRemoved(this.db, pack.manifest.name, pack.manifest.version);
+        for (const role of pack.manifest.roles) if (this.activeId(role) === id) setSetting(this.db, ACTIVE_KEY(role), null);
+      });
+    } catch (err) {
+      await fs.rename(trash, pack.dir);
+      throw err;
+    }
     await fs.rm(trash, { recursive: true, force: true });
   }
 

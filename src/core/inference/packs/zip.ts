@@ -4,7 +4,8 @@
 // declared total exceeds the size cap, or when an entry or the archive as a whole compresses more
 // than model weights can (a bomb). While streaming, actual bytes are counted against each entry's
 // declared size and the cap, so a header that lies about its size is cut off. Every file is
-// fsynced; the caller renames the folder into place. yauzl does the zip format; the policy above is ours (no library has it).
+// fsynced; the caller renames the folder into place. yauzl does the zip format; the policy above
+// is ours (no library has it).
 import fs from 'node:fs';
 import path from 'node:path';
 import { Transform } from 'node:stream';

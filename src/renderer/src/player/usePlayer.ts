@@ -1,7 +1,7 @@
 // Reactive face of the StemEngine for the track view: lanes (mix + stems) with mute/solo/volume,
 // transport, A–B loop, speed, and the playhead, updated once per animation frame. Reloading the
-// lanes (stems arrived) keeps the playhead, the loop and playing; overlapping play requests (a
-// quick double click) start the lanes once.
+// lanes (stems arrived) keeps the playhead, the loop, playing and each remaining lane's mute, solo
+// and volume; overlapping play requests (a quick double click) start the lanes once.
 import { onScopeDispose, reactive, ref, type Ref } from 'vue';
 import { StemEngine, type EngineSource, type LoopRange } from './engine';
 
@@ -87,6 +87,23 @@ export function usePlayer(): UsePlayer {
   });
 
   const lane = (i: number) => lanes[i];
+  // Each lane's default mute when it was loaded: a lane the listener muted, soloed or turned down
+  // keeps that across a reload (stems arrived), unless its default changed (the mix, once it has stems).
+  const defaultMuted = new Map<string, boolean>();
+  function carryOver(sources: { key: string; label: string; muted?: boolean }[]): LaneState[] {
+    const before = new Map(lanes.map((l) => [l.key, l]));
+    const focusedKey = lanes[focused.value]?.key;
+    const next = sources.map((s): LaneState => {
+      const was = before.get(s.key);
+      const muted = !!s.muted;
+      const keep = was && defaultMuted.get(s.key) === muted;
+      return { key: s.key, label: s.label, muted: keep ? was.muted : muted, soloed: was?.soloed ?? false, volume: was?.volume ?? 1, error: null };
+    });
+    defaultMuted.clear();
+    for (const s of sources) defaultMuted.set(s.key, !!s.muted);
+    focused.value = Math.max(0, next.findIndex((l) => l.key === focusedKey));
+    return next;
+  }
   // Where the listener was when a (re)load began; kept across loads that supersede each other.
   let resume: { at: number; playing: boolean; loop: LoopRange | null } | null = null;
   let starting: Promise<void> | null = null;
@@ -110,7 +127,7 @@ export function usePlayer(): UsePlayer {
       cancelAnimationFrame(raf);
       raf = 0;
       loading.value = true;
-      lanes.splice(0, lanes.length, ...sources.map((s) => ({ key: s.key, label: s.label, muted: !!s.muted, soloed: false, volume: 1, error: null })));
+      lanes.splice(0, lanes.length, ...carryOver(sources));
       try {
         const errors = await engine.load(sources, fetchInit);
         if (seq !== loadSeq) return; // a newer load (more stems) took over
@@ -118,7 +135,11 @@ export function usePlayer(): UsePlayer {
           const l = lanes.find((x) => x.key === e.key);
           if (l) l.error = e.error;
         }
-        for (const l of lanes) engine.setMute(l.key, l.muted);
+        for (const l of lanes) {
+          engine.setMute(l.key, l.muted);
+          engine.setSolo(l.key, l.soloed);
+          engine.setVolume(l.key, l.volume);
+        }
         duration.value = engine.duration;
         const { at, playing: wasPlaying, loop: keptLoop } = resume!;
         resume = null;
