@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { CenterSeparator } from '../core/builtin/centerSeparator';
 import { BUILTIN_SUGGESTER, suggestBuiltin } from '../core/builtin/suggest';
-import { epSettings, readSettings } from '../core/commands/models';
+import { epSettings } from '../core/commands/models';
 import { writeFileAtomic } from '../core/fsAtomic';
 import { Captioner } from '../core/inference/caption/captioner';
 import { astFeatures, AST_FRAMES, AST_MEL_BINS } from '../core/inference/features/fbank';
@@ -16,11 +16,7 @@ import { separateFile } from '../core/inference/separate/separateFile';
 import { Separator } from '../core/inference/separate/separator';
 import { sha256File } from '../core/library/hash';
 import type { Studio } from '../core/studio';
-import { withBusyRetry } from '../core/store/busyRetry';
-import { replaceStems } from '../core/store/stems';
-import { removeReplacedStemFiles } from '../core/stemFiles';
 import { requireRegularFile } from '../core/regularFile';
-import { findTrackByHash } from '../core/store/tracks';
 import { UsageError } from './args';
 
 export type Out = (s: string) => void;
@@ -75,7 +71,7 @@ export async function separateCommand(studio: Studio, args: string[], f: Flags, 
   if (!f.out) throw new UsageError('separate needs --out DIR');
   const shifts = intFlag(f.shifts, 'shifts', 0, 20);
   const pack = await studio.packs.choose('separator', f.pack);
-  const settings = epSettings(readSettings(studio.db));
+  const settings = epSettings(await studio.getSettings());
   const ep = f.ep ? parseEp(f.ep) : settings.separator;
   // No pack: the built-in centre-channel separator (stereo mixes only).
   const sep = pack ? await Separator.load(pack.dir, pack.manifest.separator!, { ep, threads: settings.threads }) : new CenterSeparator();
@@ -86,18 +82,17 @@ export async function separateCommand(studio: Studio, args: string[], f: Flags, 
   });
   if (!f.json && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
   // A file that is in the library gets its stems registered with its track.
-  const track = findTrackByHash(studio.db, await sha256File(file));
-  if (track) {
-    const row = pack ? studio.packs.upsertRow(pack.manifest, pack.dir) : null;
-    const durationSec = res.frames / res.sampleRate;
-    const rows = res.stems.map((s) => ({ name: s.name, path: s.path, packId: row, ep: sep.ep, durationSec }));
-    const { unreferenced } = await withBusyRetry(() => replaceStems(studio.db, track.id, rows));
-    // Stems the studio had separated into its own folder before are replaced: remove their files.
-    removeReplacedStemFiles(studio.dataDir, unreferenced);
-  }
-  const info = { stems: res.stems, pack: pack ? packId(pack.manifest) : 'built-in', ep: sep.ep, ms: Math.round(res.ms), track: track?.id ?? null, fallbacks: sep.fallbacks };
+  // (Stems the studio had separated into its own folder before are replaced and their files removed.)
+  const track = await studio.registerFileStems({
+    sha256: await sha256File(file),
+    stems: res.stems,
+    pack: pack ? { manifest: pack.manifest, dir: pack.dir } : null,
+    ep: sep.ep,
+    durationSec: res.frames / res.sampleRate,
+  });
+  const info = { stems: res.stems, pack: pack ? packId(pack.manifest) : 'built-in', ep: sep.ep, ms: Math.round(res.ms), track: track?.trackId ?? null, fallbacks: sep.fallbacks };
   if (f.json) return out(JSON.stringify(info));
-  out(`${res.stems.length} stems by ${info.pack} on ${sep.ep} in ${(res.ms / 1000).toFixed(1)} s${track ? ` (registered with track ${track.id})` : ''}`);
+  out(`${res.stems.length} stems by ${info.pack} on ${sep.ep} in ${(res.ms / 1000).toFixed(1)} s${track ? ` (registered with track ${track.trackId})` : ''}`);
   for (const s of res.stems) out(`  ${s.name}\t${s.path}`);
 }
 
@@ -114,7 +109,7 @@ export async function captionCommand(studio: Studio, args: string[], f: Flags, o
     out(f.json ? JSON.stringify(info) : `${info.text}\n(${BUILTIN_SUGGESTER}: measured attributes, not a model; install a captioner pack for model captions)`);
     return;
   }
-  const settings = epSettings(readSettings(studio.db));
+  const settings = epSettings(await studio.getSettings());
   const ep = f.ep ? parseEp(f.ep) : undefined;
   const cap = await Captioner.load(pack.dir, pack.manifest.captioner!, {
     encoderEp: ep ?? settings.encoder,

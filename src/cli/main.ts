@@ -100,7 +100,7 @@ export function cliStudioOptions(db: string | undefined, env: NodeJS.ProcessEnv 
 }
 
 /** One-shot commands leave the job queue alone; `serve` runs it. */
-function openStudio(db: string | undefined, runJobs = false): Studio {
+function openStudio(db: string | undefined, runJobs = false): Promise<Studio> {
   return createStudio(cliStudioOptions(db, process.env, runJobs));
 }
 
@@ -108,7 +108,7 @@ async function cmdImport(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { 'allow-truncated': { type: 'boolean', default: false } });
   if (values.help) return io.out(HELP), 0;
   if (positionals.length === 0) throw new UsageError('import needs at least one file or folder');
-  const studio = openStudio(values.db);
+  const studio = await openStudio(values.db);
   try {
     if (!values.json) studio.on('importProgress', (p) => process.stderr.isTTY && process.stderr.write(`\r${p.done}/${p.total} ${path.basename(p.path)}\x1b[K`));
     const report = await studio.importPaths({ paths: positionals, allowTruncated: values['allow-truncated'] });
@@ -155,7 +155,7 @@ async function withStudio(
 ): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, MODEL_OPTIONS);
   if (values.help) return io.out(HELP), 0;
-  const studio = openStudio(values.db);
+  const studio = await openStudio(values.db);
   try {
     await run(studio, positionals, values as Flags, io.out);
     return 0;
@@ -168,7 +168,7 @@ async function cmdList(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {});
   if (values.help) return io.out(HELP), 0;
   if (positionals.length) throw new UsageError(`list takes no arguments, got "${positionals[0]}"`);
-  const studio = openStudio(values.db);
+  const studio = await openStudio(values.db);
   try {
     const tracks = await studio.listTracks();
     io.out(values.json ? JSON.stringify(tracks) : formatTrackTable(tracks));

@@ -20,7 +20,7 @@ const run = runCaptured;
 it('re-separating a library track with --out replaces its stems and removes the old studio files', async () => {
   const db = path.join(tmp.dir, 'lib', 'library.s2cap.db');
   const song = path.join(FIXTURE_DUET, 'duet.mp3');
-  const studio = createStudio({ dbPath: db });
+  const studio = await createStudio({ dbPath: db });
   let old: string[];
   const stemsDir = path.join(studio.dataDir, 'stems');
   try {

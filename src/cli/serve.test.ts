@@ -88,7 +88,7 @@ describe('serve token', () => {
     await expect(serve(['--allow-path', '/definitely/not/here'])).rejects.toThrow(/--allow-path \/definitely\/not\/here: not a folder/);
     serving = null;
     // The library was closed: it opens again at once.
-    const again = createStudio({ dbPath: db, runJobs: false });
+    const again = await createStudio({ dbPath: db, runJobs: false });
     await again.close();
   });
 

@@ -22,7 +22,7 @@ export const SERVE_OPTIONS = {
 
 export interface ServeDeps {
   /** Opens the library named by --db (undefined: the default one) with the job queue running. */
-  open: (db: string | undefined) => Studio;
+  open: (db: string | undefined) => Promise<Studio>;
   help: () => void;
   env?: NodeJS.ProcessEnv;
   /** The checkout whose out/renderer is served (and built when missing); undefined: API only. */
@@ -54,7 +54,7 @@ export async function startServe(argv: string[], io: CliIo, deps: ServeDeps): Pr
   }
 
   const staticDir = await rendererFor(deps.root, io);
-  const studio = deps.open(values.db);
+  const studio = await deps.open(values.db);
   let server: RunningServer;
   let token;
   try {

@@ -6,12 +6,15 @@ import { tempDir } from '../core/testing/tmp';
 import { runCaptured } from './runCaptured';
 
 const thrown = vi.hoisted(() => ({ value: undefined as unknown }));
-vi.mock('../core/store/tracks', async (original) => ({
-  ...(await original<typeof import('../core/store/tracks')>()),
-  listTracks: () => {
-    throw thrown.value;
-  },
-}));
+vi.mock('../core/store/tracks', async (original) => {
+  const mod = await original<typeof import('../core/store/tracks')>();
+  class TracksRepo extends mod.TracksRepo {
+    override async list(): Promise<never> {
+      throw thrown.value;
+    }
+  }
+  return { ...mod, TracksRepo };
+});
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => (tmp = tempDir()));

@@ -41,7 +41,7 @@ describe('a library data folder', () => {
   });
 
   it('holds every file the studio writes, so nothing spreads beside the library file', async () => {
-    const studio = createStudio({ dbPath: path.join(tmp.dir, 'team.s2cap.db') });
+    const studio = await createStudio({ dbPath: path.join(tmp.dir, 'team.s2cap.db') });
     try {
       expect(studio.dataDir).toBe(path.join(tmp.dir, 'team.s2cap.data'));
       expect((await studio.getInfo()).dataDir).toBe(studio.dataDir);
@@ -64,7 +64,7 @@ describe('a library data folder', () => {
 
   it('still lists packs an older studio installed beside the library file; new installs go to the data folder', async () => {
     fs.cpSync(path.join(PACKS, 'identity-separator'), path.join(tmp.dir, 'packs', 'identity-separator@1.0.0'), { recursive: true });
-    const studio = createStudio({ dbPath: path.join(tmp.dir, 'old.s2cap.db'), runJobs: false });
+    const studio = await createStudio({ dbPath: path.join(tmp.dir, 'old.s2cap.db'), runJobs: false });
     try {
       const listed = await studio.listPacks();
       expect(listed.map((p) => [p.id, p.dir])).toEqual([['identity-separator@1.0.0', path.join(tmp.dir, 'packs', 'identity-separator@1.0.0')]]);

@@ -8,7 +8,7 @@ import { decodeFile } from './audio/decode';
 import { WavWriter } from './audio/wavWriter';
 import { AtomicFile, isTempFile, writeFileAtomic } from './fsAtomic';
 import { sweepLeftovers } from './leftovers';
-import { openDb } from './store/db';
+import { openStore } from './store/store';
 import { packStagingName } from './inference/packs/install';
 import { tempDir } from './testing/tmp';
 
@@ -100,9 +100,9 @@ describe('WavWriter', () => {
 });
 
 describe('sweepLeftovers', () => {
-  it('removes what a killed process left half-written and nothing else', () => {
+  it('removes what a killed process left half-written and nothing else', async () => {
     const dataDir = tmp.dir;
-    const db = openDb(path.join(dataDir, 'lib.db'));
+    const db = await openStore(path.join(dataDir, 'lib.db'));
     try {
       const upload = path.join(dataDir, 'uploads', 'u1');
       const done = path.join(dataDir, 'uploads', 'u2');
@@ -112,7 +112,7 @@ describe('sweepLeftovers', () => {
       fs.writeFileSync(path.join(done, 'song.wav'), 'whole');
       fs.writeFileSync(path.join(peaks, 'track-abc.peaks'), 'whole');
       fs.writeFileSync(path.join(peaks, 'track-def.peaks.2864425162'), 'half');
-      const removed = sweepLeftovers(db, dataDir, peaks);
+      const removed = await sweepLeftovers(db, dataDir, peaks);
       expect(removed.map((p) => path.relative(dataDir, p)).sort()).toEqual([
         path.join('cache', 'peaks', 'track-def.peaks.2864425162'),
         path.join('uploads', 'u1', 'song.wav.tmp-0123456789ab'),
@@ -121,13 +121,13 @@ describe('sweepLeftovers', () => {
       expect(fs.readdirSync(done)).toEqual(['song.wav']);
       expect(fs.readdirSync(peaks)).toEqual(['track-abc.peaks']);
     } finally {
-      db.close();
+      await db.close();
     }
   });
 
-  it('removes pack installs and removals a killed process left, but not an install still running', () => {
+  it('removes pack installs and removals a killed process left, but not an install still running', async () => {
     const dataDir = tmp.dir;
-    const db = openDb(path.join(dataDir, 'lib.db'));
+    const db = await openStore(path.join(dataDir, 'lib.db'));
     try {
       const packs = path.join(dataDir, 'packs');
       // A process that has exited (its pid is free) and this one, which is still installing.
@@ -140,11 +140,11 @@ describe('sweepLeftovers', () => {
         fs.mkdirSync(d, { recursive: true });
         fs.writeFileSync(path.join(d, 'weights.onnx'), 'x'.repeat(1000));
       }
-      const removed = sweepLeftovers(db, dataDir, path.join(dataDir, 'cache', 'peaks'));
+      const removed = await sweepLeftovers(db, dataDir, path.join(dataDir, 'cache', 'peaks'));
       expect(removed.sort()).toEqual([dead, removing].sort());
       expect(fs.readdirSync(packs).sort()).toEqual([path.basename(live), 'kept@1.0.0'].sort());
     } finally {
-      db.close();
+      await db.close();
     }
   });
 });

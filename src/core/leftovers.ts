@@ -12,15 +12,15 @@ import path from 'node:path';
 import { removeTempFiles } from './fsAtomic';
 import { sweepPackLeftovers } from './inference/packs/install';
 import { sweepStemLeftovers } from './stemFiles';
-import type { Db } from './store/db';
+import type { Store } from './store/store';
 
 /** write-file-atomic names its temporary file `<final name>.<unsigned 32-bit number>`. */
 const PEAKS_TEMP = /\.peaks\.\d+$/;
 
-export function sweepLeftovers(db: Db, dataDir: string, peaksDir: string): string[] {
+export async function sweepLeftovers(store: Store, dataDir: string, peaksDir: string): Promise<string[]> {
   const removed: string[] = [];
   try {
-    removed.push(...sweepStemLeftovers(db, dataDir));
+    removed.push(...(await sweepStemLeftovers(store, dataDir)));
     removed.push(...sweepPackLeftovers(path.join(dataDir, 'packs')));
     const uploads = path.join(dataDir, 'uploads');
     for (const d of fs.existsSync(uploads) ? fs.readdirSync(uploads) : []) {

@@ -3,9 +3,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { StudioError } from '../shared/errors';
-import type { Db } from './store/db';
-import { getStem } from './store/stems';
-import { getTrack } from './store/tracks';
+import type { Store } from './store/store';
 
 const MIME: Record<string, string> = {
   '.wav': 'audio/wav',
@@ -28,8 +26,8 @@ export interface MediaFile {
 
 export type MediaKind = 'track' | 'stem';
 
-export async function resolveMedia(db: Db, kind: MediaKind, id: number): Promise<MediaFile> {
-  const owner = kind === 'track' ? getTrack(db, id) : kind === 'stem' ? getStem(db, id) : undefined;
+export async function resolveMedia(store: Store, kind: MediaKind, id: number): Promise<MediaFile> {
+  const owner = kind === 'track' ? await store.tracks.get(id) : kind === 'stem' ? await store.stems.get(id) : undefined;
   if (!owner) throw new StudioError('NOT_FOUND', `no ${kind} with id ${id}`);
   let st;
   try {

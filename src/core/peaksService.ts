@@ -8,15 +8,14 @@ import type { MediaSource, PeaksView } from '../shared/types';
 import { decodePeaks, pickRange, type Peaks } from './audio/peaks';
 import { writeFileAtomic } from './fsAtomic';
 import { resolveMedia, type MediaFile } from './media';
-import type { Db } from './store/db';
-import { getTrack } from './store/tracks';
+import type { Store } from './store/store';
 import type { WorkerPool } from './worker/pool';
 
 export class PeaksService {
   private inflight = new Map<string, Promise<Peaks>>();
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly cacheDir: string,
     private readonly pool: WorkerPool,
   ) {}
@@ -37,8 +36,8 @@ export class PeaksService {
   }
 
   async get(source: MediaSource): Promise<Peaks> {
-    const media = await resolveMedia(this.db, source.kind, source.id);
-    const key = this.cacheKey(source, media);
+    const media = await resolveMedia(this.store, source.kind, source.id);
+    const key = await this.cacheKey(source, media);
     const file = path.join(this.cacheDir, `${key}.peaks`);
     try {
       return decodePeaks(await fs.readFile(file));
@@ -61,8 +60,8 @@ export class PeaksService {
   }
 
   /** Tracks are keyed by content hash; stems by id and file stamp (a re-separation gives a stem a new file). */
-  private cacheKey(source: MediaSource, media: MediaFile): string {
-    if (source.kind === 'track') return `track-${getTrack(this.db, source.id)!.sha256}`;
+  private async cacheKey(source: MediaSource, media: MediaFile): Promise<string> {
+    if (source.kind === 'track') return `track-${(await this.store.tracks.require(source.id)).sha256}`;
     return `stem-${source.id}-${media.size}-${Math.round(media.mtimeMs)}`;
   }
 }

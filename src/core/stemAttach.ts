@@ -6,15 +6,13 @@ import { StudioError } from '../shared/errors';
 import type { Stem } from '../shared/types';
 import { ProbeError, probeAudio } from './library/probe';
 import { describeFsError } from './library/scan';
-import type { Db } from './store/db';
-import { upsertStem } from './store/stems';
-import { requireTrack } from './store/tracks';
+import type { Store } from './store/store';
 
 export const STEM_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 const LENGTH_TOLERANCE_SEC = 0.1;
 
-export async function attachStem(db: Db, trackId: number, name: string, file: string): Promise<Stem> {
-  const track = requireTrack(db, trackId);
+export async function attachStem(store: Store, trackId: number, name: string, file: string): Promise<Stem> {
+  const track = await store.tracks.require(trackId);
   if (!STEM_NAME.test(name)) throw new StudioError('BAD_REQUEST', `stem name "${name}" must be lowercase letters, digits, - or _ (e.g. vocals)`);
   const abs = path.resolve(file);
   let meta;
@@ -31,5 +29,5 @@ export async function attachStem(db: Db, trackId: number, name: string, file: st
       `${path.basename(abs)} is ${meta.durationSec.toFixed(2)} s but the track is ${track.durationSec.toFixed(2)} s: not a stem of this track`,
     );
   }
-  return upsertStem(db, { trackId, name, path: abs, sizeBytes: meta.sizeBytes, durationSec: meta.durationSec });
+  return store.stems.upsert({ trackId, name, path: abs, sizeBytes: meta.sizeBytes, durationSec: meta.durationSec });
 }

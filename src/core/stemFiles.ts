@@ -2,7 +2,7 @@
 // track has. Each separation run writes into a fresh run folder named after its job and claim,
 //   <data>/stems/<track id>/<pack or built-in>/run-<UTC time>-<job id>-<claim token>/<stem>.wav
 // (the claim token is the last part of the job row's owner, see jobs/jobOwner) that no row refers
-// to until the run is complete and registered in one transaction (see store/stems replaceStems).
+// to until the run is complete and registered in one transaction (see store/stems StemsRepo.replace).
 // Only then are the files of the replaced set removed. A run that is cancelled, fails or is killed
 // leaves an unregistered run folder (or temporary files), which sweepStemLeftovers removes on the
 // next run for the track, when the library is opened, and when a dead process's job is taken over.
@@ -13,9 +13,8 @@
 // alone, temporary files included. See sweepStemLeftovers for why listing then deleting is safe.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Db } from './store/db';
-import { runningJobOwners } from './store/jobs';
-import { listStemPaths } from './store/stems';
+import type { PackRowManifest } from './store/packs';
+import type { Store } from './store/store';
 import { isTempFile } from './fsAtomic';
 import { claimToken } from './jobs/jobOwner';
 
@@ -125,12 +124,12 @@ const subdirs = (dir: string): string[] => {
  * listing or skipped as running). A running claim whose process died is left for the sweep that
  * follows its re-queueing (the job runner sweeps a track when it takes a lapsed job over).
  */
-export function sweepStemLeftovers(db: Db, dataDir: string, trackId?: number): string[] {
+export async function sweepStemLeftovers(store: Store, dataDir: string, trackId?: number): Promise<string[]> {
   const removed: string[] = [];
   try {
     const tracks = trackId === undefined ? subdirs(stemsRoot(dataDir)) : [path.join(stemsRoot(dataDir), String(trackId))];
     const listed = tracks.flatMap(subdirs).map((producer) => ({ producer, entries: entriesOf(producer) }));
-    const { registered, running } = db.transaction(() => ({ registered: listStemPaths(db), running: runningJobOwners(db) }))();
+    const { registered, running } = await store.transaction(async (tx) => ({ registered: await tx.stems.listPaths(), running: await tx.jobs.runningOwners() }), { write: false });
     const registeredDirs = new Set(registered.map((p) => path.dirname(path.resolve(p))));
     const live = (runDir: string): boolean => {
       const [, jobId, token] = RUN_DIR.exec(runDir)!;
@@ -154,4 +153,30 @@ export function sweepStemLeftovers(db: Db, dataDir: string, trackId?: number): s
     console.warn(`could not clean up the stems folder ${stemsRoot(dataDir)}: ${(err as Error).message}`);
   }
   return removed;
+}
+
+/** Stems separated from an audio file outside a job (the CLI's `separate`). */
+export interface FileStems {
+  /** Content hash of the separated file: its track, if the library has one, gets the stems. */
+  sha256: string;
+  stems: { name: string; path: string }[];
+  pack: { manifest: PackRowManifest; dir: string } | null;
+  ep: string;
+  durationSec: number;
+}
+
+/**
+ * Registers stems separated from a file with the library's track of the same content (replacing
+ * that track's stems of those names in one transaction) and removes the files of stems the studio
+ * had separated into its own folder before that no row refers to any more. The track id, or null
+ * when the file is not in the library.
+ */
+export async function registerFileStems(store: Store, dataDir: string, s: FileStems): Promise<number | null> {
+  const track = await store.tracks.findByHash(s.sha256);
+  if (!track) return null;
+  const packId = s.pack ? await store.transaction((tx) => tx.packs.ensureRow(s.pack!.manifest, s.pack!.dir)) : null;
+  const rows = s.stems.map((x) => ({ name: x.name, path: x.path, packId, ep: s.ep, durationSec: s.durationSec }));
+  const { unreferenced } = await store.stems.replace(track.id, rows);
+  removeReplacedStemFiles(dataDir, unreferenced);
+  return track.id;
 }

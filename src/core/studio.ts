@@ -1,5 +1,7 @@
-// The StudioApi implemented once, over one library file. Transports (Electron IPC, HTTP/WS, CLI)
-// wrap this object; nothing here knows which window, socket or terminal is calling.
+// The StudioApi implemented once, over one library (a SQLite file, or a PostgreSQL database named
+// by a postgres:// URL). Transports (Electron IPC, HTTP/WS, CLI) wrap this object; nothing here
+// knows which window, socket or terminal is calling, and none of them sees the store: they call
+// StudioApi commands or the few core services below (media files, stems a CLI run separated).
 // A library's own files live in ONE folder named after it (core/dataDir: `team.s2cap.db` →
 // `team.s2cap.data/` with packs/, stems/, uploads/, cache/). Libraries from before kept those
 // folders beside the library file: their rows keep the absolute paths they recorded, and packs
@@ -16,14 +18,20 @@ import { PackRegistry } from './inference/packs/registry';
 import { JobRunner } from './jobs/jobRunner';
 import type { JobTiming } from './jobs/jobOwner';
 import { sweepLeftovers } from './leftovers';
+import { resolveMedia, type MediaFile, type MediaKind } from './media';
 import { PeaksService } from './peaksService';
-import { openDb, type Db } from './store/db';
+import { registerFileStems, type FileStems } from './stemFiles';
+import { StudioError } from '../shared/errors';
+import { isPostgresUrl, openStore, type Store } from './store/store';
 import { WorkerPool } from './worker/pool';
 
 export interface StudioOptions {
-  /** Library file; `:memory:` for a throwaway library. */
+  /** Library file; `:memory:` for a throwaway library; or a postgres:// URL. */
   dbPath: string;
-  /** Folder for files the studio owns (uploads, stems, peaks, packs). Defaults to libraryDataDir(dbPath). */
+  /**
+   * Folder for files the studio owns (uploads, stems, peaks, packs). Defaults to
+   * libraryDataDir(dbPath) for a file; a PostgreSQL library must be given one.
+   */
   dataDir?: string;
   /** Model packs shipped with the app (resources/packs). */
   bundledPacksDir?: string;
@@ -35,28 +43,40 @@ export interface StudioOptions {
 
 export interface Studio extends StudioApi, StudioEventSource {
   readonly events: StudioEventHub;
-  readonly db: Db;
   readonly dbPath: string;
   readonly dataDir: string;
   readonly pool: WorkerPool;
   readonly packs: PackRegistry;
   readonly jobs: JobRunner;
+  /** A track's or stem's file, by id (the media protocol and the HTTP server serve it). */
+  media(kind: MediaKind, id: number): Promise<MediaFile>;
+  /** Registers stems separated from `stems.file` with the track of the same content, if the library has one. */
+  registerFileStems(stems: FileStems): Promise<{ trackId: number } | null>;
   close(): Promise<void>;
 }
 
-export function createStudio(opts: StudioOptions): Studio {
-  const db = openDb(opts.dbPath);
-  const dbPath = opts.dbPath === ':memory:' ? ':memory:' : path.resolve(opts.dbPath);
+const stores = new WeakMap<Studio, Store>();
+
+/** The store under a studio: for tests and in-process checks only; transports use the StudioApi. */
+export function studioStore(studio: Studio): Store {
+  return stores.get(studio)!;
+}
+
+export async function createStudio(opts: StudioOptions): Promise<Studio> {
+  const pg = isPostgresUrl(opts.dbPath);
+  if (pg && !opts.dataDir) throw new StudioError('BAD_REQUEST', 'a PostgreSQL library needs a data folder for its files (dataDir)');
+  const dbPath = opts.dbPath === ':memory:' || pg ? opts.dbPath : path.resolve(opts.dbPath);
   const dataDir = path.resolve(opts.dataDir ?? (dbPath === ':memory:' ? path.join(os.tmpdir(), `s2cap-memory-${process.pid}`) : libraryDataDir(dbPath)));
+  const store = await openStore(dbPath);
   // Where an older studio installed packs (beside the library file), still read.
   const legacyPacksDir = opts.dataDir || dbPath === ':memory:' ? undefined : path.join(path.dirname(dbPath), 'packs');
   const events = new StudioEventHub();
   const pool = new WorkerPool();
   const peaksDir = path.join(dataDir, 'cache', 'peaks');
-  const peaks = new PeaksService(db, peaksDir, pool);
-  const packs = new PackRegistry(db, { installDir: path.join(dataDir, 'packs'), bundledDir: opts.bundledPacksDir, legacyDir: legacyPacksDir });
-  const jobs = new JobRunner({ db, events, pool, packs, dataDir, timing: opts.jobTiming });
-  const ctx = { db, dbPath, dataDir, events, pool, peaks, packs, jobs };
+  const peaks = new PeaksService(store, peaksDir, pool);
+  const packs = new PackRegistry(store, { installDir: path.join(dataDir, 'packs'), bundledDir: opts.bundledPacksDir, legacyDir: legacyPacksDir });
+  const jobs = new JobRunner({ store, events, pool, packs, dataDir, timing: opts.jobTiming });
+  const ctx = { store, dbPath, dataDir, events, pool, peaks, packs, jobs };
 
   const api: StudioApi = { ...libraryCommands(ctx), ...trackCommands(ctx), ...modelCommands(ctx) };
   // Jobs whose process died go back to the queue once their heartbeat has lapsed (unless this is a
@@ -64,23 +84,30 @@ export function createStudio(opts: StudioOptions): Studio {
   // jobs/jobRunner). Temporary files a killed process left (stems, uploads, peaks) go first (see
   // core/leftovers; a live run's files in another process are never touched).
   if (opts.runJobs !== false) {
-    sweepLeftovers(db, dataDir, peaksDir);
-    jobs.start();
+    await sweepLeftovers(store, dataDir, peaksDir);
+    void jobs.start();
   }
-  return {
+  const studio: Studio = {
     ...api,
     events,
-    db,
     dbPath,
     dataDir,
     pool,
     packs,
     jobs,
     on: (event, handler) => events.on(event, handler),
+    media: (kind, id) => resolveMedia(store, kind, id),
+    async registerFileStems(stems) {
+      const trackId = await registerFileStems(store, dataDir, stems);
+      if (trackId !== null) events.emit('trackChanged', { trackId, what: 'stems' });
+      return trackId === null ? null : { trackId };
+    },
     async close() {
       await jobs.stop();
       await pool.close();
-      db.close();
+      await store.close();
     },
   };
+  stores.set(studio, store);
+  return studio;
 }

@@ -87,20 +87,21 @@ async function importFromMenu(kind: ImportDialogKind): Promise<void> {
   if (paths.length && studio) await studio.importPaths({ paths });
 }
 
-app.whenReady().then(() => {
+app.whenReady().then(async () => {
   lockDown();
   try {
     // The same library as the CLI's for the same environment (S2CAP_DB, S2CAP_HOME; see core/dataDir).
-    studio = createStudio(desktopStudioOptions(process.env, { packaged: app.isPackaged, resourcesPath: process.resourcesPath, appDir: here }));
+    studio = await createStudio(desktopStudioOptions(process.env, { packaged: app.isPackaged, resourcesPath: process.resourcesPath, appDir: here }));
   } catch (err) {
     dialog.showErrorBox('S2Cap Studio cannot open its library', (err as Error).message);
     app.exit(1);
     return;
   }
-  protocol.handle(MEDIA_SCHEME, createMediaHandler(studio.db));
-  registerStudioIpc(ipcMain, studio, { isTrustedUrl });
+  const opened = studio;
+  protocol.handle(MEDIA_SCHEME, createMediaHandler((kind, id) => opened.media(kind, id)));
+  registerStudioIpc(ipcMain, opened, { isTrustedUrl });
   registerDesktopIpc(ipcMain, { chooseImportPaths }, { isTrustedUrl });
-  forwardStudioEvents(studio.events, (channel, payload) => {
+  forwardStudioEvents(opened.events, (channel, payload) => {
     for (const w of BrowserWindow.getAllWindows()) w.webContents.send(channel, payload);
   });
   Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenu({ importFiles: () => importFromMenu('files'), importFolder: () => importFromMenu('folder') })));

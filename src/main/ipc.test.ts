@@ -40,8 +40,8 @@ class FakeIpc implements IpcMainLike {
 
 let studio: Studio;
 let ipc: FakeIpc;
-beforeEach(() => {
-  studio = createStudio({ dbPath: ':memory:' });
+beforeEach(async () => {
+  studio = await createStudio({ dbPath: ':memory:' });
   ipc = new FakeIpc();
 });
 afterEach(() => studio.close());

@@ -12,8 +12,8 @@ let handler: (req: Request) => Promise<Response>;
 let trackId: number;
 let stemId: number;
 beforeAll(async () => {
-  studio = createStudio({ dbPath: path.join(tmp.dir, 'lib.db') });
-  handler = createMediaHandler(studio.db);
+  studio = await createStudio({ dbPath: path.join(tmp.dir, 'lib.db') });
+  handler = createMediaHandler((kind, id) => studio.media(kind, id));
   trackId = (await studio.importPaths({ paths: [path.join(FIXTURE_DUET, 'duet.mp3')] })).imported[0]!.id;
   stemId = (await studio.attachStem({ trackId, name: 'vocals', path: path.join(FIXTURE_DUET, 'duet.vocals.ogg') })).id;
 });

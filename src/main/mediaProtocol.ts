@@ -4,32 +4,32 @@
 // so it is unit-tested directly.
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
-import { isMediaKind, resolveMedia } from '../core/media';
+import { isMediaKind, type MediaFile, type MediaKind } from '../core/media';
 import { planMediaResponse } from '../core/range';
-import type { Db } from '../core/store/db';
 import { toErrorPayload } from '../shared/errors';
 
 export const MEDIA_SCHEME = 's2cap-media';
 
-export function createMediaHandler(db: Db): (req: Request) => Promise<Response> {
+/** `media` finds a track's or stem's file by id (Studio.media). */
+export function createMediaHandler(media: (kind: MediaKind, id: number) => Promise<MediaFile>): (req: Request) => Promise<Response> {
   return async (req) => {
     const url = new URL(req.url);
     const kind = url.hostname;
     const m = /^\/(\d+)$/.exec(url.pathname);
     if (url.protocol !== `${MEDIA_SCHEME}:` || !isMediaKind(kind) || !m) return new Response('forbidden', { status: 403 });
     if (req.method !== 'GET' && req.method !== 'HEAD') return new Response(null, { status: 405 });
-    let media;
+    let file;
     try {
-      media = await resolveMedia(db, kind, Number(m[1]));
+      file = await media(kind, Number(m[1]));
     } catch (err) {
       const e = toErrorPayload(err);
       return new Response(e.message, { status: e.code === 'NOT_FOUND' ? 404 : 500 });
     }
-    const plan = planMediaResponse(media.size, media.contentType, req.headers.get('range') ?? undefined);
+    const plan = planMediaResponse(file.size, file.contentType, req.headers.get('range') ?? undefined);
     const body =
       req.method === 'HEAD' || !plan.body
         ? null
-        : (Readable.toWeb(fs.createReadStream(media.path, plan.body)) as ReadableStream<Uint8Array>);
+        : (Readable.toWeb(fs.createReadStream(file.path, plan.body)) as ReadableStream<Uint8Array>);
     return new Response(body, { status: plan.status, headers: plan.headers });
   };
 }

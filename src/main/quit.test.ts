@@ -5,8 +5,7 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStudio } from '../core/studio';
-import { getJob } from '../core/store/jobs';
-import { openDb } from '../core/store/db';
+import { openStore } from '../core/store/store';
 import { pinkNoiseWav, waitForJob } from '../core/testing/jobs';
 import { tempDir } from '../core/testing/tmp';
 import { closeStudioOnQuit } from './quit';
@@ -44,7 +43,7 @@ afterAll(() => tmp.cleanup());
 describe('quitting the desktop app', () => {
   it('holds the quit until the studio has closed, then exits once', async () => {
     const dbPath = path.join(tmp.dir, 'lib.db');
-    const studio = createStudio({ dbPath });
+    const studio = await createStudio({ dbPath });
     const trackId = (await studio.importPaths({ paths: [song] })).imported[0]!.id;
     const job = await studio.startSeparation({ trackId });
     await waitForJob(studio, job.id, (j) => j.status === 'running');
@@ -63,9 +62,9 @@ describe('quitting the desktop app', () => {
     expect(app.exits).toEqual([0]);
 
     // The interrupted job was recorded as such and resumes on the next start.
-    const db = openDb(dbPath);
-    expect(getJob(db, job.id)).toMatchObject({ status: 'queued', detail: 'interrupted; resumes on next start' });
-    db.close();
+    const db = await openStore(dbPath);
+    expect(await db.jobs.get(job.id)).toMatchObject({ status: 'queued', detail: 'interrupted; resumes on next start' });
+    await db.close();
   }, 60_000);
 
   it('exits with a failure code and a reason when closing fails or hangs', async () => {

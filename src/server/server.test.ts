@@ -20,13 +20,13 @@ let server: RunningServer | undefined;
 let allowed: string;
 let outside: string;
 
-beforeEach(() => {
+beforeEach(async () => {
   tmp = tempDir();
   allowed = path.join(tmp.dir, 'allowed');
   outside = path.join(tmp.dir, 'outside');
   fs.mkdirSync(allowed);
   fs.mkdirSync(outside);
-  studio = createStudio({ dbPath: path.join(tmp.dir, 'lib.db'), runJobs: false });
+  studio = await createStudio({ dbPath: path.join(tmp.dir, 'lib.db'), runJobs: false });
 });
 afterEach(async () => {
   await server?.close();
@@ -114,7 +114,7 @@ describe('server paths', () => {
 
   it('lets a known pack be named by its id wherever its folder is', async () => {
     await studio.close();
-    studio = createStudio({ dbPath: path.join(tmp.dir, 'lib.db'), runJobs: false, bundledPacksDir: PACKS });
+    studio = await createStudio({ dbPath: path.join(tmp.dir, 'lib.db'), runJobs: false, bundledPacksDir: PACKS });
     await serve();
     const trackId = (await studio.importPaths({ paths: [copyFixture(allowed)] })).imported[0]!.id;
     expect((await rpc('startSeparation', { trackId, pack: 'identity-separator@1.0.0' })).status).toBe(200);

@@ -6,7 +6,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { dispatch } from '../core/api/dispatch';
-import { resolveMedia, type MediaKind } from '../core/media';
+import type { MediaKind } from '../core/media';
 import type { Studio } from '../core/studio';
 import { STUDIO_VERSION } from '../core/version';
 import { StudioError, toErrorPayload, type Envelope, type ErrorCode } from '../shared/errors';
@@ -88,7 +88,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       return void sendJson(res, 200, { ok: true, value: report });
     }
     if ((m = /^\/api\/media\/(track|stem)\/(\d+)$/.exec(p)) && (req.method === 'GET' || req.method === 'HEAD')) {
-      return sendMedia(req, res, await resolveMedia(studio.db, m[1] as MediaKind, Number(m[2])));
+      return sendMedia(req, res, await studio.media(m[1] as MediaKind, Number(m[2])));
     }
     sendJson(res, 404, errorBody('NOT_FOUND', `no route ${req.method} ${p}`));
   }

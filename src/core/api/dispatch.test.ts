@@ -13,7 +13,7 @@ afterAll(tmp.cleanup);
 
 it('a write command on a library another process is writing says the library is busy', async () => {
   const db = path.join(tmp.dir, 'busy.s2cap.db');
-  const studio = createStudio({ dbPath: db, runJobs: false });
+  const studio = await createStudio({ dbPath: db, runJobs: false });
   try {
     const report = await studio.importPaths({ paths: [path.join(FIXTURE_DUET, 'duet.mp3')] });
     const track = report.imported[0]!;

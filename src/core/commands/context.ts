@@ -3,11 +3,11 @@ import type { StudioEventHub } from '../events';
 import type { PackRegistry } from '../inference/packs/registry';
 import type { JobRunner } from '../jobs/jobRunner';
 import type { PeaksService } from '../peaksService';
-import type { Db } from '../store/db';
+import type { Store } from '../store/store';
 import type { WorkerPool } from '../worker/pool';
 
 export interface CommandContext {
-  db: Db;
+  store: Store;
   dbPath: string;
   dataDir: string;
   events: StudioEventHub;

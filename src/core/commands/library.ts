@@ -3,34 +3,33 @@ import crypto from 'node:crypto';
 import type { StudioApi } from '../../shared/api';
 import { AUDIO_EXTENSIONS } from '../library/formats';
 import { importPaths } from '../library/importer';
-import { countTracks, listTracks, requireTrack } from '../store/tracks';
 import { STUDIO_VERSION } from '../version';
 import type { CommandContext } from './context';
 
 export function libraryCommands(ctx: CommandContext): Pick<StudioApi, 'getInfo' | 'listTracks' | 'getTrack' | 'importPaths'> {
-  const { db, events } = ctx;
+  const { store, events } = ctx;
   return {
     async getInfo() {
       return {
         version: STUDIO_VERSION,
         dbPath: ctx.dbPath,
         dataDir: ctx.dataDir,
-        trackCount: countTracks(db),
+        trackCount: await store.tracks.count(),
         supportedExtensions: [...AUDIO_EXTENSIONS],
       };
     },
 
     async listTracks() {
-      return listTracks(db);
+      return store.tracks.list();
     },
 
     async getTrack({ id }) {
-      return requireTrack(db, id);
+      return store.tracks.require(id);
     },
 
     async importPaths({ paths, allowTruncated }) {
       const importId = crypto.randomUUID();
-      const report = await importPaths(db, paths, {
+      const report = await importPaths(store, paths, {
         onFile: (p) => events.emit('importProgress', { importId, ...p }),
         allowTruncated,
       });

@@ -5,9 +5,7 @@ import type { JobRunner } from '../jobs/jobRunner';
 import type { PackRegistry } from '../inference/packs/registry';
 import type { EpSettings } from '../inference/runtime';
 import { parseEp } from '../inference/providers';
-import type { Db } from '../store/db';
-import { getSetting, setSetting } from '../store/settings';
-import { requireTrack } from '../store/tracks';
+import type { Store } from '../store/store';
 
 type ModelCommands = Pick<
   StudioApi,
@@ -16,8 +14,8 @@ type ModelCommands = Pick<
 
 const DEFAULTS: InferenceSettings = { ep: { encoder: 'auto', decoder: 'auto', separator: 'auto' }, threads: 0 };
 
-export function readSettings(db: Db): InferenceSettings {
-  const s = getSetting<InferenceSettings>(db, 'inference') ?? DEFAULTS;
+export async function readSettings(store: Pick<Store, 'settings'>): Promise<InferenceSettings> {
+  const s = (await store.settings.get<InferenceSettings>('inference')) ?? DEFAULTS;
   return { ep: { ...DEFAULTS.ep, ...s.ep }, threads: s.threads ?? 0 };
 }
 
@@ -25,8 +23,8 @@ export function epSettings(s: InferenceSettings): EpSettings {
   return { encoder: parseEp(s.ep.encoder), decoder: parseEp(s.ep.decoder), separator: parseEp(s.ep.separator), threads: s.threads };
 }
 
-export function modelCommands(ctx: { db: Db; packs: PackRegistry; jobs: JobRunner }): ModelCommands {
-  const { db, packs, jobs } = ctx;
+export function modelCommands(ctx: { store: Store; packs: PackRegistry; jobs: JobRunner }): ModelCommands {
+  const { store, packs, jobs } = ctx;
   const infoOf = async (id: string) => (await packs.info()).find((p) => p.id === id)!;
   return {
     listPacks: () => packs.info(),
@@ -43,26 +41,29 @@ export function modelCommands(ctx: { db: Db; packs: PackRegistry; jobs: JobRunne
       return infoOf(id);
     },
     async getSettings() {
-      return readSettings(db);
+      return readSettings(store);
     },
     async updateSettings(patch) {
-      const cur = readSettings(db);
-      const next: InferenceSettings = { ep: { ...cur.ep, ...patch.ep }, threads: patch.threads ?? cur.threads };
-      setSetting(db, 'inference', next);
-      return next;
+      // Read-modify-write in one write transaction: two processes changing settings at once both land.
+      return store.transaction(async (tx) => {
+        const cur = await readSettings(tx);
+        const next: InferenceSettings = { ep: { ...cur.ep, ...patch.ep }, threads: patch.threads ?? cur.threads };
+        await tx.settings.set('inference', next);
+        return next;
+      });
     },
     async startSeparation({ trackId, pack, shifts }) {
-      requireTrack(db, trackId);
+      await store.tracks.require(trackId);
       if (pack) await packs.choose('separator', pack); // fail now on a wrong name; none = built-in separator
-      return jobs.enqueue('separate', { trackId, pack: pack ?? null, shifts, ep: epSettings(readSettings(db)) });
+      return jobs.enqueue('separate', { trackId, pack: pack ?? null, shifts, ep: epSettings(await readSettings(store)) });
     },
     async startCaptioning({ trackId, segmentIds, pack, numBeams }) {
-      requireTrack(db, trackId);
+      await store.tracks.require(trackId);
       if (pack) await packs.choose('captioner', pack); // none = built-in suggester
-      return jobs.enqueue('caption', { trackId, segmentIds, pack: pack ?? null, numBeams, ep: epSettings(readSettings(db)) });
+      return jobs.enqueue('caption', { trackId, segmentIds, pack: pack ?? null, numBeams, ep: epSettings(await readSettings(store)) });
     },
     async listJobs({ trackId }) {
-      if (trackId !== undefined) requireTrack(db, trackId);
+      if (trackId !== undefined) await store.tracks.require(trackId);
       return jobs.list(trackId);
     },
     async cancelJob({ id }) {

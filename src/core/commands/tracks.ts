@@ -4,11 +4,6 @@ import type { StudioApi } from '../../shared/api';
 import { checkTrackFile, relinkTrackTo } from '../library/trackFile';
 import { checkSegmentSpan } from '../segmentRules';
 import { attachStem } from '../stemAttach';
-import { latestAttributes } from '../store/attributes';
-import { deleteSegment, insertSegment, listSegments, requireSegment, updateSegment } from '../store/segments';
-import { listStems } from '../store/stems';
-import { latestSuggestions } from '../store/suggestions';
-import { requireTrack } from '../store/tracks';
 import type { CommandContext } from './context';
 
 type TrackCommands = Pick<
@@ -17,55 +12,55 @@ type TrackCommands = Pick<
 >;
 
 export function trackCommands(ctx: CommandContext): TrackCommands {
-  const { db, events } = ctx;
+  const { store, events } = ctx;
 
   return {
     async openTrack({ id }) {
-      const track = requireTrack(db, id);
-      const file = await checkTrackFile(db, track);
+      const track = await store.tracks.require(id);
+      const file = await checkTrackFile(store, track);
       return {
         track,
         fileState: file.state,
         fileMessage: file.message,
-        stems: listStems(db, id),
-        segments: listSegments(db, id),
-        suggestions: latestSuggestions(db, id),
-        attributes: latestAttributes(db, id),
-        jobs: ctx.jobs.list(id),
+        stems: await store.stems.list(id),
+        segments: await store.segments.list(id),
+        suggestions: await store.suggestions.latest(id),
+        attributes: await store.attributes.latest(id),
+        jobs: await ctx.jobs.list(id),
       };
     },
 
     async relinkTrack({ id, path }) {
-      const track = await relinkTrackTo(db, id, path);
+      const track = await relinkTrackTo(store, id, path);
       events.emit('trackChanged', { trackId: id, what: 'file' });
       events.emit('libraryChanged', { reason: 'relink' });
       return track;
     },
 
     async createSegment({ trackId, startSec, endSec }) {
-      checkSegmentSpan(startSec, endSec, requireTrack(db, trackId).durationSec);
-      const seg = insertSegment(db, trackId, startSec, endSec);
+      checkSegmentSpan(startSec, endSec, (await store.tracks.require(trackId)).durationSec);
+      const seg = await store.segments.insert(trackId, startSec, endSec);
       events.emit('trackChanged', { trackId, what: 'segments' });
       return seg;
     },
 
     async updateSegment({ id, startSec, endSec }) {
-      const seg = requireSegment(db, id);
-      checkSegmentSpan(startSec, endSec, requireTrack(db, seg.trackId).durationSec);
-      const updated = updateSegment(db, id, startSec, endSec);
+      const seg = await store.segments.require(id);
+      checkSegmentSpan(startSec, endSec, (await store.tracks.require(seg.trackId)).durationSec);
+      const updated = await store.segments.update(id, startSec, endSec);
       events.emit('trackChanged', { trackId: seg.trackId, what: 'segments' });
       return updated;
     },
 
     async deleteSegment({ id }) {
-      const seg = requireSegment(db, id);
-      deleteSegment(db, id);
+      const seg = await store.segments.require(id);
+      await store.segments.delete(id);
       events.emit('trackChanged', { trackId: seg.trackId, what: 'segments' });
       return { id };
     },
 
     async attachStem({ trackId, name, path }) {
-      const stem = await attachStem(db, trackId, name, path);
+      const stem = await attachStem(store, trackId, name, path);
       events.emit('trackChanged', { trackId, what: 'stems' });
       return stem;
     },

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStudio } from '../studio';
-import { holdWriteLock } from '../testing/holdWriteLock';
+import { holdWriteLock } from '../store/holdWriteLock';
 import { pinkNoiseWav, waitForJob } from '../testing/jobs';
 import { tempDir } from '../testing/tmp';
 
@@ -21,7 +21,7 @@ afterAll(() => tmp.cleanup());
 describe('a busy library', () => {
   it('keeps the process alive and responsive while another process holds the write lock during a job', async () => {
     const dbPath = path.join(tmp.dir, 'lib.db');
-    const studio = createStudio({ dbPath });
+    const studio = await createStudio({ dbPath });
     let maxGap = 0;
     let last = performance.now();
     const tick = setInterval(() => {

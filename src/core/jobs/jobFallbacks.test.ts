@@ -11,9 +11,9 @@ const PACKS = path.resolve(__dirname, '../../../test/fixtures/packs');
 let tmp: ReturnType<typeof tempDir>;
 let studio: Studio;
 
-beforeEach(() => {
+beforeEach(async () => {
   tmp = tempDir();
-  studio = createStudio({ dbPath: path.join(tmp.dir, 'lib.db') });
+  studio = await createStudio({ dbPath: path.join(tmp.dir, 'lib.db') });
 });
 afterEach(async () => {
   await studio.close();

@@ -4,8 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Job } from '../../shared/types';
-import { createStudio, type Studio } from '../studio';
-import { createJob, updateJob } from '../store/jobs';
+import { createStudio, studioStore, type Studio } from '../studio';
 import { FIXTURE_DUET, tempDir } from '../testing/tmp';
 
 const PACKS = path.resolve(__dirname, '../../../test/fixtures/packs');
@@ -15,7 +14,7 @@ let trackId: number;
 
 beforeEach(async () => {
   tmp = tempDir();
-  studio = createStudio({ dbPath: path.join(tmp.dir, 'lib.db') });
+  studio = await createStudio({ dbPath: path.join(tmp.dir, 'lib.db') });
   trackId = (await studio.importPaths({ paths: [path.join(FIXTURE_DUET, 'duet.mp3')] })).imported[0]!.id;
 });
 afterEach(async () => {
@@ -60,7 +59,7 @@ describe('inference jobs', () => {
     const [s] = (await studio.openTrack({ id: trackId })).suggestions;
     expect(s).toMatchObject({ segmentId: seg.id, pack: null, score: null, ep: 'measured on cpu' });
     expect(s!.text).toMatch(/^A (male |female )?singer with .* voice sings .* track\.$/);
-    const attrs = studio.db.prepare("SELECT name, value FROM attributes WHERE segment_id = ? AND source = 'measured'").all(seg.id) as { name: string; value: string }[];
+    const attrs = (await studio.openTrack({ id: trackId })).attributes.filter((a) => a.segmentId === seg.id && a.source === 'measured');
     expect(attrs.map((a) => a.name)).toEqual(expect.arrayContaining(['volume', 'timbre', 'loudnessDb', 'centroidHz']));
     // Both carry the span they were made for; resizing the segment makes them stale.
     expect(s).toMatchObject({ startSec: 0, endSec: 8, stale: false });
@@ -125,10 +124,11 @@ describe('inference jobs', () => {
   it('resumes a job that a crash left running', async () => {
     await installFixtures(studio);
     const settings = await studio.getSettings();
-    const rec = createJob(studio.db, 'separate', { trackId, pack: null, ep: { ...settings.ep, threads: 0 } });
-    updateJob(studio.db, rec.id, { status: 'running', progress: 0.3 });
+    const store = studioStore(studio);
+    const rec = await store.jobs.create('separate', { trackId, pack: null, ep: { ...settings.ep, threads: 0 } });
+    await store.jobs.update(rec.id, { status: 'running', progress: 0.3 });
     await studio.close();
-    studio = createStudio({ dbPath: path.join(tmp.dir, 'lib.db') });
+    studio = await createStudio({ dbPath: path.join(tmp.dir, 'lib.db') });
     const done = await waitFor(studio, rec.id);
     expect(done.status).toBe('done');
     expect((await studio.openTrack({ id: trackId })).stems).toHaveLength(2);

@@ -12,18 +12,14 @@ import type { Job, JobKind } from '../../shared/types';
 import type { StudioEventHub } from '../events';
 import type { PackRegistry } from '../inference/packs/registry';
 import type { EpSettings } from '../inference/runtime';
-import type { Db } from '../store/db';
-import { isBusyError, withBusyRetry, writeTransaction } from '../store/busyRetry';
-import { createJob, getJob, hasLapsedJob, hasQueuedJob, isJobRunBy, listJobs, requeueLapsedJobs, type JobPatch, type JobRecord } from '../store/jobs';
-import { listSegments } from '../store/segments';
-import { insertAttributes } from '../store/attributes';
+import { isBusyError, withBusyRetry } from '../store/busyRetry';
+import type { JobPatch, JobRecord } from '../store/jobs';
+import type { Repositories, Store } from '../store/store';
+import type { NewSuggestion } from '../store/suggestions';
 import { BUILTIN_SEPARATOR } from '../builtin/centerSeparator';
 import { BUILTIN_SUGGESTER } from '../builtin/suggest';
 import type { Segment, Track } from '../../shared/types';
-import { listStems, replaceStems } from '../store/stems';
 import { newRunDir, removeReplacedStemFiles, removeRunDir, sweepStemLeftovers } from '../stemFiles';
-import { insertSuggestion } from '../store/suggestions';
-import { requireTrack, setTrackStatus } from '../store/tracks';
 import type { WorkerPool } from '../worker/pool';
 import { DEFAULT_JOB_TIMING, newClaimOwner, type JobTiming } from './jobOwner';
 import { JobWrites } from './jobWrites';
@@ -38,7 +34,7 @@ export interface JobPayload {
 }
 
 export interface JobRunnerDeps {
-  db: Db;
+  store: Store;
   events: StudioEventHub;
   pool: WorkerPool;
   packs: PackRegistry;
@@ -86,9 +82,11 @@ export class JobRunner {
   private readonly writes: JobWrites;
   private readonly timing: JobTiming;
   private poller: NodeJS.Timeout | undefined;
+  /** A poll is reading the queue (polls never overlap). */
+  private polling = false;
 
   constructor(private readonly d: JobRunnerDeps) {
-    this.writes = new JobWrites(d.db, (rec) => d.events.emit('jobUpdated', toJob(rec)), this.lifetime.signal);
+    this.writes = new JobWrites(d.store, (rec) => d.events.emit('jobUpdated', toJob(rec)), this.lifetime.signal);
     this.timing = { ...DEFAULT_JOB_TIMING, ...d.timing };
   }
 
@@ -102,7 +100,7 @@ export class JobRunner {
     try {
       const n = await withBusyRetry(() => this.takeOverLapsed(), { maxWaitMs: Infinity, signal: this.lifetime.signal });
       if (this.stopped) return n;
-      this.poller = setInterval(() => this.poll(), this.timing.pollMs);
+      this.poller = setInterval(() => void this.poll(), this.timing.pollMs);
       this.poller.unref();
       void this.pump();
       return n;
@@ -113,14 +111,14 @@ export class JobRunner {
   }
 
   async enqueue(kind: JobKind, payload: JobPayload): Promise<Job> {
-    const job = toJob(await withBusyRetry(() => createJob(this.d.db, kind, payload), { maxWaitMs: 30_000 }));
+    const job = toJob(await withBusyRetry(() => this.d.store.jobs.create(kind, payload), { maxWaitMs: 30_000 }));
     this.d.events.emit('jobUpdated', job);
     void this.pump();
     return job;
   }
 
   async cancel(id: string): Promise<Job> {
-    const rec = getJob(this.d.db, id);
+    const rec = await this.d.store.jobs.get(id);
     if (!rec) throw new StudioError('NOT_FOUND', `no job ${id}`);
     if (rec.status === 'queued') {
       const cancelled = await this.writes.transition(id, { status: 'cancelled', detail: 'cancelled before it started' }, { from: 'queued', maxWaitMs: 30_000 });
@@ -133,11 +131,11 @@ export class JobRunner {
       const cancelled = await this.writes.transition(id, { status: 'cancelled', detail: 'cancelled (it was running in another process)' }, { from: 'running', maxWaitMs: 30_000 });
       if (cancelled) return toJob(cancelled);
     }
-    return toJob(getJob(this.d.db, id)!);
+    return toJob((await this.d.store.jobs.get(id))!);
   }
 
-  list(trackId?: number): Job[] {
-    return listJobs(this.d.db)
+  async list(trackId?: number): Promise<Job[]> {
+    return (await this.d.store.jobs.list())
       .map(toJob)
       .filter((j) => trackId === undefined || j.trackId === trackId)
       .reverse();
@@ -184,11 +182,11 @@ export class JobRunner {
   }
 
   /** Re-queues running jobs whose heartbeat has lapsed, and sweeps what their runs left on disk. */
-  private takeOverLapsed(): number {
-    const requeued = requeueLapsedJobs(this.d.db, Date.now() - this.timing.lapseMs);
+  private async takeOverLapsed(): Promise<number> {
+    const requeued = await this.d.store.jobs.requeueLapsed(Date.now() - this.timing.lapseMs);
     for (const rec of requeued) {
       this.d.events.emit('jobUpdated', toJob(rec));
-      if (rec.kind === 'separate') sweepStemLeftovers(this.d.db, this.d.dataDir, (rec.payload as JobPayload).trackId);
+      if (rec.kind === 'separate') await sweepStemLeftovers(this.d.store, this.d.dataDir, (rec.payload as JobPayload).trackId);
     }
     return requeued.length;
   }
@@ -198,13 +196,16 @@ export class JobRunner {
    * CLI command, a studio that does not run jobs). Two reads when there is nothing to do; a busy
    * library just skips a tick.
    */
-  private poll(): void {
-    if (this.stopped || this.pumping || this.running) return;
+  private async poll(): Promise<void> {
+    if (this.stopped || this.pumping || this.running || this.polling) return;
+    this.polling = true;
     try {
-      if (hasLapsedJob(this.d.db, Date.now() - this.timing.lapseMs)) this.takeOverLapsed();
-      if (hasQueuedJob(this.d.db)) void this.pump();
+      if (await this.d.store.jobs.hasLapsed(Date.now() - this.timing.lapseMs)) await this.takeOverLapsed();
+      if (!this.stopped && (await this.d.store.jobs.hasQueued())) void this.pump();
     } catch (err) {
-      if (!isBusyError(err)) console.error(`[s2cap] job queue poll: ${(err as Error).message.split('\n')[0]}`);
+      if (!isBusyError(err) && !this.stopped) console.error(`[s2cap] job queue poll: ${(err as Error).message.split('\n')[0]}`);
+    } finally {
+      this.polling = false;
     }
   }
 
@@ -222,7 +223,7 @@ export class JobRunner {
     const { abort, owner } = run;
     // Tell other processes this claim is alive; stop if the job is no longer this claim's.
     const beat = setInterval(() => {
-      if (!this.writes.heartbeat(rec.id, owner)) abort.abort('lost');
+      void this.writes.heartbeat(rec.id, owner).then((mine) => mine || abort.abort('lost'));
     }, this.timing.heartbeatMs);
     beat.unref();
     let last = 0;
@@ -254,7 +255,7 @@ export class JobRunner {
     try {
       // Only while the job is still this claim's; otherwise listeners learn what the row says now.
       const ended = await this.writes.transition(rec.id, end, { from: 'running', owner });
-      const now = ended ? undefined : getJob(this.d.db, rec.id);
+      const now = ended ? undefined : await this.d.store.jobs.get(rec.id);
       if (now) this.d.events.emit('jobUpdated', toJob(now));
     } catch (err) {
       // Only when the runner stopped or the library broke: the row stays 'running' and the job
@@ -279,12 +280,11 @@ export class JobRunner {
    * writes), only if the job is still this claim's: one cancelled or taken over elsewhere records
    * nothing, so no stem or suggestion is registered twice, and no stem from a swept folder.
    */
-  private commit<T>(run: RunningJob, fn: () => T): Promise<T> {
-    return writeTransaction(
-      this.d.db,
-      () => {
-        if (!isJobRunBy(this.d.db, run.id, run.owner)) throw new StudioError('CONFLICT', 'the job was cancelled or taken over by another process; its results were not recorded');
-        return fn();
+  private commit<T>(run: RunningJob, fn: (tx: Repositories) => Promise<T>): Promise<T> {
+    return this.d.store.transaction(
+      async (tx) => {
+        if (!(await tx.jobs.isRunBy(run.id, run.owner))) throw new StudioError('CONFLICT', 'the job was cancelled or taken over by another process; its results were not recorded');
+        return fn(tx);
       },
       { signal: this.lifetime.signal },
     );
@@ -292,13 +292,13 @@ export class JobRunner {
 
   private async separate(run: RunningJob, p: JobPayload, onProgress: (f: number, d?: string) => void): Promise<string> {
     const { signal } = run.abort;
-    const track = requireTrack(this.d.db, p.trackId);
+    const track = await this.d.store.tracks.require(p.trackId);
     const pack = await this.d.packs.choose('separator', p.pack);
-    const packRow = pack ? await withBusyRetry(() => this.d.packs.upsertRow(pack.manifest, pack.dir)) : null;
+    const packRow = pack ? await this.d.packs.upsertRow(pack.manifest, pack.dir) : null;
     const by = pack ? `${pack.manifest.name}@${pack.manifest.version}` : 'built-in';
     // New stems go to a fresh run folder; the track's current stems stay untouched until the new
     // set is complete and registered in one transaction, and only then are their files removed.
-    sweepStemLeftovers(this.d.db, this.d.dataDir, track.id);
+    await sweepStemLeftovers(this.d.store, this.d.dataDir, track.id);
     const outDir = newRunDir(this.d.dataDir, track.id, by, run.id, run.owner);
     const discard = (err: unknown): never => {
       removeRunDir(this.d.dataDir, outDir); // cancelled, failed or not registered: never seen
@@ -311,9 +311,9 @@ export class JobRunner {
     this.noteFallbacks(res.fallbacks);
     let replaced: string[] = [];
     try {
-      replaced = await this.commit(run, () => {
-        const { unreferenced } = replaceStems(this.d.db, track.id, res.stems.map((s) => ({ name: s.name, path: s.path, packId: packRow, ep: res.ep, durationSec })));
-        if (track.status === 'imported') setTrackStatus(this.d.db, track.id, 'separated');
+      replaced = await this.commit(run, async (tx) => {
+        const { unreferenced } = await tx.stems.replace(track.id, res.stems.map((s) => ({ name: s.name, path: s.path, packId: packRow, ep: res.ep, durationSec })));
+        if (track.status === 'imported') await tx.tracks.setStatus(track.id, 'separated');
         return unreferenced;
       });
     } catch (err) {
@@ -321,7 +321,7 @@ export class JobRunner {
     }
     // Committed: the replaced files, and run folders no stem refers to any more, can go.
     removeReplacedStemFiles(this.d.dataDir, replaced);
-    sweepStemLeftovers(this.d.db, this.d.dataDir, track.id);
+    await sweepStemLeftovers(this.d.store, this.d.dataDir, track.id);
     this.d.events.emit('trackChanged', { trackId: track.id, what: 'stems' });
     this.d.events.emit('libraryChanged', { reason: 'update' });
     const who = pack ? pack.manifest.name : `the ${BUILTIN_SEPARATOR} (centre-channel isolation; install a separator pack for model stems)`;
@@ -330,12 +330,12 @@ export class JobRunner {
 
   private async caption(run: RunningJob, p: JobPayload, onProgress: (f: number, d?: string) => void): Promise<string> {
     const { signal } = run.abort;
-    const track = requireTrack(this.d.db, p.trackId);
-    const segments = listSegments(this.d.db, track.id).filter((s) => !p.segmentIds?.length || p.segmentIds.includes(s.id));
+    const track = await this.d.store.tracks.require(p.trackId);
+    const segments = (await this.d.store.segments.list(track.id)).filter((s) => !p.segmentIds?.length || p.segmentIds.includes(s.id));
     if (!segments.length) throw new StudioError('BAD_REQUEST', 'this track has no segments to caption: add some (5–30 s) first');
     const pack = await this.d.packs.choose('captioner', p.pack);
     if (!pack) return this.captionBuiltin(run, track, segments, onProgress);
-    const packId = await withBusyRetry(() => this.d.packs.upsertRow(pack.manifest, pack.dir));
+    const packId = await this.d.packs.upsertRow(pack.manifest, pack.dir);
     const res = await this.d.pool.run(
       'caption',
       { dir: pack.dir, spec: pack.manifest.captioner!, ep: p.ep, file: track.path, segments, numBeams: p.numBeams },
@@ -350,7 +350,7 @@ export class JobRunner {
   /** No captioner installed: measured attributes and a template sentence (see core/builtin). */
   private async captionBuiltin(run: RunningJob, track: Track, segments: Segment[], onProgress: (f: number, d?: string) => void): Promise<string> {
     const { signal } = run.abort;
-    const vocals = listStems(this.d.db, track.id).find((s) => s.name === 'vocals');
+    const vocals = (await this.d.store.stems.list(track.id)).find((s) => s.name === 'vocals');
     const res = await this.d.pool.run(
       'suggestBuiltin',
       { file: track.path, vocalsFile: vocals?.path ?? null, genre: track.genre, segments },
@@ -365,13 +365,13 @@ export class JobRunner {
   }
 
   /** Stores suggestions (and any measured attributes) and marks the track captioned, in one transaction. */
-  private async recordSuggestions(run: RunningJob, track: Track, rows: (Parameters<typeof insertSuggestion>[1] & { attributes?: Record<string, string | number | null> })[]): Promise<void> {
-    await this.commit(run, () => {
+  private async recordSuggestions(run: RunningJob, track: Track, rows: (NewSuggestion & { attributes?: Record<string, string | number | null> })[]): Promise<void> {
+    await this.commit(run, async (tx) => {
       for (const { attributes, ...s } of rows) {
-        insertSuggestion(this.d.db, s);
-        if (attributes) insertAttributes(this.d.db, s, 'measured', attributes);
+        await tx.suggestions.insert(s);
+        if (attributes) await tx.attributes.insert(s, 'measured', attributes);
       }
-      if (track.status === 'imported' || track.status === 'separated') setTrackStatus(this.d.db, track.id, 'captioned');
+      if (track.status === 'imported' || track.status === 'separated') await tx.tracks.setStatus(track.id, 'captioned');
     });
     this.d.events.emit('trackChanged', { trackId: track.id, what: 'segments' });
     this.d.events.emit('libraryChanged', { reason: 'update' });

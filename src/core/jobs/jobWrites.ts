@@ -6,36 +6,29 @@
 // Claims and heartbeats (jobs shared by several processes, see jobOwner) go through here too; a
 // write made for a claim names its owner, so a job another process took over is never changed.
 import { isBusyError, withBusyRetry } from '../store/busyRetry';
-import type { Db } from '../store/db';
-import {
-  claimNextJob,
-  hasQueuedJob,
-  heartbeatJob,
-  updateJob,
-  updateJobIf,
-  updateJobProgress,
-  type JobPatch,
-  type JobRecord,
-  type JobStatus,
-} from '../store/jobs';
+import type { JobPatch, JobRecord, JobStatus } from '../store/jobs';
+import type { Store } from '../store/store';
 
+/** Progress of one job being written (or waiting for a retry); the newest value wins. */
 interface PendingProgress {
   owner?: string;
   progress: number;
   detail: string | null;
+  /** A newer value arrived while a write was in flight: write again when it ends. */
+  dirty: boolean;
   delayMs: number;
-  timer: NodeJS.Timeout;
+  timer?: NodeJS.Timeout;
 }
 
 export class JobWrites {
-  /** Newest progress not yet written per job, with its retry timer. */
+  /** Progress being written or not yet written per job, with its retry timer. */
   private readonly pending = new Map<string, PendingProgress>();
   /** Last row written per running job, to show progress while the library is busy. */
   private readonly last = new Map<string, JobRecord>();
 
   /** `stopped` aborts when the runner stops: pending progress is dropped and waiting transitions reject. */
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly emit: (job: JobRecord) => void,
     private readonly stopped: AbortSignal,
     private readonly report: (line: string) => void = (line) => console.error(`[s2cap] ${line}`),
@@ -50,7 +43,7 @@ export class JobWrites {
    * stops) and emits it; undefined when nothing is queued. Reads first, so an idle queue costs no write.
    */
   async claim(owner: string): Promise<JobRecord | undefined> {
-    const rec = await withBusyRetry(() => (hasQueuedJob(this.db) ? claimNextJob(this.db, owner, Date.now()) : undefined), {
+    const rec = await withBusyRetry(async () => ((await this.store.jobs.hasQueued()) ? this.store.jobs.claimNext(owner, Date.now()) : undefined), {
       maxWaitMs: Infinity,
       signal: this.stopped,
     });
@@ -66,26 +59,29 @@ export class JobWrites {
    * just skips a beat; the lapse allows several). Never throws. False only when the job is no
    * longer this claim's: cancelled from another process, or taken over after a lapse.
    */
-  heartbeat(id: string, owner: string): boolean {
+  async heartbeat(id: string, owner: string): Promise<boolean> {
     try {
-      return heartbeatJob(this.db, id, owner, Date.now());
+      return await this.store.jobs.heartbeat(id, owner, Date.now());
     } catch (err) {
       if (!isBusyError(err)) this.report(`job ${id}: heartbeat not recorded: ${(err as Error).message}`);
       return true;
     }
   }
 
-  /** Records progress of a running job (of claim `owner`, when given) if the library lets it now; never throws. */
+  /** Records progress of a running job (of claim `owner`, when given) as soon as the library lets it; never throws. */
   progress(id: string, progress: number, detail: string | null, owner?: string): void {
     const waiting = this.pending.get(id);
     if (waiting) {
-      // A retry is already scheduled: it will write this newer value.
+      // A write is in flight or a retry is scheduled: it will write this newer value.
       waiting.progress = progress;
       waiting.detail = detail;
+      waiting.dirty = true;
       this.show(id, progress, detail);
       return;
     }
-    this.tryProgress(id, owner, progress, detail, 0);
+    const p: PendingProgress = { owner, progress, detail, dirty: false, delayMs: 0 };
+    this.pending.set(id, p);
+    void this.writeProgress(id, p);
   }
 
   /**
@@ -96,7 +92,7 @@ export class JobWrites {
   async transition(id: string, patch: JobPatch, opts: { from?: JobStatus; owner?: string; maxWaitMs?: number } = {}): Promise<JobRecord | undefined> {
     this.dropProgress(id);
     const { from, owner } = opts;
-    const rec = await withBusyRetry(() => (from ? updateJobIf(this.db, id, from, patch, owner) : updateJob(this.db, id, patch)), {
+    const rec = await withBusyRetry(() => (from ? this.store.jobs.updateIf(id, from, patch, owner) : this.store.jobs.update(id, patch)), {
       maxWaitMs: opts.maxWaitMs ?? Infinity,
       signal: this.stopped,
       onBusy: (n) => n === 1 && this.report(`job ${id}: the library is busy (another process is writing); "${patch.status ?? 'update'}" will be recorded when it is free`),
@@ -108,28 +104,33 @@ export class JobWrites {
     return rec;
   }
 
-  private tryProgress(id: string, owner: string | undefined, progress: number, detail: string | null, delayMs: number): void {
-    this.pending.delete(id);
+  /** Writes `p` (the pending progress of job `id`); a transition meanwhile drops it (never emitted after). */
+  private async writeProgress(id: string, p: PendingProgress): Promise<void> {
+    p.timer = undefined;
+    p.dirty = false;
     try {
-      const rec = updateJobProgress(this.db, id, progress, detail, owner);
+      const rec = await this.store.jobs.updateProgress(id, p.progress, p.detail, p.owner);
+      if (this.pending.get(id) !== p) return;
       if (rec) {
         this.last.set(id, rec);
         this.emit(rec);
       }
+      if (p.dirty) void this.writeProgress(id, p);
+      else this.pending.delete(id);
     } catch (err) {
-      if (!isBusyError(err)) {
-        this.report(`job ${id}: progress not recorded: ${(err as Error).message}`);
+      if (this.pending.get(id) !== p) return;
+      if (!isBusyError(err) || this.stopped.aborted) {
+        if (!isBusyError(err)) this.report(`job ${id}: progress not recorded: ${(err as Error).message}`);
+        this.pending.delete(id);
         return;
       }
-      if (this.stopped.aborted) return;
-      const next = Math.min(1000, delayMs ? delayMs * 2 : 50);
+      p.delayMs = Math.min(1000, p.delayMs ? p.delayMs * 2 : 50);
       const timer = setTimeout(() => {
-        const p = this.pending.get(id);
-        if (p?.timer === timer) this.tryProgress(id, p.owner, p.progress, p.detail, p.delayMs);
-      }, next);
+        if (this.pending.get(id) === p && p.timer === timer) void this.writeProgress(id, p);
+      }, p.delayMs);
       timer.unref();
-      this.pending.set(id, { owner, progress, detail, delayMs: next, timer });
-      this.show(id, progress, detail);
+      p.timer = timer;
+      this.show(id, p.progress, p.detail);
     }
   }
 

@@ -50,7 +50,7 @@ function filesUnder(dir: string): string[] {
 async function separatedLibrary(name: string) {
   // The data folder is the library file's folder, as for a user's library.
   const dbPath = path.join(tmp.dir, name, 'library.s2cap.db');
-  const studio = createStudio({ dbPath });
+  const studio = await createStudio({ dbPath });
   const trackId = (await studio.importPaths({ paths: [song] })).imported[0]!.id;
   const job = await studio.startSeparation({ trackId });
   const done = await waitFor(studio, job.id, ended);
@@ -86,8 +86,7 @@ describe('re-separating a track', () => {
       expect(done.status).toBe('cancelled');
       await expectStemsIntact(lib.studio, lib.trackId, lib.stems, lib.hashes);
       // The media server can still serve them.
-      const { resolveMedia } = await import('../media');
-      for (const s of lib.stems) expect((await resolveMedia(lib.studio.db, 'stem', s.id)).size).toBe(fs.statSync(s.path).size);
+      for (const s of lib.stems) expect((await lib.studio.media('stem', s.id)).size).toBe(fs.statSync(s.path).size);
     } finally {
       await lib.studio.close();
     }
@@ -152,7 +151,7 @@ describe('re-separating a track', () => {
     const stemsDir = path.join(lib.dataDir, 'stems');
     const leftovers = () => filesUnder(stemsDir).filter((f) => !lib.stems.some((s) => s.path === f));
     // It died mid-write, but not in the registered files: they are as they were.
-    const look = createStudio({ dbPath: lib.dbPath, runJobs: false });
+    const look = await createStudio({ dbPath: lib.dbPath, runJobs: false });
     try {
       const now = (await look.openTrack({ id: lib.trackId })).stems;
       expect(now.map((s) => [s.id, s.path])).toEqual(lib.stems.map((s) => [s.id, s.path]));
@@ -166,7 +165,7 @@ describe('re-separating a track', () => {
 
     // Opening the library to work: once the killed process's heartbeat has lapsed, its leftovers
     // are swept and the interrupted job resumes (twoProcesses.test.ts checks "not before").
-    const studio = createStudio({ dbPath: lib.dbPath, jobTiming: { lapseMs: 1500, pollMs: 200 } });
+    const studio = await createStudio({ dbPath: lib.dbPath, jobTiming: { lapseMs: 1500, pollMs: 200 } });
     try {
       const resumed = waitFor(studio, null, ended);
       expect((await studio.openTrack({ id: lib.trackId })).stems.map((s) => s.path)).toEqual(lib.stems.map((s) => s.path));

@@ -8,9 +8,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../shared/types';
 import { decodeFile } from '../audio/decode';
-import { openDb } from '../store/db';
-import { getJob, listJobs } from '../store/jobs';
-import { createStudio } from '../studio';
+import { openStore } from '../store/store';
+import { createStudio, studioStore } from '../studio';
 import { pinkNoiseWav, waitForJob } from '../testing/jobs';
 import { tempDir } from '../testing/tmp';
 
@@ -34,7 +33,7 @@ interface Update {
 /** A library with the song imported; no job has run. */
 async function library(name: string): Promise<{ dbPath: string; dataDir: string; trackId: number }> {
   const dbPath = path.join(tmp.dir, name, 'library.s2cap.db');
-  const s = createStudio({ dbPath, runJobs: false });
+  const s = await createStudio({ dbPath, runJobs: false });
   try {
     return { dbPath, dataDir: s.dataDir, trackId: (await s.importPaths({ paths: [song] })).imported[0]!.id };
   } finally {
@@ -85,7 +84,7 @@ function filesUnder(dir: string): string[] {
 }
 
 async function expectWholeStems(dbPath: string, dataDir: string, trackId: number) {
-  const look = createStudio({ dbPath, runJobs: false });
+  const look = await createStudio({ dbPath, runJobs: false });
   try {
     const stems = (await look.openTrack({ id: trackId })).stems;
     expect(stems.map((s) => s.name)).toEqual(['vocals', 'accompaniment']);
@@ -108,18 +107,18 @@ describe('two processes running jobs on one library', () => {
 
       // Studio B opens the same library to run jobs: start-up sweep, re-queueing, polling. Its
       // lapse is short (1.5 s) but A beats every 200 ms, so A's job is never taken to be dead.
-      const b = createStudio({ dbPath: lib.dbPath, jobTiming: { heartbeatMs: 200, lapseMs: 1500, pollMs: 100 } });
+      const b = await createStudio({ dbPath: lib.dbPath, jobTiming: { heartbeatMs: 200, lapseMs: 1500, pollMs: 100 } });
       const seenByB: Job[] = [];
       b.on('jobUpdated', (j) => seenByB.push(j));
       try {
-        // B's sweep ran synchronously in createStudio: A's files are all still there.
+        // B's start-up sweep ran inside createStudio: A's files are all still there.
         for (const f of runFiles) expect(fs.existsSync(f), f).toBe(true);
         const done = await a.when((u) => u.id === mid.id && ['done', 'failed', 'cancelled'].includes(u.status));
         expect(done.status).toBe('done');
         // Give B a few more polls to misbehave (it must not pick the job up after it ended either).
         await new Promise((r) => setTimeout(r, 500));
         expect(seenByB.filter((j) => j.id === mid.id)).toEqual([]);
-        const rows = listJobs(b.db);
+        const rows = await studioStore(b).jobs.list();
         expect(rows.map((j) => [j.id, j.status])).toEqual([[mid.id, 'done']]);
         expect(rows[0]!.owner).toMatch(new RegExp(`:${a.child.pid}:[0-9a-f]{8}$`));
       } finally {
@@ -143,16 +142,16 @@ describe('two processes running jobs on one library', () => {
     const mid = await a.when((u) => u.status === 'running' && u.progress >= 0.3);
     a.child.kill('SIGKILL');
     expect(await a.exited).toBe('SIGKILL');
-    const raw = openDb(lib.dbPath);
-    const killed = getJob(raw, mid.id)!;
-    raw.close();
+    const raw = await openStore(lib.dbPath);
+    const killed = (await raw.jobs.get(mid.id))!;
+    await raw.close();
     expect(killed).toMatchObject({ status: 'running' });
     expect(killed.owner).toMatch(new RegExp(`:${a.child.pid}:`));
     const leftovers = filesUnder(path.join(lib.dataDir, 'stems'));
     expect(leftovers.length).toBeGreaterThan(0);
 
     const LAPSE = 3000;
-    const b = createStudio({ dbPath: lib.dbPath, jobTiming: { heartbeatMs: 200, lapseMs: LAPSE, pollMs: 100 } });
+    const b = await createStudio({ dbPath: lib.dbPath, jobTiming: { heartbeatMs: 200, lapseMs: LAPSE, pollMs: 100 } });
     try {
       let requeuedAt = 0;
       let leftAtRequeue = -1;
@@ -164,7 +163,7 @@ describe('two processes running jobs on one library', () => {
       });
       // Opened within the lapse (A's last heartbeat is under LAPSE ms old): nothing is touched yet.
       expect(Date.now()).toBeLessThan(killed.heartbeatAt! + LAPSE);
-      expect(getJob(b.db, mid.id)).toMatchObject({ status: 'running', owner: killed.owner });
+      expect(await studioStore(b).jobs.get(mid.id)).toMatchObject({ status: 'running', owner: killed.owner });
       for (const f of leftovers) expect(fs.existsSync(f), f).toBe(true);
 
       const done = await waitForJob(b, mid.id);
@@ -172,7 +171,7 @@ describe('two processes running jobs on one library', () => {
       // Re-queued only once A's heartbeat had lapsed; the killed run's files were still there then.
       expect(requeuedAt).toBeGreaterThanOrEqual(killed.heartbeatAt! + LAPSE);
       expect(leftAtRequeue).toBe(leftovers.length);
-      expect(getJob(b.db, mid.id)!.owner).toMatch(new RegExp(`:${process.pid}:`));
+      expect((await studioStore(b).jobs.get(mid.id))!.owner).toMatch(new RegExp(`:${process.pid}:`));
       for (const f of leftovers) expect(fs.existsSync(f), f).toBe(false);
     } finally {
       await b.close();

@@ -4,19 +4,18 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDb, type Db } from '../store/db';
-import { countTracks, listTracks } from '../store/tracks';
+import { openStore, type Store } from '../store/store';
 import { fixture, tempDir } from '../testing/tmp';
 import { importPaths } from './importer';
 
 let tmp: ReturnType<typeof tempDir>;
-let db: Db;
-beforeEach(() => {
+let db: Store;
+beforeEach(async () => {
   tmp = tempDir();
-  db = openDb(path.join(tmp.dir, 'lib.db'));
+  db = await openStore(path.join(tmp.dir, 'lib.db'));
 });
-afterEach(() => {
-  db.close();
+afterEach(async () => {
+  await db.close();
   tmp.cleanup();
 });
 
@@ -51,7 +50,7 @@ describe('importPaths', () => {
     const byName = Object.fromEntries(report.imported.map((t) => [t.fileName, t]));
     expect(byName['aria.opus']!.sampleRate).toBe(48000);
     expect(byName['aria.flac']!.container).toBe('FLAC');
-    expect(countTracks(db)).toBe(FORMATS.length);
+    expect(await db.tracks.count()).toBe(FORMATS.length);
   });
 
   it('walks folders recursively, keeps audio and counts the rest as skipped', async () => {
@@ -76,7 +75,7 @@ describe('importPaths', () => {
     expect(again.imported).toEqual([]);
     expect(again.duplicates.map((d) => d.name)).toEqual(['aria.wav', 'aria.wav']);
     expect(again.duplicates[0]!.track.path).toBe(fixture('aria.wav'));
-    expect(countTracks(db)).toBe(1);
+    expect(await db.tracks.count()).toBe(1);
   });
 
   it('relinks a moved file by its content hash', async () => {
@@ -89,7 +88,7 @@ describe('importPaths', () => {
     expect(report.imported).toEqual([]);
     expect(report.relinked).toHaveLength(1);
     expect(report.relinked[0]).toMatchObject({ id: orig!.id, path: path.join(newDir, 'renamed.wav'), fileName: 'renamed.wav' });
-    expect(countTracks(db)).toBe(1);
+    expect(await db.tracks.count()).toBe(1);
   });
 
   it('two copies of a moved file: one relinks the track, the other is a duplicate', async () => {
@@ -102,7 +101,7 @@ describe('importPaths', () => {
     const report = await importPaths(db, [now]);
     expect(report.relinked).toHaveLength(1);
     expect(report.duplicates).toHaveLength(1);
-    expect(countTracks(db)).toBe(1);
+    expect(await db.tracks.count()).toBe(1);
   });
 
   it('imports the good files of a batch and names each bad one with a reason', async () => {
@@ -140,7 +139,7 @@ describe('importPaths', () => {
     expect(reasons['gone.flac']).toBe('file not found');
     for (const r of Object.values(reasons)) expect(r).not.toMatch(/\n/);
     // Nothing partial: only the two good files have rows.
-    expect(listTracks(db).map((t) => t.fileName).sort()).toEqual(['aria.flac', 'lullaby.wav']);
+    expect((await db.tracks.list()).map((t) => t.fileName).sort()).toEqual(['aria.flac', 'lullaby.wav']);
     // A folder named like audio inside a scanned folder is walked, not imported.
     expect(reasons['folder.wav']).toBeUndefined();
   });

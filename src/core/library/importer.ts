@@ -6,9 +6,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ImportOutcome, ImportReport, Track } from '../../shared/types';
-import { writeTransaction } from '../store/busyRetry';
-import type { Db } from '../store/db';
-import { findTrackByHash, insertTrack, relinkTrack } from '../store/tracks';
+import type { Store } from '../store/store';
 import { AUDIO_EXTENSIONS, extensionOf, isAudioFileName } from './formats';
 import { sha256File } from './hash';
 import { ProbeError, probeAudio } from './probe';
@@ -31,7 +29,7 @@ type FileResult =
 
 const PARALLEL = 2;
 
-export async function importPaths(db: Db, paths: readonly string[], cb: ImportOptions = {}): Promise<ImportReport> {
+export async function importPaths(store: Store, paths: readonly string[], cb: ImportOptions = {}): Promise<ImportReport> {
   const scan = await scanPaths(paths);
   const report: ImportReport = { imported: [], duplicates: [], relinked: [], failed: [], skipped: scan.skipped };
   for (const e of scan.errors) report.failed.push({ path: e.path, name: path.basename(e.path), reason: e.reason });
@@ -40,12 +38,12 @@ export async function importPaths(db: Db, paths: readonly string[], cb: ImportOp
   let done = 0;
   let next = 0;
   const results = new Array<FileResult>(total);
-  // A small pool: hashing and parsing are I/O-bound, the DB write per file is synchronous.
+  // A small pool: hashing and parsing are I/O-bound, the DB write per file is short.
   const worker = async () => {
     while (next < total) {
       const i = next++;
       const file = scan.files[i]!;
-      results[i] = await importOne(db, file, cb.allowTruncated ?? false);
+      results[i] = await importOne(store, file, cb.allowTruncated ?? false);
       done++;
       cb.onFile?.({ done, total, path: file, outcome: results[i]!.outcome });
     }
@@ -66,7 +64,7 @@ export async function importPaths(db: Db, paths: readonly string[], cb: ImportOp
   return report;
 }
 
-async function importOne(db: Db, file: string, allowTruncated: boolean): Promise<FileResult> {
+async function importOne(store: Store, file: string, allowTruncated: boolean): Promise<FileResult> {
   try {
     const st = await fs.stat(file);
     if (!st.isFile()) return { outcome: 'failed', reason: 'not a regular file' };
@@ -78,15 +76,15 @@ async function importOne(db: Db, file: string, allowTruncated: boolean): Promise
       };
     }
     const sha256 = await sha256File(file);
-    const known = await resolveKnown(db, sha256, file, st.mtimeMs);
+    const known = await resolveKnown(store, sha256, file, st.mtimeMs);
     if (known) return known;
 
     const { truncated, ...meta } = await probeAudio(file, { allowTruncated });
     // Re-check inside the transaction: a parallel worker or process may have added the same content.
-    return await writeTransaction(db, (): FileResult => {
-      const again = findTrackByHash(db, sha256);
+    return await store.transaction(async (tx): Promise<FileResult> => {
+      const again = await tx.tracks.findByHash(sha256);
       if (again) return { outcome: 'duplicate', track: again };
-      const track = insertTrack(db, { path: file, fileName: path.basename(file), sha256, sizeBytes: st.size, fileMtimeMs: st.mtimeMs, ...meta });
+      const track = await tx.tracks.insert({ path: file, fileName: path.basename(file), sha256, sizeBytes: st.size, fileMtimeMs: st.mtimeMs, ...meta });
       return truncated ? { outcome: 'imported', track, truncated } : { outcome: 'imported', track };
     });
   } catch (err) {
@@ -97,15 +95,15 @@ async function importOne(db: Db, file: string, allowTruncated: boolean): Promise
 }
 
 /** Same content already in the library: a duplicate if its file is still there, else a move. */
-async function resolveKnown(db: Db, sha256: string, file: string, mtimeMs: number): Promise<FileResult | null> {
-  const existing = findTrackByHash(db, sha256);
+async function resolveKnown(store: Store, sha256: string, file: string, mtimeMs: number): Promise<FileResult | null> {
+  const existing = await store.tracks.findByHash(sha256);
   if (!existing) return null;
   if (existing.path === file || (await exists(existing.path))) return { outcome: 'duplicate', track: existing };
   // Re-read inside a transaction: a parallel worker may have relinked it to another copy already.
-  return writeTransaction(db, (): FileResult => {
-    const now = findTrackByHash(db, sha256)!;
+  return store.transaction(async (tx): Promise<FileResult> => {
+    const now = (await tx.tracks.findByHash(sha256))!;
     if (now.path !== existing.path) return { outcome: 'duplicate', track: now };
-    return { outcome: 'relinked', track: relinkTrack(db, existing.id, file, path.basename(file), mtimeMs) };
+    return { outcome: 'relinked', track: await tx.tracks.relink(existing.id, file, path.basename(file), mtimeMs) };
   });
 }
 

@@ -6,8 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb } from '../store/db';
-import { countTracks } from '../store/tracks';
+import { openStore } from '../store/store';
 import { tempDir } from '../testing/tmp';
 
 const run = promisify(execFile);
@@ -45,7 +44,7 @@ interface ChildReport {
 describe('two processes importing the same folder', () => {
   it('import every file exactly once, with no "database is locked" failures', async () => {
     const dbFile = path.join(tmp.dir, 'shared.db');
-    openDb(dbFile).close(); // both find a migrated library
+    await (await openStore(dbFile)).close(); // both find a migrated library
     const importer = () => run(process.execPath, ['--import', 'tsx', CHILD, dbFile, folder], { cwd: REPO, maxBuffer: 16 << 20 });
     const outs = await Promise.all([importer(), importer()]);
     const [a, b] = outs.map((o) => JSON.parse(o.stdout.trim().split('\n').pop()!) as ChildReport);
@@ -56,8 +55,8 @@ describe('two processes importing the same folder', () => {
     expect(a!.imported.length + b!.imported.length).toBe(FILES);
     // Each process accounts for every file: what it did not import, it found as a duplicate.
     for (const r of [a!, b!]) expect(r.imported.length + r.duplicates.length + r.relinked.length).toBe(FILES);
-    const db = openDb(dbFile);
-    expect(countTracks(db)).toBe(FILES);
-    db.close();
+    const db = await openStore(dbFile);
+    expect(await db.tracks.count()).toBe(FILES);
+    await db.close();
   }, 120_000);
 });

@@ -5,8 +5,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { StudioError } from '../../shared/errors';
 import type { FileState, Track } from '../../shared/types';
-import type { Db } from '../store/db';
-import { relinkTrack, requireTrack, setTrackMtime, trackFileStamp } from '../store/tracks';
+import type { Store } from '../store/store';
 import { sha256File } from './hash';
 import { describeFsError } from './scan';
 
@@ -15,7 +14,7 @@ export interface FileCheck {
   message: string | null;
 }
 
-export async function checkTrackFile(db: Db, track: Track): Promise<FileCheck> {
+export async function checkTrackFile(store: Store, track: Track): Promise<FileCheck> {
   let st;
   try {
     st = await fs.stat(track.path);
@@ -24,19 +23,19 @@ export async function checkTrackFile(db: Db, track: Track): Promise<FileCheck> {
     return { state: 'missing', message: `The file of "${track.title ?? track.fileName}" is missing (${why}): ${track.path}` };
   }
   if (!st.isFile()) return { state: 'missing', message: `Not a file any more: ${track.path}` };
-  const stamp = trackFileStamp(db, track.id);
+  const stamp = await store.tracks.fileStamp(track.id);
   if (stamp && stamp.sizeBytes === st.size && stamp.mtimeMs === st.mtimeMs) return { state: 'ok', message: null };
   const sha = await sha256File(track.path);
   if (sha !== track.sha256) {
     return { state: 'changed', message: `The file at ${track.path} has changed since it was imported (different content).` };
   }
-  setTrackMtime(db, track.id, st.mtimeMs);
+  await store.tracks.setMtime(track.id, st.mtimeMs);
   return { state: 'ok', message: null };
 }
 
 /** Points a track at `newPath` if that file has the track's content; refuses anything else. */
-export async function relinkTrackTo(db: Db, id: number, newPath: string): Promise<Track> {
-  const track = requireTrack(db, id);
+export async function relinkTrackTo(store: Store, id: number, newPath: string): Promise<Track> {
+  const track = await store.tracks.require(id);
   const file = path.resolve(newPath);
   let st;
   try {
@@ -49,5 +48,5 @@ export async function relinkTrackTo(db: Db, id: number, newPath: string): Promis
   if (sha !== track.sha256) {
     throw new StudioError('CONFLICT', `${path.basename(file)} is not the same recording as "${track.title ?? track.fileName}" (content differs)`);
   }
-  return relinkTrack(db, id, file, path.basename(file), st.mtimeMs);
+  return store.tracks.relink(id, file, path.basename(file), st.mtimeMs);
 }

@@ -6,8 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { decodeFileChunks } from '../audio/decode';
-import { openDb, type Db } from '../store/db';
-import { listTracks } from '../store/tracks';
+import { openStore, type Store } from '../store/store';
 import { tempDir } from '../testing/tmp';
 import { importPaths } from './importer';
 
@@ -35,13 +34,13 @@ beforeAll(() => {
 });
 
 let tmp: ReturnType<typeof tempDir>;
-let db: Db;
-beforeEach(() => {
+let db: Store;
+beforeEach(async () => {
   tmp = tempDir();
-  db = openDb(path.join(tmp.dir, 'lib.db'));
+  db = await openStore(path.join(tmp.dir, 'lib.db'));
 });
-afterEach(() => {
-  db.close();
+afterEach(async () => {
+  await db.close();
   tmp.cleanup();
 });
 
@@ -108,7 +107,7 @@ describe('import refuses cut-off files', () => {
     expect(r['cut-0.5.ogg']).toMatch(/^truncated: /);
     expect(r['cut-0.5.opus']).toMatch(/^truncated: /);
     expect(r['cut-0.5.m4a']).toMatch(/^truncated: /);
-    expect(listTracks(db)).toEqual([]);
+    expect(await db.tracks.list()).toEqual([]);
   });
 
   it('random bytes behind an MPEG sync word are not audio', async () => {

@@ -2,52 +2,57 @@
 // numbers behind them), each with its source: measured, model or human, and the span it was
 // measured on, so a value reads as stale once its segment has been resized.
 import type { SegmentAttribute } from '../../shared/types';
-import type { Db } from './db';
-import { spanChangedSql } from './segments';
+import type { RepoContext } from './repoContext';
+import { spanChanged } from './segments';
 
-/** `at` is the segment and the span the values were measured on (its span when the job read it). */
-export function insertAttributes(
-  db: Db,
-  at: { segmentId: number; startSec: number; endSec: number },
-  source: 'measured' | 'model' | 'human',
-  values: Record<string, string | number | null>,
-): void {
-  const stmt = db.prepare('INSERT INTO attributes (segment_id, start_sec, end_sec, name, value, source) VALUES (?, ?, ?, ?, ?, ?)');
-  for (const [name, value] of Object.entries(values)) {
-    if (value !== null && value !== undefined) {
-      stmt.run(at.segmentId, at.startSec, at.endSec, name, typeof value === 'number' ? String(Math.round(value * 100) / 100) : value, source);
-    }
+export class AttributesRepo {
+  constructor(private readonly c: RepoContext) {}
+
+  /** `at` is the segment and the span the values were measured on (its span when the job read it). */
+  async insert(
+    at: { segmentId: number; startSec: number; endSec: number },
+    source: 'measured' | 'model' | 'human',
+    values: Record<string, string | number | null>,
+  ): Promise<void> {
+    const rows = Object.entries(values)
+      .filter(([, value]) => value !== null && value !== undefined)
+      .map(([name, value]) => ({
+        segment_id: at.segmentId,
+        start_sec: at.startSec,
+        end_sec: at.endSec,
+        name,
+        value: typeof value === 'number' ? String(Math.round(value * 100) / 100) : (value as string),
+        source,
+      }));
+    if (rows.length) await this.c.db.insertInto('attributes').values(rows).execute();
   }
-}
 
-interface Row {
-  segment_id: number;
-  name: string;
-  value: string;
-  source: string;
-  start_sec: number;
-  end_sec: number;
-  stale: 0 | 1;
-}
-
-/** The newest value of each attribute of every live segment of a track, in the order measured. */
-export function latestAttributes(db: Db, trackId: number): SegmentAttribute[] {
-  const rows = db
-    .prepare(
-      `SELECT a.segment_id, a.name, a.value, a.source, a.start_sec, a.end_sec, ${spanChangedSql('a', 'g')} AS stale
-       FROM attributes a JOIN segments g ON g.id = a.segment_id
-       WHERE a.id IN (SELECT max(a2.id) FROM attributes a2 JOIN segments g2 ON g2.id = a2.segment_id
-                      WHERE g2.track_id = ? AND g2.deleted_at IS NULL GROUP BY a2.segment_id, a2.name)
-       ORDER BY a.segment_id, a.id`,
-    )
-    .all(trackId) as Row[];
-  return rows.map((r) => ({
-    segmentId: r.segment_id,
-    name: r.name,
-    value: r.value,
-    source: r.source,
-    startSec: r.start_sec,
-    endSec: r.end_sec,
-    stale: r.stale === 1,
-  }));
+  /** The newest value of each attribute of every live segment of a track, in the order measured. */
+  async latest(trackId: number): Promise<SegmentAttribute[]> {
+    const rows = await this.c.db
+      .selectFrom('attributes as a')
+      .innerJoin('segments as g', 'g.id', 'a.segment_id')
+      .select(['a.segment_id', 'a.name', 'a.value', 'a.source', 'a.start_sec', 'a.end_sec', 'g.start_sec as seg_start_sec', 'g.end_sec as seg_end_sec'])
+      .where('a.id', 'in', (eb) =>
+        eb
+          .selectFrom('attributes as a2')
+          .innerJoin('segments as g2', 'g2.id', 'a2.segment_id')
+          .select((e) => e.fn.max('a2.id').as('id'))
+          .where('g2.track_id', '=', trackId)
+          .where('g2.deleted_at', 'is', null)
+          .groupBy(['a2.segment_id', 'a2.name']),
+      )
+      .orderBy('a.segment_id')
+      .orderBy('a.id')
+      .execute();
+    return rows.map((r) => ({
+      segmentId: r.segment_id,
+      name: r.name,
+      value: r.value,
+      source: r.source,
+      startSec: r.start_sec ?? r.seg_start_sec,
+      endSec: r.end_sec ?? r.seg_end_sec,
+      stale: spanChanged(r, { start_sec: r.seg_start_sec, end_sec: r.seg_end_sec }),
+    }));
+  }
 }

@@ -1,64 +1,77 @@
-// withBusyRetry against a real library held by a second connection: a busy write waits without
-// failing and lands once, a lock held too long gives a clear reason, other errors are not retried.
+// Busy libraries against a real SQLite file held by a second connection (as a second process
+// would): a write transaction waits without failing and lands once, other work of this process
+// goes on meanwhile, a lock held too long gives a clear reason, other errors are not retried.
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../testing/tmp';
-import { withBusyRetry, writeTransaction } from './busyRetry';
-import { openDb } from './db';
-import { getSetting } from './settings';
+import { withBusyRetry } from './busyRetry';
+import { openStore } from './store';
 
 const tmp = tempDir();
 afterAll(tmp.cleanup);
 
-function library() {
+async function library() {
   const file = path.join(tmp.dir, `busy-${Math.random()}.db`);
-  const db = openDb(file);
+  const store = await openStore(file);
   const other = new Database(file); // another writer, as a second process would be
-  return { db, other };
+  return { store, other };
 }
 
-describe('withBusyRetry', () => {
-  it('retries a write while another connection holds the lock, and writes it once', async () => {
-    const { db, other } = library();
+describe('busy library', () => {
+  it('retries a write transaction while another connection holds the lock, and writes it once', async () => {
+    const { store, other } = await library();
     other.exec('BEGIN IMMEDIATE');
-    setTimeout(() => other.exec('COMMIT'), 600);
+    let released = false;
+    setTimeout(() => {
+      other.exec('COMMIT');
+      released = true;
+    }, 600);
     let busy = 0;
-    await writeTransaction(
-      db,
-      () => {
-        if (!getSetting(db, 'k')) db.prepare("INSERT INTO settings (key, value) VALUES ('k', '1')").run();
+    let runs = 0;
+    const write = store.transaction(
+      async (tx) => {
+        runs++;
+        if (!(await tx.settings.get('k'))) await tx.settings.set('k', 1);
       },
       { onBusy: () => busy++ },
     );
+    // Between attempts the connection is free: this process still reads while it waits.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await store.settings.get('k')).toBeUndefined();
+    expect(released).toBe(false);
+    await write;
     expect(busy).toBeGreaterThan(0);
-    expect(db.prepare("SELECT count(*) AS n FROM settings WHERE key = 'k'").get()).toEqual({ n: 1 });
-    db.close();
+    expect(runs).toBe(1); // BEGIN IMMEDIATE failed before fn ran: nothing ran twice
+    expect(await store.settings.get('k')).toBe(1);
+    expect(other.prepare("SELECT count(*) AS n FROM settings WHERE key = 'k'").get()).toEqual({ n: 1 });
+    await store.close();
     other.close();
   });
 
   it('gives up after maxWaitMs with a one-line reason', async () => {
-    const { db, other } = library();
+    const { store, other } = await library();
     other.exec('BEGIN IMMEDIATE');
-    await expect(withBusyRetry(() => db.prepare("INSERT INTO settings (key, value) VALUES ('k', '1')").run(), { maxWaitMs: 500 })).rejects.toThrow(
+    await expect(store.transaction((tx) => tx.settings.set('k', 1), { maxWaitMs: 500 })).rejects.toThrow(
       /^the library is busy: another process has held its write lock for over 1 s \(database is locked\)$/,
     );
     other.exec('ROLLBACK');
-    db.close();
+    await store.close();
     other.close();
   });
 
   it('does not retry other errors', async () => {
-    const { db, other } = library();
+    const { store, other } = await library();
     let attempts = 0;
     await expect(
-      withBusyRetry(() => {
+      withBusyRetry(async () => {
         attempts++;
-        db.prepare("INSERT INTO settings (key, value) VALUES ('k', '1'), ('k', '2')").run();
+        await store.tracks.insert({ path: '/a', fileName: 'a', sha256: 'x', sizeBytes: 1, title: null, artist: null, album: null, genre: null, durationSec: null, sampleRate: null, channels: null, container: null, codec: null });
+        await store.tracks.insert({ path: '/b', fileName: 'b', sha256: 'x', sizeBytes: 1, title: null, artist: null, album: null, genre: null, durationSec: null, sampleRate: null, channels: null, container: null, codec: null });
       }),
     ).rejects.toThrow(/UNIQUE constraint failed/);
     expect(attempts).toBe(1);
-    db.close();
+    await store.close();
     other.close();
   });
 });

@@ -5,15 +5,17 @@
 // backoff, while the process keeps answering. The schedule itself is p-retry's.
 import pRetry from 'p-retry';
 import { StudioError } from '../../shared/errors';
-import type { Db } from './db';
 
 /** How long one statement waits synchronously for another process's lock before SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 200;
 
-/** SQLITE_BUSY and its extended codes (BUSY_SNAPSHOT, BUSY_RECOVERY, …), and SQLITE_LOCKED. */
+/**
+ * SQLITE_BUSY and its extended codes (BUSY_SNAPSHOT, BUSY_RECOVERY, …), SQLITE_LOCKED, and
+ * PostgreSQL's serialization failure and deadlock (40001, 40P01): nothing was written, try again.
+ */
 export function isBusyError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || code === '40001' || code === '40P01');
 }
 
 export interface BusyRetryOptions {
@@ -26,11 +28,11 @@ export interface BusyRetryOptions {
 }
 
 /**
- * Runs a synchronous store write (a statement or a `db.transaction(fn).immediate()`), retrying it
- * while the library is busy. SQLITE_BUSY means nothing was written (the statement or transaction
- * rolled back), so running `fn` again is safe. Other errors are thrown at once.
+ * Runs a store write (a statement or a whole write transaction, see store.ts), retrying it while
+ * the library is busy. SQLITE_BUSY means nothing was written (the statement or transaction rolled
+ * back), so running `fn` again is safe. Other errors are thrown at once.
  */
-export async function withBusyRetry<T>(fn: () => T, opts: BusyRetryOptions = {}): Promise<T> {
+export async function withBusyRetry<T>(fn: () => T | Promise<T>, opts: BusyRetryOptions = {}): Promise<T> {
   const maxWaitMs = opts.maxWaitMs ?? 60_000;
   try {
     return await pRetry(() => fn(), {
@@ -50,13 +52,4 @@ export async function withBusyRetry<T>(fn: () => T, opts: BusyRetryOptions = {})
     if (!isBusyError(err)) throw err;
     throw new StudioError('IO', `the library is busy: another process has held its write lock for over ${Math.round(maxWaitMs / 1000)} s (${(err as Error).message})`);
   }
-}
-
-/**
- * A write transaction that reads first (dedupe-then-insert, read-modify-write): begins IMMEDIATE,
- * so it takes the write lock before reading and cannot fail on a lock upgrade (SQLITE_BUSY_SNAPSHOT
- * in WAL mode), and is retried asynchronously while another process holds the library.
- */
-export function writeTransaction<T>(db: Db, fn: () => T, opts?: BusyRetryOptions): Promise<T> {
-  return withBusyRetry(() => db.transaction(fn).immediate(), opts);
 }

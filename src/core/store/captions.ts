@@ -1,6 +1,9 @@
 // Caption revisions: an append-only history per segment. Writing never updates a row; the
-// current caption is simply the newest revision, and every earlier one stays readable.
-import type { Db } from './db';
+// current caption is simply the newest revision, and every earlier one stays readable (triggers in
+// the database refuse UPDATE and DELETE on caption_revisions in both back ends).
+import type { Kysely, Selectable } from 'kysely';
+import type { RepoContext } from './repoContext';
+import type { CaptionRevisionsTable, Database } from './schema';
 
 export type RevisionSource = 'human' | 'suggestion' | 'import';
 export type ReviewState = 'draft' | 'submitted' | 'accepted' | 'rejected';
@@ -26,19 +29,7 @@ export interface NewRevision {
   review?: ReviewState;
 }
 
-interface RevisionRow {
-  id: number;
-  segment_id: number;
-  parent_id: number | null;
-  text: string;
-  author: string;
-  source: RevisionSource;
-  suggestion_id: number | null;
-  review: ReviewState;
-  created_at: string;
-}
-
-const toRevision = (r: RevisionRow): CaptionRevision => ({
+const toRevision = (r: Selectable<CaptionRevisionsTable>): CaptionRevision => ({
   id: r.id,
   segmentId: r.segment_id,
   parentId: r.parent_id,
@@ -50,31 +41,44 @@ const toRevision = (r: RevisionRow): CaptionRevision => ({
   createdAt: r.created_at,
 });
 
-/** Appends a revision whose parent is the segment's current head, atomically. */
-export function appendRevision(db: Db, rev: NewRevision): CaptionRevision {
-  return db.transaction(() => {
-    const head = latestRevision(db, rev.segmentId);
-    const info = db
-      .prepare(
-        `INSERT INTO caption_revisions (segment_id, parent_id, text, author, source, suggestion_id, review)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(rev.segmentId, head?.id ?? null, rev.text, rev.author, rev.source, rev.suggestionId ?? null, rev.review ?? 'draft');
-    return toRevision(db.prepare('SELECT * FROM caption_revisions WHERE id = ?').get(info.lastInsertRowid) as RevisionRow);
-  }).immediate(); // reads the head, then writes: take the write lock first
-}
+const latest = (db: Kysely<Database>, segmentId: number) =>
+  db.selectFrom('caption_revisions').selectAll().where('segment_id', '=', segmentId).orderBy('id', 'desc').limit(1).executeTakeFirst();
 
-export function latestRevision(db: Db, segmentId: number): CaptionRevision | undefined {
-  const row = db
-    .prepare('SELECT * FROM caption_revisions WHERE segment_id = ? ORDER BY id DESC LIMIT 1')
-    .get(segmentId) as RevisionRow | undefined;
-  return row && toRevision(row);
-}
+export class CaptionsRepo {
+  constructor(private readonly c: RepoContext) {}
 
-/** Oldest first. */
-export function revisionHistory(db: Db, segmentId: number): CaptionRevision[] {
-  const rows = db
-    .prepare('SELECT * FROM caption_revisions WHERE segment_id = ? ORDER BY id')
-    .all(segmentId) as RevisionRow[];
-  return rows.map(toRevision);
+  /** Appends a revision whose parent is the segment's current head, atomically. */
+  append(rev: NewRevision): Promise<CaptionRevision> {
+    return this.c.atomic(async (db) => {
+      // SQLite: the write transaction holds the library's write lock already. PostgreSQL: lock the
+      // segment's row so two writers of one segment take turns and each sees the other's head.
+      if (this.c.dialect === 'postgres') await db.selectFrom('segments').select('id').where('id', '=', rev.segmentId).forUpdate().execute();
+      const head = await latest(db, rev.segmentId);
+      const row = await db
+        .insertInto('caption_revisions')
+        .values({
+          segment_id: rev.segmentId,
+          parent_id: head?.id ?? null,
+          text: rev.text,
+          author: rev.author,
+          source: rev.source,
+          suggestion_id: rev.suggestionId ?? null,
+          review: rev.review ?? 'draft',
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toRevision(row);
+    });
+  }
+
+  async latest(segmentId: number): Promise<CaptionRevision | undefined> {
+    const row = await latest(this.c.db, segmentId);
+    return row && toRevision(row);
+  }
+
+  /** Oldest first. */
+  async history(segmentId: number): Promise<CaptionRevision[]> {
+    const rows = await this.c.db.selectFrom('caption_revisions').selectAll().where('segment_id', '=', segmentId).orderBy('id').execute();
+    return rows.map(toRevision);
+  }
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../testing/tmp';
 import { openDb, SCHEMA_VERSION } from './db';
+import { openStore } from './store';
 
 describe('openDb', () => {
   let tmp: ReturnType<typeof tempDir>;
@@ -56,5 +57,27 @@ describe('openDb', () => {
     const db = openDb(':memory:');
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     db.close();
+  });
+});
+
+describe('openStore on a SQLite file', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  beforeEach(() => {
+    tmp = tempDir();
+  });
+  afterEach(() => tmp.cleanup());
+
+  it('opens through openDb (migrated) and refuses a library from a newer studio the same way', async () => {
+    const file = path.join(tmp.dir, 'lib.db');
+    const store = await openStore(file);
+    expect(store.dialect).toBe('sqlite');
+    await store.settings.set('k', 1);
+    await store.close();
+    const raw = new Database(file);
+    expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    raw.close();
+    await expect(openStore(file)).rejects.toThrow(/newer than this studio understands/);
   });
 });

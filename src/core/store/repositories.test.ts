@@ -1,16 +1,12 @@
-// Repository functions, run against both an in-memory and an on-disk library.
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../testing/tmp';
-import { appendRevision, latestRevision, revisionHistory } from './captions';
-import { openDb, type Db } from './db';
-import { createJob, getJob, listJobs, requeueLapsedJobs, updateJob } from './jobs';
-import { insertSegment, listSegments } from './segments';
-import { deleteSetting, getSetting, setSetting } from './settings';
-import { countTracks, findTrackByHash, getTrack, insertTrack, listTracks, relinkTrack, setTrackStatus, type NewTrack } from './tracks';
+// Repositories and the store's transactions, run against every back end (testStores: SQLite, and
+// PostgreSQL when a test server is available), plus a throwaway in-memory SQLite library.
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { testStores } from '../testing/testStores';
+import { openStore, storeKyselyForTests, type Store } from './store';
+import type { NewTrack } from './tracks';
 
-const tmp = tempDir();
-afterAll(tmp.cleanup);
+const backends = testStores();
 
 const sample = (n: number, over: Partial<NewTrack> = {}): NewTrack => ({
   path: `/music/song${n}.wav`,
@@ -29,86 +25,186 @@ const sample = (n: number, over: Partial<NewTrack> = {}): NewTrack => ({
   ...over,
 });
 
-describe.each([
-  ['in memory', () => openDb(':memory:')],
-  ['on file', () => openDb(path.join(tmp.dir, `repo-${Math.random()}.db`))],
-])('repositories (%s)', (_label, open: () => Db) => {
-  it('inserts, finds and lists tracks', () => {
-    const db = open();
-    const a = insertTrack(db, sample(2, { title: 'Zebra' }));
-    const b = insertTrack(db, sample(1, { title: 'Apple' }));
+const UNIQUE = /UNIQUE constraint|unique constraint|duplicate key/i;
+const CHECK = /CHECK constraint|check constraint/i;
+const FOREIGN_KEY = /FOREIGN KEY constraint|foreign key constraint/i;
+
+describe.each(backends)('repositories ($name)', (backend) => {
+  const open = async (): Promise<Store> => (await backend.open()).store;
+
+  it('inserts, finds and lists tracks', async () => {
+    const db = await open();
+    const a = await db.tracks.insert(sample(2, { title: 'Zebra' }));
+    const b = await db.tracks.insert(sample(1, { title: 'Apple' }));
     expect(a.id).toBeGreaterThan(0);
     expect(a.status).toBe('imported');
-    expect(getTrack(db, a.id)).toEqual(a);
-    expect(findTrackByHash(db, sample(1).sha256)?.id).toBe(b.id);
-    expect(listTracks(db).map((t) => t.title)).toEqual(['Apple', 'Zebra']);
-    expect(countTracks(db)).toBe(2);
-    expect(() => insertTrack(db, sample(1))).toThrow(/UNIQUE/);
-    db.close();
+    expect(a.addedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(await db.tracks.get(a.id)).toEqual(a);
+    expect((await db.tracks.findByHash(sample(1).sha256))?.id).toBe(b.id);
+    expect((await db.tracks.list()).map((t) => t.title)).toEqual(['Apple', 'Zebra']);
+    expect(await db.tracks.count()).toBe(2);
+    await expect(db.tracks.insert(sample(1))).rejects.toThrow(UNIQUE);
+    await expect(db.tracks.require(999)).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'no track with id 999' });
   });
 
-  it('relinks a track and changes its status', () => {
-    const db = open();
-    const t = insertTrack(db, sample(3));
-    const moved = relinkTrack(db, t.id, '/elsewhere/song3.wav', 'song3.wav');
+  it('relinks a track and changes its status', async () => {
+    const db = await open();
+    const t = await db.tracks.insert(sample(3));
+    const moved = await db.tracks.relink(t.id, '/elsewhere/song3.wav', 'song3.wav', 1234.5);
     expect(moved.path).toBe('/elsewhere/song3.wav');
     expect(moved.sha256).toBe(t.sha256);
-    expect(setTrackStatus(db, t.id, 'separated').status).toBe('separated');
-    expect(() => setTrackStatus(db, 999, 'separated')).toThrow(/not found/);
-    db.close();
+    expect(await db.tracks.fileStamp(t.id)).toEqual({ sizeBytes: t.sizeBytes, mtimeMs: 1234.5 });
+    expect((await db.tracks.setStatus(t.id, 'separated')).status).toBe('separated');
+    await expect(db.tracks.setStatus(999, 'separated')).rejects.toThrow(/not found/);
   });
 
-  it('keeps caption revisions append-only with parent links', () => {
-    const db = open();
-    const t = insertTrack(db, sample(4));
-    const seg = insertSegment(db, t.id, 0, 10);
-    const r1 = appendRevision(db, { segmentId: seg.id, text: 'A man sings softly.', author: 'model', source: 'suggestion' });
-    const r2 = appendRevision(db, { segmentId: seg.id, text: 'A woman sings softly.', author: 'ana', source: 'human' });
+  it('keeps caption revisions append-only with parent links', async () => {
+    const db = await open();
+    const k = storeKyselyForTests(db);
+    const t = await db.tracks.insert(sample(4));
+    const seg = await db.segments.insert(t.id, 0, 10);
+    const r1 = await db.captions.append({ segmentId: seg.id, text: 'A man sings softly.', author: 'model', source: 'suggestion' });
+    const r2 = await db.captions.append({ segmentId: seg.id, text: 'A woman sings softly.', author: 'ana', source: 'human' });
     expect(r1.parentId).toBeNull();
     expect(r2.parentId).toBe(r1.id);
-    expect(latestRevision(db, seg.id)?.text).toBe('A woman sings softly.');
-    expect(revisionHistory(db, seg.id).map((r) => r.text)).toEqual(['A man sings softly.', 'A woman sings softly.']);
-    expect(() => db.prepare('UPDATE caption_revisions SET text = ? WHERE id = ?').run('x', r1.id)).toThrow(/append-only/);
-    expect(() => db.prepare('DELETE FROM caption_revisions WHERE id = ?').run(r1.id)).toThrow(/append-only/);
+    expect((await db.captions.latest(seg.id))?.text).toBe('A woman sings softly.');
+    expect((await db.captions.history(seg.id)).map((r) => r.text)).toEqual(['A man sings softly.', 'A woman sings softly.']);
+    await expect(sql`UPDATE caption_revisions SET text = ${'x'} WHERE id = ${r1.id}`.execute(k)).rejects.toThrow(/append-only/);
+    await expect(sql`DELETE FROM caption_revisions WHERE id = ${r1.id}`.execute(k)).rejects.toThrow(/append-only/);
     // Deleting the track cannot silently take the revisions with it.
-    expect(() => db.prepare('DELETE FROM tracks WHERE id = ?').run(t.id)).toThrow();
-    expect(revisionHistory(db, seg.id)).toHaveLength(2);
-    db.close();
+    await expect(sql`DELETE FROM tracks WHERE id = ${t.id}`.execute(k)).rejects.toThrow();
+    expect(await db.captions.history(seg.id)).toHaveLength(2);
   });
 
-  it('orders segments and enforces their bounds', () => {
-    const db = open();
-    const t = insertTrack(db, sample(5));
-    insertSegment(db, t.id, 20, 30);
-    insertSegment(db, t.id, 0, 10);
-    expect(listSegments(db, t.id).map((s) => s.startSec)).toEqual([0, 20]);
-    expect(() => insertSegment(db, t.id, 10, 5)).toThrow(/CHECK/);
-    expect(() => insertSegment(db, 12345, 0, 5)).toThrow(/FOREIGN KEY/);
-    db.close();
+  it('gives concurrent appends to one segment a chain, never two children of one head', async () => {
+    const db = await open();
+    const t = await db.tracks.insert(sample(14));
+    const seg = await db.segments.insert(t.id, 0, 10);
+    const revs = await Promise.all(Array.from({ length: 8 }, (_, i) => db.captions.append({ segmentId: seg.id, text: `v${i}`, author: 'a', source: 'human' })));
+    const history = await db.captions.history(seg.id);
+    expect(history).toHaveLength(8);
+    expect(history.map((r) => r.parentId)).toEqual([null, ...history.slice(0, -1).map((r) => r.id)]);
+    expect(new Set(revs.map((r) => r.id)).size).toBe(8);
   });
 
-  it('stores settings as JSON', () => {
-    const db = open();
-    expect(getSetting(db, 'ep')).toBeUndefined();
-    setSetting(db, 'ep', { captioner: 'cpu', threads: 4 });
-    setSetting(db, 'ep', { captioner: 'webgpu', threads: 2 });
-    expect(getSetting(db, 'ep')).toEqual({ captioner: 'webgpu', threads: 2 });
-    expect(deleteSetting(db, 'ep')).toBe(true);
-    expect(getSetting(db, 'ep')).toBeUndefined();
-    db.close();
+  it('orders segments, enforces their bounds, hides rather than deletes', async () => {
+    const db = await open();
+    const t = await db.tracks.insert(sample(5));
+    await db.segments.insert(t.id, 20, 30);
+    const first = await db.segments.insert(t.id, 0, 10);
+    expect((await db.segments.list(t.id)).map((s) => s.startSec)).toEqual([0, 20]);
+    await expect(db.segments.insert(t.id, 10, 5)).rejects.toThrow(CHECK);
+    await expect(db.segments.insert(12345, 0, 5)).rejects.toThrow(FOREIGN_KEY);
+    expect(await db.segments.update(first.id, 1, 9)).toMatchObject({ startSec: 1, endSec: 9 });
+    expect(await db.segments.delete(first.id)).toBe(true);
+    expect(await db.segments.delete(first.id)).toBe(false);
+    expect(await db.segments.get(first.id)).toBeUndefined();
+    await expect(db.segments.require(first.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(db.segments.update(first.id, 1, 9)).rejects.toThrow(/not found/);
+    expect((await db.segments.list(t.id)).map((s) => s.startSec)).toEqual([20]);
   });
 
-  it('persists jobs and requeues the ones a crash interrupted', () => {
-    const db = open();
-    const j = createJob(db, 'separate', { trackId: 1 });
+  it('keeps one stem per name, in Demucs order, with the pack that made it, and says which files went unreferenced', async () => {
+    const db = await open();
+    const t = await db.tracks.insert(sample(6));
+    const pack = await db.packs.ensureRow({ name: 'demucs', version: '4.0.0', roles: ['separator'] }, '/packs/demucs');
+    await db.stems.upsert({ trackId: t.id, name: 'zzz', path: '/s/zzz.wav' });
+    const first = await db.stems.replace(t.id, [
+      { name: 'other', path: '/s/1/other.wav', packId: pack, ep: 'cpu' },
+      { name: 'vocals', path: '/s/1/vocals.wav', packId: pack, ep: 'cpu', durationSec: 12.5 },
+    ]);
+    expect(first.unreferenced).toEqual([]);
+    expect((await db.stems.list(t.id)).map((s) => [s.name, s.pack])).toEqual([
+      ['vocals', 'demucs@4.0.0'],
+      ['other', 'demucs@4.0.0'],
+      ['zzz', null],
+    ]);
+    // vocals replaced by a new file, other keeps its file (still referenced): only the old vocals file is unreferenced.
+    const second = await db.stems.replace(t.id, [
+      { name: 'vocals', path: '/s/2/vocals.wav' },
+      { name: 'other', path: '/s/1/other.wav' },
+    ]);
+    expect(second.unreferenced).toEqual(['/s/1/vocals.wav']);
+    expect(second.stems.map((s) => s.path)).toEqual(['/s/2/vocals.wav', '/s/1/other.wav']);
+    expect((await db.stems.listPaths()).sort()).toEqual(['/s/1/other.wav', '/s/2/vocals.wav', '/s/zzz.wav']);
+    const vocals = (await db.stems.list(t.id))[0]!;
+    expect(await db.stems.get(vocals.id)).toEqual(vocals);
+    expect(await db.stems.delete(vocals.id)).toBe(true);
+    expect(await db.stems.get(vocals.id)).toBeUndefined();
+  });
+
+  it('stores settings as JSON', async () => {
+    const db = await open();
+    expect(await db.settings.get('ep')).toBeUndefined();
+    await db.settings.set('ep', { captioner: 'cpu', threads: 4 });
+    await db.settings.set('ep', { captioner: 'webgpu', threads: 2 });
+    expect(await db.settings.get('ep')).toEqual({ captioner: 'webgpu', threads: 2 });
+    expect(await db.settings.delete('ep')).toBe(true);
+    expect(await db.settings.delete('ep')).toBe(false);
+    expect(await db.settings.get('ep')).toBeUndefined();
+  });
+
+  it('persists jobs and requeues the ones a crash interrupted', async () => {
+    const db = await open();
+    const j = await db.jobs.create('separate', { trackId: 1 });
     expect(j.status).toBe('queued');
-    updateJob(db, j.id, { status: 'running', progress: 0.4 });
-    const done = createJob(db, 'caption', { segmentId: 2 });
-    updateJob(db, done.id, { status: 'done', progress: 1, result: { text: 'ok' } });
-    expect(requeueLapsedJobs(db, Date.now()).map((x) => x.id)).toEqual([j.id]);
-    expect(getJob(db, j.id)).toMatchObject({ status: 'queued', progress: 0.4, payload: { trackId: 1 } });
-    expect(getJob(db, done.id)?.result).toEqual({ text: 'ok' });
-    expect(listJobs(db, ['queued']).map((x) => x.id)).toEqual([j.id]);
-    db.close();
+    await db.jobs.update(j.id, { status: 'running', progress: 0.4 });
+    const done = await db.jobs.create('caption', { segmentId: 2 });
+    await db.jobs.update(done.id, { status: 'done', progress: 1, result: { text: 'ok' } });
+    expect((await db.jobs.requeueLapsed(Date.now())).map((x) => x.id)).toEqual([j.id]);
+    expect(await db.jobs.get(j.id)).toMatchObject({ status: 'queued', progress: 0.4, payload: { trackId: 1 } });
+    expect((await db.jobs.get(done.id))?.result).toEqual({ text: 'ok' });
+    expect((await db.jobs.list(['queued'])).map((x) => x.id)).toEqual([j.id]);
+    await expect(db.jobs.update('nope', { status: 'done' })).rejects.toThrow(/not found/);
+  });
+
+  it('commits a transaction, rolls it back when it throws, and runs nested calls on the outer one', async () => {
+    const db = await open();
+    const t = await db.transaction(async (tx) => {
+      const track = await tx.tracks.insert(sample(7));
+      // The store's own repositories, and a nested transaction, join this transaction (no deadlock).
+      expect(await db.tracks.get(track.id)).toEqual(track);
+      await db.transaction((inner) => inner.settings.set('inner', 1));
+      return track;
+    });
+    expect(await db.tracks.get(t.id)).toEqual(t);
+    expect(await db.settings.get('inner')).toBe(1);
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.tracks.insert(sample(8));
+        await db.settings.set('inner', 2);
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    expect(await db.tracks.findByHash(sample(8).sha256)).toBeUndefined();
+    expect(await db.settings.get('inner')).toBe(1);
+    // Work started outside the transaction meanwhile waits for it and then runs normally.
+    const [inside, outside] = await Promise.all([
+      db.transaction(async (tx) => (await tx.tracks.insert(sample(9))).id),
+      db.tracks.count(),
+    ]);
+    expect(await db.tracks.get(inside)).toBeDefined();
+    expect(outside).toBeGreaterThanOrEqual(1);
+  });
+
+  it('sees the same library from a second store (as another process would)', async () => {
+    const { store: a, target } = await backend.open();
+    const b = await backend.reopen(target);
+    const t = await a.tracks.insert(sample(10));
+    expect(await b.tracks.get(t.id)).toEqual(t);
+    await b.settings.set('from-b', true);
+    expect(await a.settings.get('from-b')).toBe(true);
+  });
+});
+
+describe('a throwaway in-memory library', () => {
+  it('opens migrated, works, and closes', async () => {
+    const db = await openStore(':memory:');
+    expect(db.dialect).toBe('sqlite');
+    const t = await db.tracks.insert(sample(11));
+    expect(await db.tracks.list()).toEqual([t]);
+    await db.close();
+    await db.close(); // twice is harmless
+    await expect(db.transaction((tx) => tx.tracks.count())).rejects.toThrow(/closed/);
   });
 });

@@ -1,19 +1,14 @@
 // Repository for caption segments: the spans of a track (5–30 s in S2Cap) that each get one caption.
+// Segments are never deleted, only hidden (deleted_at), so caption revisions keep their history.
+import type { Selectable } from 'kysely';
 import { StudioError } from '../../shared/errors';
 import type { Segment } from '../../shared/types';
-import type { Db } from './db';
+import { changed, nowIso, type RepoContext } from './repoContext';
+import type { SegmentsTable } from './schema';
 
 export type { Segment };
 
-interface SegmentRow {
-  id: number;
-  track_id: number;
-  start_sec: number;
-  end_sec: number;
-  created_at: string;
-}
-
-const toSegment = (r: SegmentRow): Segment => ({
+const toSegment = (r: Selectable<SegmentsTable>): Segment => ({
   id: r.id,
   trackId: r.track_id,
   startSec: r.start_sec,
@@ -25,51 +20,65 @@ const toSegment = (r: SegmentRow): Segment => ({
 export const SPAN_TOLERANCE_SEC = 0.001;
 
 /**
- * SQL that is 1 when a row recorded for a span (columns `start_sec`, `end_sec` of `row`) no longer
- * matches its segment `seg` (resized since), else 0. Used by suggestions and attributes.
+ * Whether a row recorded for a span (a suggestion, a measured attribute) no longer matches its
+ * segment's span (resized since). A row without a recorded span is taken to match.
  */
-export const spanChangedSql = (row: string, seg: string): string =>
-  `(CASE WHEN abs(${row}.start_sec - ${seg}.start_sec) > ${SPAN_TOLERANCE_SEC} OR abs(${row}.end_sec - ${seg}.end_sec) > ${SPAN_TOLERANCE_SEC} THEN 1 ELSE 0 END)`;
-
-export function insertSegment(db: Db, trackId: number, startSec: number, endSec: number): Segment {
-  const info = db
-    .prepare('INSERT INTO segments (track_id, start_sec, end_sec) VALUES (?, ?, ?)')
-    .run(trackId, startSec, endSec);
-  return getSegment(db, Number(info.lastInsertRowid))!;
+export function spanChanged(row: { start_sec: number | null; end_sec: number | null }, seg: { start_sec: number; end_sec: number }): boolean {
+  if (row.start_sec === null || row.end_sec === null) return false;
+  return Math.abs(row.start_sec - seg.start_sec) > SPAN_TOLERANCE_SEC || Math.abs(row.end_sec - seg.end_sec) > SPAN_TOLERANCE_SEC;
 }
 
-/** A live (not deleted) segment. */
-export function getSegment(db: Db, id: number): Segment | undefined {
-  const row = db.prepare('SELECT * FROM segments WHERE id = ? AND deleted_at IS NULL').get(id) as SegmentRow | undefined;
-  return row && toSegment(row);
-}
+export class SegmentsRepo {
+  constructor(private readonly c: RepoContext) {}
 
-export function requireSegment(db: Db, id: number): Segment {
-  const s = getSegment(db, id);
-  if (!s) throw new StudioError('NOT_FOUND', `no segment with id ${id}`);
-  return s;
-}
+  async insert(trackId: number, startSec: number, endSec: number): Promise<Segment> {
+    const row = await this.c.db
+      .insertInto('segments')
+      .values({ track_id: trackId, start_sec: startSec, end_sec: endSec, deleted_at: null })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toSegment(row);
+  }
 
-export function listSegments(db: Db, trackId: number): Segment[] {
-  const rows = db
-    .prepare('SELECT * FROM segments WHERE track_id = ? AND deleted_at IS NULL ORDER BY start_sec, id')
-    .all(trackId) as SegmentRow[];
-  return rows.map(toSegment);
-}
+  /** A live (not hidden) segment. */
+  async get(id: number): Promise<Segment | undefined> {
+    const row = await this.c.db.selectFrom('segments').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+    return row && toSegment(row);
+  }
 
-export function updateSegment(db: Db, id: number, startSec: number, endSec: number): Segment {
-  const info = db
-    .prepare('UPDATE segments SET start_sec = ?, end_sec = ? WHERE id = ? AND deleted_at IS NULL')
-    .run(startSec, endSec, id);
-  if (info.changes !== 1) throw new Error(`segment ${id} not found`);
-  return getSegment(db, id)!;
-}
+  async require(id: number): Promise<Segment> {
+    const s = await this.get(id);
+    if (!s) throw new StudioError('NOT_FOUND', `no segment with id ${id}`);
+    return s;
+  }
 
-/** Hides a segment. The row stays so caption revisions written for it keep their history. */
-export function deleteSegment(db: Db, id: number): boolean {
-  return (
-    db
-      .prepare(`UPDATE segments SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ? AND deleted_at IS NULL`)
-      .run(id).changes === 1
-  );
+  async list(trackId: number): Promise<Segment[]> {
+    const rows = await this.c.db
+      .selectFrom('segments')
+      .selectAll()
+      .where('track_id', '=', trackId)
+      .where('deleted_at', 'is', null)
+      .orderBy('start_sec')
+      .orderBy('id')
+      .execute();
+    return rows.map(toSegment);
+  }
+
+  async update(id: number, startSec: number, endSec: number): Promise<Segment> {
+    const row = await this.c.db
+      .updateTable('segments')
+      .set({ start_sec: startSec, end_sec: endSec })
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw new Error(`segment ${id} not found`);
+    return toSegment(row);
+  }
+
+  /** Hides a segment. The row stays so caption revisions written for it keep their history. */
+  async delete(id: number): Promise<boolean> {
+    const r = await this.c.db.updateTable('segments').set({ deleted_at: nowIso() }).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+    return changed(r) === 1;
+  }
 }

@@ -1,18 +1,24 @@
 // Key/value settings stored as JSON inside the library, so a library carries its own choices
-// (active packs, execution provider, thread count) wherever the file goes.
-import type { Db } from './db';
+// (active packs, execution provider, thread count) wherever it goes.
+import { changed, type RepoContext } from './repoContext';
 
-export function getSetting<T>(db: Db, key: string): T | undefined {
-  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
-  return row === undefined ? undefined : (JSON.parse(row.value) as T);
-}
+export class SettingsRepo {
+  constructor(private readonly c: RepoContext) {}
 
-export function setSetting(db: Db, key: string, value: unknown): void {
-  db.prepare(
-    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-  ).run(key, JSON.stringify(value));
-}
+  async get<T>(key: string): Promise<T | undefined> {
+    const row = await this.c.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+    return row === undefined ? undefined : (JSON.parse(row.value) as T);
+  }
 
-export function deleteSetting(db: Db, key: string): boolean {
-  return db.prepare('DELETE FROM settings WHERE key = ?').run(key).changes > 0;
+  async set(key: string, value: unknown): Promise<void> {
+    await this.c.db
+      .insertInto('settings')
+      .values({ key, value: JSON.stringify(value) })
+      .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })))
+      .execute();
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return changed(await this.c.db.deleteFrom('settings').where('key', '=', key).executeTakeFirst()) > 0;
+  }
 }

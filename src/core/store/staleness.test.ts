@@ -1,18 +1,17 @@
 // Suggestions and measured attributes remember the span they were made for and go stale when
-// their segment is resized (and fresh again when it is resized back), on a real library file.
+// their segment is resized (and fresh again when it is resized back), on every back end.
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { testStores } from '../testing/testStores';
 import { tempDir } from '../testing/tmp';
-import { insertAttributes, latestAttributes } from './attributes';
-import { migrate, openDb } from './db';
+import { migrate } from './db';
 import { MIGRATIONS } from './migrations';
-import { insertSegment, updateSegment } from './segments';
-import { insertSuggestion, latestSuggestions } from './suggestions';
-import { insertTrack } from './tracks';
+import { openStore } from './store';
 
 const tmp = tempDir();
 afterAll(tmp.cleanup);
+const backends = testStores();
 
 const track = {
   path: '/music/a.wav',
@@ -30,48 +29,56 @@ const track = {
   codec: 'PCM',
 };
 
-describe('stale suggestions and attributes', () => {
-  it('go stale when the segment is resized, fresh when resized back, and a new suggestion is fresh', () => {
-    const db = openDb(path.join(tmp.dir, 'stale.s2cap.db'));
-    const t = insertTrack(db, track);
-    const seg = insertSegment(db, t.id, 100, 125);
-    const other = insertSegment(db, t.id, 10, 20);
+describe.each(backends)('stale suggestions and attributes ($name)', (backend) => {
+  it('go stale when the segment is resized, fresh when resized back, and a new suggestion is fresh', async () => {
+    const { store: db } = await backend.open();
+    const t = await db.tracks.insert(track);
+    const seg = await db.segments.insert(t.id, 100, 125);
+    const other = await db.segments.insert(t.id, 10, 20);
     const made = { segmentId: seg.id, startSec: 100, endSec: 125 };
-    insertSuggestion(db, { ...made, text: 'A man sings softly.', score: null, tokenLogprobs: [], packId: null, ep: 'cpu', ms: 1 });
-    insertAttributes(db, made, 'measured', { gender: 'male', f0Hz: 110.123 });
-    insertSuggestion(db, { segmentId: other.id, startSec: 10, endSec: 20, text: 'Other.', score: null, tokenLogprobs: [], packId: null, ep: 'cpu', ms: 1 });
+    const pack = await db.packs.ensureRow({ name: 'cap', version: '2.0.0', roles: ['captioner'] }, '/p');
+    const first = await db.suggestions.insert({ ...made, text: 'A man sings softly.', score: -0.5, tokenLogprobs: [-0.123456, -1], packId: pack, ep: 'cpu', ms: 1 });
+    expect(first).toMatchObject({ pack: 'cap@2.0.0', score: -0.5, tokenLogprobs: [-0.1235, -1], stale: false });
+    await db.attributes.insert(made, 'measured', { gender: 'male', f0Hz: 110.123, nothing: null });
+    await db.suggestions.insert({ segmentId: other.id, startSec: 10, endSec: 20, text: 'Other.', score: null, tokenLogprobs: [], packId: null, ep: 'cpu', ms: 1 });
 
-    const fresh = latestSuggestions(db, t.id).find((s) => s.segmentId === seg.id)!;
+    const fresh = (await db.suggestions.latest(t.id)).find((s) => s.segmentId === seg.id)!;
     expect(fresh).toMatchObject({ startSec: 100, endSec: 125, stale: false });
-    expect(latestAttributes(db, t.id)).toEqual([
+    expect(await db.attributes.latest(t.id)).toEqual([
       expect.objectContaining({ segmentId: seg.id, name: 'gender', value: 'male', startSec: 100, endSec: 125, stale: false }),
       expect.objectContaining({ segmentId: seg.id, name: 'f0Hz', value: '110.12', stale: false }),
     ]);
 
-    updateSegment(db, seg.id, 100, 130);
-    const stale = latestSuggestions(db, t.id).find((s) => s.segmentId === seg.id)!;
+    await db.segments.update(seg.id, 100, 130);
+    const stale = (await db.suggestions.latest(t.id)).find((s) => s.segmentId === seg.id)!;
     expect(stale).toMatchObject({ text: 'A man sings softly.', startSec: 100, endSec: 125, stale: true });
-    expect(latestAttributes(db, t.id).every((a) => a.stale)).toBe(true);
+    expect((await db.attributes.latest(t.id)).every((a) => a.stale)).toBe(true);
     // The untouched segment's suggestion is not affected.
-    expect(latestSuggestions(db, t.id).find((s) => s.segmentId === other.id)!.stale).toBe(false);
+    expect((await db.suggestions.latest(t.id)).find((s) => s.segmentId === other.id)!.stale).toBe(false);
 
-    updateSegment(db, seg.id, 100, 125);
-    expect(latestSuggestions(db, t.id).find((s) => s.segmentId === seg.id)!.stale).toBe(false);
-    expect(latestAttributes(db, t.id).some((a) => a.stale)).toBe(false);
+    await db.segments.update(seg.id, 100, 125);
+    expect((await db.suggestions.latest(t.id)).find((s) => s.segmentId === seg.id)!.stale).toBe(false);
+    expect((await db.attributes.latest(t.id)).some((a) => a.stale)).toBe(false);
 
-    updateSegment(db, seg.id, 90.5, 110);
-    insertSuggestion(db, { segmentId: seg.id, startSec: 90.5, endSec: 110, text: 'A man sings loudly.', score: null, tokenLogprobs: [], packId: null, ep: 'cpu', ms: 1 });
-    insertAttributes(db, { segmentId: seg.id, startSec: 90.5, endSec: 110 }, 'measured', { gender: 'male' });
-    const again = latestSuggestions(db, t.id).find((s) => s.segmentId === seg.id)!;
+    await db.segments.update(seg.id, 90.5, 110);
+    await db.suggestions.insert({ segmentId: seg.id, startSec: 90.5, endSec: 110, text: 'A man sings loudly.', score: null, tokenLogprobs: [], packId: null, ep: 'cpu', ms: 1 });
+    await db.attributes.insert({ segmentId: seg.id, startSec: 90.5, endSec: 110 }, 'measured', { gender: 'male' });
+    const again = (await db.suggestions.latest(t.id)).find((s) => s.segmentId === seg.id)!;
     expect(again).toMatchObject({ text: 'A man sings loudly.', startSec: 90.5, endSec: 110, stale: false });
     // The newest value of each attribute counts: gender is fresh, the older f0 measurement is not.
-    const attrs = latestAttributes(db, t.id);
+    const attrs = await db.attributes.latest(t.id);
     expect(attrs.find((a) => a.name === 'gender')).toMatchObject({ stale: false, startSec: 90.5 });
     expect(attrs.find((a) => a.name === 'f0Hz')).toMatchObject({ stale: true, startSec: 100 });
-    db.close();
+    // A hidden segment's suggestions and attributes are not listed.
+    await db.segments.delete(seg.id);
+    expect((await db.suggestions.latest(t.id)).map((s) => s.segmentId)).toEqual([other.id]);
+    expect(await db.attributes.latest(t.id)).toEqual([]);
   });
+});
 
-  it('backfills the span of rows written before spans were recorded from their segment', () => {
+describe('rows from before spans were recorded (SQLite)', () => {
+
+  it('backfills the span of rows written before spans were recorded from their segment', async () => {
     const file = path.join(tmp.dir, 'old.s2cap.db');
     const raw = new Database(file);
     const before = MIGRATIONS.findIndex((m) => /ALTER TABLE suggestions ADD COLUMN start_sec/.test(m));
@@ -84,9 +91,9 @@ describe('stale suggestions and attributes', () => {
               INSERT INTO attributes (segment_id, name, value, source) VALUES (7, 'tempo', '120', 'measured');`);
     migrate(raw);
     raw.close();
-    const db = openDb(file);
-    expect(latestSuggestions(db, 1)).toEqual([expect.objectContaining({ text: 'old sentence', startSec: 100, endSec: 125, stale: false })]);
-    expect(latestAttributes(db, 1)).toEqual([expect.objectContaining({ name: 'tempo', startSec: 100, endSec: 125, stale: false })]);
-    db.close();
+    const db = await openStore(file);
+    expect(await db.suggestions.latest(1)).toEqual([expect.objectContaining({ text: 'old sentence', startSec: 100, endSec: 125, stale: false })]);
+    expect(await db.attributes.latest(1)).toEqual([expect.objectContaining({ name: 'tempo', startSec: 100, endSec: 125, stale: false })]);
+    await db.close();
   });
 });

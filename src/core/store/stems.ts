@@ -1,38 +1,11 @@
 // Repository for stems: one file per (track, stem name). Re-separating or re-attaching a stem
 // replaces the row for that name; the file itself is owned by whoever produced it. A new set of
 // stems is always written to new files first and registered here in one transaction
-// (replaceStems), which tells the caller which old files no row refers to any more.
+// (replace), which tells the caller which old files no row refers to any more.
+import type { Kysely } from 'kysely';
 import type { Stem } from '../../shared/types';
-import type { Db } from './db';
-
-interface StemRow {
-  id: number;
-  track_id: number;
-  name: string;
-  path: string;
-  pack_id: number | null;
-  pack: string | null;
-  ep: string | null;
-  size_bytes: number | null;
-  duration_sec: number | null;
-  created_at: string;
-}
-
-const toStem = (r: StemRow): Stem => ({
-  id: r.id,
-  trackId: r.track_id,
-  name: r.name,
-  path: r.path,
-  durationSec: r.duration_sec,
-  packId: r.pack_id,
-  pack: r.pack,
-  ep: r.ep,
-  createdAt: r.created_at,
-});
-
-/** Stem rows with the name@version of the pack that made them (kept after the pack is removed). */
-const SELECT = `SELECT st.*, CASE WHEN p.id IS NULL THEN NULL ELSE p.name || '@' || p.version END AS pack
-  FROM stems st LEFT JOIN model_packs p ON p.id = st.pack_id`;
+import { changed, nowIso, packLabel, type RepoContext } from './repoContext';
+import type { Database } from './schema';
 
 export interface NewStem {
   trackId: number;
@@ -44,51 +17,106 @@ export interface NewStem {
   ep?: string | null;
 }
 
-export function upsertStem(db: Db, s: NewStem): Stem {
-  db.prepare(
-    `INSERT INTO stems (track_id, name, path, pack_id, ep, size_bytes, duration_sec) VALUES (?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT(track_id, name) DO UPDATE SET path = excluded.path, pack_id = excluded.pack_id, ep = excluded.ep,
-       size_bytes = excluded.size_bytes, duration_sec = excluded.duration_sec,
-       created_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')`,
-  ).run(s.trackId, s.name, s.path, s.packId ?? null, s.ep ?? null, s.sizeBytes ?? null, s.durationSec ?? null);
-  return toStem(db.prepare(`${SELECT} WHERE st.track_id = ? AND st.name = ?`).get(s.trackId, s.name) as StemRow);
-}
+/** The conventional Demucs order (vocals first); other names after, alphabetically. */
+const STEM_ORDER = ['vocals', 'accompaniment', 'drums', 'bass', 'other'];
+const rank = (name: string) => {
+  const i = STEM_ORDER.indexOf(name);
+  return i < 0 ? STEM_ORDER.length : i;
+};
 
-/**
- * Registers a complete set of stems for a track in one transaction (each replaces the row of its
- * name). Returns the paths the replaced rows had that no stem row refers to any more: the caller
- * removes those files after the commit, never before.
- */
-export function replaceStems(db: Db, trackId: number, stems: Omit<NewStem, 'trackId'>[]): { stems: Stem[]; unreferenced: string[] } {
-  return db.transaction(() => {
-    const old = new Set(listStems(db, trackId).filter((o) => stems.some((s) => s.name === o.name)).map((o) => o.path));
-    const rows = stems.map((s) => upsertStem(db, { ...s, trackId }));
-    const stillUsed = db.prepare('SELECT 1 FROM stems WHERE path = ? LIMIT 1');
-    return { stems: rows, unreferenced: [...old].filter((p) => !stillUsed.get(p)) };
-  }).immediate(); // reads first: take the write lock before reading (a savepoint when nested)
-}
+/** Stem rows with the name@version of the pack that made them (kept after the pack is removed). */
+const selectStems = (db: Kysely<Database>) =>
+  db
+    .selectFrom('stems as st')
+    .leftJoin('model_packs as p', 'p.id', 'st.pack_id')
+    .select(['st.id', 'st.track_id', 'st.name', 'st.path', 'st.pack_id', 'st.ep', 'st.duration_sec', 'st.created_at', 'p.name as pack_name', 'p.version as pack_version']);
 
-/** Every path a stem row refers to (to tell registered stem files from leftovers). */
-export function listStemPaths(db: Db): string[] {
-  return (db.prepare('SELECT path FROM stems').all() as { path: string }[]).map((r) => r.path);
-}
+type StemRow = Awaited<ReturnType<ReturnType<typeof selectStems>['executeTakeFirstOrThrow']>>;
 
-export function getStem(db: Db, id: number): Stem | undefined {
-  const row = db.prepare(`${SELECT} WHERE st.id = ?`).get(id) as StemRow | undefined;
-  return row && toStem(row);
-}
+const toStem = (r: StemRow): Stem => ({
+  id: r.id,
+  trackId: r.track_id,
+  name: r.name,
+  path: r.path,
+  durationSec: r.duration_sec,
+  packId: r.pack_id,
+  pack: packLabel(r.pack_name, r.pack_version),
+  ep: r.ep,
+  createdAt: r.created_at,
+});
 
-/** Stems in the conventional Demucs order (vocals first), then by name. */
-export function listStems(db: Db, trackId: number): Stem[] {
-  const rows = db
-    .prepare(
-      `${SELECT} WHERE st.track_id = ? ORDER BY
-         CASE st.name WHEN 'vocals' THEN 0 WHEN 'accompaniment' THEN 1 WHEN 'drums' THEN 2 WHEN 'bass' THEN 3 WHEN 'other' THEN 4 ELSE 5 END, st.name`,
+async function upsert(db: Kysely<Database>, s: NewStem): Promise<Stem> {
+  await db
+    .insertInto('stems')
+    .values({
+      track_id: s.trackId,
+      name: s.name,
+      path: s.path,
+      pack_id: s.packId ?? null,
+      ep: s.ep ?? null,
+      size_bytes: s.sizeBytes ?? null,
+      duration_sec: s.durationSec ?? null,
+    })
+    .onConflict((oc) =>
+      oc.columns(['track_id', 'name']).doUpdateSet((eb) => ({
+        path: eb.ref('excluded.path'),
+        pack_id: eb.ref('excluded.pack_id'),
+        ep: eb.ref('excluded.ep'),
+        size_bytes: eb.ref('excluded.size_bytes'),
+        duration_sec: eb.ref('excluded.duration_sec'),
+        created_at: nowIso(),
+      })),
     )
-    .all(trackId) as StemRow[];
-  return rows.map(toStem);
+    .execute();
+  return toStem(await selectStems(db).where('st.track_id', '=', s.trackId).where('st.name', '=', s.name).executeTakeFirstOrThrow());
 }
 
-export function deleteStem(db: Db, id: number): boolean {
-  return db.prepare('DELETE FROM stems WHERE id = ?').run(id).changes === 1;
+async function list(db: Kysely<Database>, trackId: number): Promise<Stem[]> {
+  const rows = await selectStems(db).where('st.track_id', '=', trackId).execute();
+  return rows.map(toStem).sort((a, b) => rank(a.name) - rank(b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+export class StemsRepo {
+  constructor(private readonly c: RepoContext) {}
+
+  upsert(s: NewStem): Promise<Stem> {
+    return upsert(this.c.db, s);
+  }
+
+  /**
+   * Registers a complete set of stems for a track in one transaction (each replaces the row of its
+   * name). Returns the paths the replaced rows had that no stem row refers to any more: the caller
+   * removes those files after the commit, never before.
+   */
+  replace(trackId: number, stems: Omit<NewStem, 'trackId'>[]): Promise<{ stems: Stem[]; unreferenced: string[] }> {
+    return this.c.atomic(async (db) => {
+      const old = new Set((await list(db, trackId)).filter((o) => stems.some((s) => s.name === o.name)).map((o) => o.path));
+      const rows: Stem[] = [];
+      for (const s of stems) rows.push(await upsert(db, { ...s, trackId }));
+      const unreferenced: string[] = [];
+      for (const p of old) {
+        if (!(await db.selectFrom('stems').select('id').where('path', '=', p).limit(1).executeTakeFirst())) unreferenced.push(p);
+      }
+      return { stems: rows, unreferenced };
+    });
+  }
+
+  /** Every path a stem row refers to (to tell registered stem files from leftovers). */
+  async listPaths(): Promise<string[]> {
+    return (await this.c.db.selectFrom('stems').select('path').execute()).map((r) => r.path);
+  }
+
+  async get(id: number): Promise<Stem | undefined> {
+    const row = await selectStems(this.c.db).where('st.id', '=', id).executeTakeFirst();
+    return row && toStem(row);
+  }
+
+  /** Stems in the conventional Demucs order (vocals first), then by name. */
+  list(trackId: number): Promise<Stem[]> {
+    return list(this.c.db, trackId);
+  }
+
+  async delete(id: number): Promise<boolean> {
+    return changed(await this.c.db.deleteFrom('stems').where('id', '=', id).executeTakeFirst()) === 1;
+  }
 }

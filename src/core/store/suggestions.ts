@@ -1,24 +1,48 @@
 // Model suggestions per segment, kept with the pack and execution provider that produced them,
 // so the UI can always say which model, running where, wrote a caption. Each remembers the span
 // it was made for and reads as stale once its segment has been resized.
+import type { Kysely } from 'kysely';
 import type { Suggestion } from '../../shared/types';
-import type { Db } from './db';
-import { spanChangedSql } from './segments';
+import { packLabel, type RepoContext } from './repoContext';
+import type { Database } from './schema';
+import { spanChanged } from './segments';
 
-interface Row {
-  id: number;
-  segment_id: number;
+export interface NewSuggestion {
+  segmentId: number;
+  /** The span the model heard (the segment's span when the job read it). */
+  startSec: number;
+  endSec: number;
   text: string;
   score: number | null;
-  token_logprobs: string | null;
-  pack: string | null;
-  ep: string | null;
-  ms: number | null;
-  created_at: string;
-  start_sec: number;
-  end_sec: number;
-  stale: 0 | 1;
+  tokenLogprobs: number[];
+  packId: number | null;
+  ep: string;
+  ms: number;
 }
+
+const selectSuggestions = (db: Kysely<Database>) =>
+  db
+    .selectFrom('suggestions as s')
+    .innerJoin('segments as seg', 'seg.id', 's.segment_id')
+    .leftJoin('model_packs as p', 'p.id', 's.pack_id')
+    .select([
+      's.id',
+      's.segment_id',
+      's.text',
+      's.score',
+      's.token_logprobs',
+      's.ep',
+      's.ms',
+      's.created_at',
+      's.start_sec',
+      's.end_sec',
+      'seg.start_sec as seg_start_sec',
+      'seg.end_sec as seg_end_sec',
+      'p.name as pack_name',
+      'p.version as pack_version',
+    ]);
+
+type Row = Awaited<ReturnType<ReturnType<typeof selectSuggestions>['executeTakeFirstOrThrow']>>;
 
 const toSuggestion = (r: Row): Suggestion => ({
   id: r.id,
@@ -26,51 +50,51 @@ const toSuggestion = (r: Row): Suggestion => ({
   text: r.text,
   score: r.score,
   tokenLogprobs: r.token_logprobs ? (JSON.parse(r.token_logprobs) as number[]) : [],
-  pack: r.pack,
+  pack: packLabel(r.pack_name, r.pack_version),
   ep: r.ep,
   ms: r.ms,
   createdAt: r.created_at,
-  startSec: r.start_sec,
-  endSec: r.end_sec,
-  stale: r.stale === 1,
+  startSec: r.start_sec ?? r.seg_start_sec,
+  endSec: r.end_sec ?? r.seg_end_sec,
+  stale: spanChanged(r, { start_sec: r.seg_start_sec, end_sec: r.seg_end_sec }),
 });
 
-export function insertSuggestion(
-  db: Db,
-  s: {
-    segmentId: number;
-    /** The span the model heard (the segment's span when the job read it). */
-    startSec: number;
-    endSec: number;
-    text: string;
-    score: number | null;
-    tokenLogprobs: number[];
-    packId: number | null;
-    ep: string;
-    ms: number;
-  },
-): Suggestion {
-  const info = db
-    .prepare('INSERT INTO suggestions (segment_id, start_sec, end_sec, text, score, token_logprobs, pack_id, ep, ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-    .run(s.segmentId, s.startSec, s.endSec, s.text, s.score, JSON.stringify(s.tokenLogprobs.map((x) => Math.round(x * 1e4) / 1e4)), s.packId, s.ep, s.ms);
-  return latestQuery(db, 'WHERE s.id = ?').get(info.lastInsertRowid);
-}
+export class SuggestionsRepo {
+  constructor(private readonly c: RepoContext) {}
 
-function latestQuery(db: Db, where: string) {
-  const stmt = db.prepare(
-    `SELECT s.id, s.segment_id, s.text, s.score, s.token_logprobs, s.ep, s.ms, s.created_at, s.start_sec, s.end_sec,
-            ${spanChangedSql('s', 'seg')} AS stale,
-            CASE WHEN p.id IS NULL THEN NULL ELSE p.name || '@' || p.version END AS pack
-     FROM suggestions s JOIN segments seg ON seg.id = s.segment_id LEFT JOIN model_packs p ON p.id = s.pack_id ${where}`,
-  );
-  return { get: (...a: unknown[]) => toSuggestion(stmt.get(...a) as Row), all: (...a: unknown[]) => (stmt.all(...a) as Row[]).map(toSuggestion) };
-}
+  async insert(s: NewSuggestion): Promise<Suggestion> {
+    const { id } = await this.c.db
+      .insertInto('suggestions')
+      .values({
+        segment_id: s.segmentId,
+        start_sec: s.startSec,
+        end_sec: s.endSec,
+        text: s.text,
+        score: s.score,
+        token_logprobs: JSON.stringify(s.tokenLogprobs.map((x) => Math.round(x * 1e4) / 1e4)),
+        pack_id: s.packId,
+        ep: s.ep,
+        ms: s.ms,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return toSuggestion(await selectSuggestions(this.c.db).where('s.id', '=', id).executeTakeFirstOrThrow());
+  }
 
-/** The newest suggestion of every live segment of a track. */
-export function latestSuggestions(db: Db, trackId: number): Suggestion[] {
-  return latestQuery(
-    db,
-    `WHERE s.id IN (SELECT max(s2.id) FROM suggestions s2 JOIN segments g ON g.id = s2.segment_id
-                    WHERE g.track_id = ? AND g.deleted_at IS NULL GROUP BY s2.segment_id) ORDER BY s.segment_id`,
-  ).all(trackId);
+  /** The newest suggestion of every live segment of a track. */
+  async latest(trackId: number): Promise<Suggestion[]> {
+    const rows = await selectSuggestions(this.c.db)
+      .where('s.id', 'in', (eb) =>
+        eb
+          .selectFrom('suggestions as s2')
+          .innerJoin('segments as g', 'g.id', 's2.segment_id')
+          .select((e) => e.fn.max('s2.id').as('id'))
+          .where('g.track_id', '=', trackId)
+          .where('g.deleted_at', 'is', null)
+          .groupBy('s2.segment_id'),
+      )
+      .orderBy('s.segment_id')
+      .execute();
+    return rows.map(toSuggestion);
+  }
 }

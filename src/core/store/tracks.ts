@@ -1,32 +1,14 @@
 // Repository for the tracks table: rows in, typed Track objects out. The only place that knows
 // the column names, so the rest of core deals in domain types.
+import { sql, type Selectable } from 'kysely';
 import { StudioError } from '../../shared/errors';
 import type { Track, TrackStatus } from '../../shared/types';
-import type { Db } from './db';
-
-interface TrackRow {
-  id: number;
-  path: string;
-  file_name: string;
-  sha256: string;
-  size_bytes: number;
-  title: string | null;
-  artist: string | null;
-  album: string | null;
-  genre: string | null;
-  duration_sec: number | null;
-  sample_rate: number | null;
-  channels: number | null;
-  container: string | null;
-  codec: string | null;
-  status: TrackStatus;
-  added_at: string;
-  updated_at: string;
-}
+import { nowIso, type RepoContext } from './repoContext';
+import type { TracksTable } from './schema';
 
 export type NewTrack = Omit<Track, 'id' | 'status' | 'addedAt' | 'updatedAt'> & { fileMtimeMs?: number | null };
 
-function toTrack(r: TrackRow): Track {
+function toTrack(r: Selectable<TracksTable>): Track {
   return {
     id: r.id,
     path: r.path,
@@ -48,73 +30,93 @@ function toTrack(r: TrackRow): Track {
   };
 }
 
-export function insertTrack(db: Db, t: NewTrack): Track {
-  const info = db
-    .prepare(
-      `INSERT INTO tracks (path, file_name, sha256, size_bytes, title, artist, album, genre,
-         duration_sec, sample_rate, channels, container, codec, file_mtime_ms)
-       VALUES (@path, @fileName, @sha256, @sizeBytes, @title, @artist, @album, @genre,
-         @durationSec, @sampleRate, @channels, @container, @codec, @fileMtimeMs)`,
-    )
-    .run({ ...t, fileMtimeMs: t.fileMtimeMs ?? null });
-  return getTrack(db, Number(info.lastInsertRowid))!;
+export class TracksRepo {
+  constructor(private readonly c: RepoContext) {}
+
+  async insert(t: NewTrack): Promise<Track> {
+    const row = await this.c.db
+      .insertInto('tracks')
+      .values({
+        path: t.path,
+        file_name: t.fileName,
+        sha256: t.sha256,
+        size_bytes: t.sizeBytes,
+        title: t.title ?? null,
+        artist: t.artist ?? null,
+        album: t.album ?? null,
+        genre: t.genre ?? null,
+        duration_sec: t.durationSec ?? null,
+        sample_rate: t.sampleRate ?? null,
+        channels: t.channels ?? null,
+        container: t.container ?? null,
+        codec: t.codec ?? null,
+        file_mtime_ms: t.fileMtimeMs ?? null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toTrack(row);
+  }
+
+  async get(id: number): Promise<Track | undefined> {
+    const row = await this.c.db.selectFrom('tracks').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toTrack(row);
+  }
+
+  /** The track, or a NOT_FOUND error every transport reports the same way. */
+  async require(id: number): Promise<Track> {
+    const t = await this.get(id);
+    if (!t) throw new StudioError('NOT_FOUND', `no track with id ${id}`);
+    return t;
+  }
+
+  async findByHash(sha256: string): Promise<Track | undefined> {
+    const row = await this.c.db.selectFrom('tracks').selectAll().where('sha256', '=', sha256).executeTakeFirst();
+    return row && toTrack(row);
+  }
+
+  /** By artist, then title (file name when untitled), case-insensitively. */
+  async list(): Promise<Track[]> {
+    const rows = await this.c.db
+      .selectFrom('tracks')
+      .selectAll()
+      .orderBy(sql`lower(coalesce(artist, ''))`)
+      .orderBy(sql`lower(coalesce(title, file_name))`)
+      .orderBy('id')
+      .execute();
+    return rows.map(toTrack);
+  }
+
+  async count(): Promise<number> {
+    const row = await this.c.db.selectFrom('tracks').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Points a track at its file's new location (found again by content hash). */
+  async relink(id: number, newPath: string, fileName: string, fileMtimeMs: number | null = null): Promise<Track> {
+    const row = await this.c.db
+      .updateTable('tracks')
+      .set({ path: newPath, file_name: fileName, file_mtime_ms: fileMtimeMs, updated_at: nowIso() })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw new Error(`track ${id} not found`);
+    return toTrack(row);
+  }
+
+  async setStatus(id: number, status: TrackStatus): Promise<Track> {
+    const row = await this.c.db.updateTable('tracks').set({ status, updated_at: nowIso() }).where('id', '=', id).returningAll().executeTakeFirst();
+    if (!row) throw new Error(`track ${id} not found`);
+    return toTrack(row);
+  }
+
+  /** Size and mtime recorded at import, to notice cheaply that a file changed since. */
+  async fileStamp(id: number): Promise<{ sizeBytes: number; mtimeMs: number | null } | undefined> {
+    const row = await this.c.db.selectFrom('tracks').select(['size_bytes', 'file_mtime_ms']).where('id', '=', id).executeTakeFirst();
+    return row && { sizeBytes: row.size_bytes, mtimeMs: row.file_mtime_ms };
+  }
+
+  async setMtime(id: number, mtimeMs: number): Promise<void> {
+    await this.c.db.updateTable('tracks').set({ file_mtime_ms: mtimeMs }).where('id', '=', id).execute();
+  }
 }
 
-export function getTrack(db: Db, id: number): Track | undefined {
-  const row = db.prepare('SELECT * FROM tracks WHERE id = ?').get(id) as TrackRow | undefined;
-  return row && toTrack(row);
-}
-
-/** The track, or a NOT_FOUND error every transport reports the same way. */
-export function requireTrack(db: Db, id: number): Track {
-  const t = getTrack(db, id);
-  if (!t) throw new StudioError('NOT_FOUND', `no track with id ${id}`);
-  return t;
-}
-
-export function findTrackByHash(db: Db, sha256: string): Track | undefined {
-  const row = db.prepare('SELECT * FROM tracks WHERE sha256 = ?').get(sha256) as TrackRow | undefined;
-  return row && toTrack(row);
-}
-
-export function listTracks(db: Db): Track[] {
-  const rows = db
-    .prepare('SELECT * FROM tracks ORDER BY lower(coalesce(artist, \'\')), lower(coalesce(title, file_name)), id')
-    .all() as TrackRow[];
-  return rows.map(toTrack);
-}
-
-export function countTracks(db: Db): number {
-  return (db.prepare('SELECT count(*) AS n FROM tracks').get() as { n: number }).n;
-}
-
-/** Points a track at its file's new location (found again by content hash). */
-export function relinkTrack(db: Db, id: number, newPath: string, fileName: string, fileMtimeMs: number | null = null): Track {
-  const info = db
-    .prepare(
-      `UPDATE tracks SET path = ?, file_name = ?, file_mtime_ms = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
-    )
-    .run(newPath, fileName, fileMtimeMs, id);
-  if (info.changes !== 1) throw new Error(`track ${id} not found`);
-  return getTrack(db, id)!;
-}
-
-export function setTrackStatus(db: Db, id: number, status: TrackStatus): Track {
-  const info = db
-    .prepare(`UPDATE tracks SET status = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`)
-    .run(status, id);
-  if (info.changes !== 1) throw new Error(`track ${id} not found`);
-  return getTrack(db, id)!;
-}
-
-/** Size and mtime recorded at import, to notice cheaply that a file changed since. */
-export function trackFileStamp(db: Db, id: number): { sizeBytes: number; mtimeMs: number | null } | undefined {
-  const row = db.prepare('SELECT size_bytes, file_mtime_ms FROM tracks WHERE id = ?').get(id) as
-    | { size_bytes: number; file_mtime_ms: number | null }
-    | undefined;
-  return row && { sizeBytes: row.size_bytes, mtimeMs: row.file_mtime_ms };
-}
-
-export function setTrackMtime(db: Db, id: number, mtimeMs: number): void {
-  db.prepare('UPDATE tracks SET file_mtime_ms = ? WHERE id = ?').run(mtimeMs, id);
-}

@@ -2,12 +2,12 @@
 // paths into a library as a second studio or a CLI would, and prints a one-line JSON summary
 // (content hashes imported, duplicates, failures with reasons) for a test to combine.
 import { importPaths } from '../library/importer';
-import { openDb } from '../store/db';
+import { openStore } from '../store/store';
 
 const [dbFile, ...paths] = process.argv.slice(2);
-const db = openDb(dbFile!);
-const report = await importPaths(db, paths);
-db.close();
+const store = await openStore(dbFile!);
+const report = await importPaths(store, paths);
+await store.close();
 process.stdout.write(
   `${JSON.stringify({
     imported: report.imported.map((t) => t.sha256),

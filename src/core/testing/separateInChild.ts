@@ -7,6 +7,6 @@ import { createStudio } from '../studio';
 
 const [dbPath, trackId, timing] = process.argv.slice(2);
 if (!dbPath || !trackId) throw new Error('usage: separateInChild.ts DB TRACK_ID [TIMING_JSON]');
-const studio = createStudio({ dbPath, jobTiming: timing ? JSON.parse(timing) : undefined });
+const studio = await createStudio({ dbPath, jobTiming: timing ? JSON.parse(timing) : undefined });
 studio.on('jobUpdated', (j) => process.stdout.write(`${JSON.stringify({ id: j.id, status: j.status, progress: j.progress })}\n`));
 await studio.startSeparation({ trackId: Number(trackId) });

@@ -7,27 +7,23 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDb, type Db } from '../../store/db';
-import { insertSegment } from '../../store/segments';
-import { listStems, upsertStem } from '../../store/stems';
-import { insertSuggestion, latestSuggestions } from '../../store/suggestions';
-import { insertTrack } from '../../store/tracks';
+import { openStore, type Store } from '../../store/store';
 import { tempDir } from '../../testing/tmp';
 import { PackRegistry } from './registry';
 
 const PACKS = path.resolve(__dirname, '../../../../test/fixtures/packs');
 let tmp: ReturnType<typeof tempDir>;
-let db: Db;
+let db: Store;
 let reg: PackRegistry;
 let installDir: string;
-beforeEach(() => {
+beforeEach(async () => {
   tmp = tempDir();
-  db = openDb(':memory:');
+  db = await openStore(':memory:');
   installDir = path.join(tmp.dir, 'packs');
   reg = new PackRegistry(db, { installDir });
 });
-afterEach(() => {
-  db.close();
+afterEach(async () => {
+  await db.close();
   tmp.cleanup();
 });
 
@@ -207,30 +203,30 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
     await reg.install(copyPack('tiny-captioner'));
     const sep = (await reg.choose('separator', 'identity-separator@1.0.0'))!;
     const cap = (await reg.choose('captioner', 'tiny-captioner@1.0.0'))!;
-    const track = insertTrack(db, {
+    const track = await db.tracks.insert({
       path: '/m/a.wav', fileName: 'a.wav', sha256: 'a'.repeat(64), sizeBytes: 1, title: null, artist: null, album: null,
       genre: null, durationSec: 10, sampleRate: 44100, channels: 2, container: 'WAVE', codec: 'PCM',
     });
-    const seg = insertSegment(db, track.id, 0, 6);
-    upsertStem(db, { trackId: track.id, name: 'vocals', path: '/s/v.wav', packId: reg.upsertRow(sep.manifest, sep.dir), ep: 'cpu' });
-    insertSuggestion(db, { segmentId: seg.id, startSec: 0, endSec: 6, text: 'a voice', score: -1, tokenLogprobs: [-1], packId: reg.upsertRow(cap.manifest, cap.dir), ep: 'cpu', ms: 1 });
-    expect(listStems(db, track.id)[0]!.pack).toBe('identity-separator@1.0.0');
+    const seg = await db.segments.insert(track.id, 0, 6);
+    await db.stems.upsert({ trackId: track.id, name: 'vocals', path: '/s/v.wav', packId: await reg.upsertRow(sep.manifest, sep.dir), ep: 'cpu' });
+    await db.suggestions.insert({ segmentId: seg.id, startSec: 0, endSec: 6, text: 'a voice', score: -1, tokenLogprobs: [-1], packId: await reg.upsertRow(cap.manifest, cap.dir), ep: 'cpu', ms: 1 });
+    expect((await db.stems.list(track.id))[0]!.pack).toBe('identity-separator@1.0.0');
 
     await reg.remove('identity-separator@1.0.0');
     await reg.remove('tiny-captioner@1.0.0');
     expect(await reg.info()).toEqual([]);
-    expect(listStems(db, track.id)[0]).toMatchObject({ pack: 'identity-separator@1.0.0', packId: expect.any(Number) });
-    expect(latestSuggestions(db, track.id)[0]!.pack).toBe('tiny-captioner@1.0.0');
+    expect((await db.stems.list(track.id))[0]).toMatchObject({ pack: 'identity-separator@1.0.0', packId: expect.any(Number) });
+    expect((await db.suggestions.latest(track.id))[0]!.pack).toBe('tiny-captioner@1.0.0');
     // Installed again, the same row is reused.
     await reg.install(copyPack('identity-separator'));
-    expect(listStems(db, track.id)[0]!.pack).toBe('identity-separator@1.0.0');
+    expect((await db.stems.list(track.id))[0]!.pack).toBe('identity-separator@1.0.0');
   });
 });
 
 describe('removing a pack while another process writes to the library', () => {
   it('waits for the lock and records the removal, instead of leaving the pack half-removed', async () => {
     const file = path.join(tmp.dir, 'busy.s2cap.db');
-    const fileDb = openDb(file);
+    const fileDb = await openStore(file);
     const busyReg = new PackRegistry(fileDb, { installDir: path.join(tmp.dir, 'busy-packs') });
     try {
       await busyReg.install(copyPack('identity-separator'));
@@ -240,12 +236,12 @@ describe('removing a pack while another process writes to the library', () => {
       setTimeout(() => (other.exec('COMMIT'), other.close()), 800);
       await busyReg.remove('identity-separator@1.0.0');
       expect(await busyReg.list()).toEqual([]);
-      const row = fileDb.prepare("SELECT removed_at FROM model_packs WHERE name = 'identity-separator'").get() as { removed_at: string | null };
-      expect(row.removed_at).not.toBeNull();
+      // Marked removed: nothing recorded as installed any more.
+      expect(await fileDb.packs.installedFiles('identity-separator', '1.0.0')).toBeNull();
       expect(await busyReg.active('separator')).toBeNull();
       expect(fs.readdirSync(path.join(tmp.dir, 'busy-packs'))).toEqual([]);
     } finally {
-      fileDb.close();
+      await fileDb.close();
     }
   });
 });

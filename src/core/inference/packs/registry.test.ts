@@ -4,22 +4,22 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDb, type Db } from '../../store/db';
+import { openStore, type Store } from '../../store/store';
 import { tempDir } from '../../testing/tmp';
 import { PackRegistry } from './registry';
 import { validatePack } from './validate';
 
 const PACKS = path.resolve(__dirname, '../../../../test/fixtures/packs');
 let tmp: ReturnType<typeof tempDir>;
-let db: Db;
+let db: Store;
 let reg: PackRegistry;
-beforeEach(() => {
+beforeEach(async () => {
   tmp = tempDir();
-  db = openDb(':memory:');
+  db = await openStore(':memory:');
   reg = new PackRegistry(db, { installDir: path.join(tmp.dir, 'packs') });
 });
-afterEach(() => {
-  db.close();
+afterEach(async () => {
+  await db.close();
   tmp.cleanup();
 });
 

@@ -8,10 +8,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { StudioError } from '../../../shared/errors';
 import type { PackInfo } from '../../../shared/types';
-import type { Db } from '../../store/db';
-import { ensurePackRow, installedFiles, markPackRemoved, recordInstalledPack, updateInstalledFiles } from '../../store/packs';
-import { writeTransaction } from '../../store/busyRetry';
-import { getSetting, setSetting } from '../../store/settings';
+import type { Store } from '../../store/store';
 import { deriveManifest } from './derive';
 import { installPack } from './install';
 import { packId, type PackManifest, type PackRole } from './manifest';
@@ -42,7 +39,7 @@ const ACTIVE_KEY = (role: PackRole) => `activePack.${role}`;
 
 export class PackRegistry {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly loc: PackLocations,
   ) {}
 
@@ -68,7 +65,7 @@ export class PackRegistry {
   }
 
   async info(): Promise<PackInfo[]> {
-    const active = { captioner: this.activeId('captioner'), separator: this.activeId('separator') };
+    const active = { captioner: await this.activeId('captioner'), separator: await this.activeId('separator') };
     const packs = await this.list();
     const resolved = { captioner: await this.active('captioner', packs), separator: await this.active('separator', packs) };
     return packs.map(({ manifest: m, dir, builtIn }) => ({
@@ -96,7 +93,7 @@ export class PackRegistry {
         if (clash) throw new StudioError('CONFLICT', `${id} is already ${clash.builtIn ? 'bundled with the studio' : 'installed (remove it first)'}`);
       },
     });
-    recordInstalledPack(this.db, res.manifest, res.dir, res.files);
+    await this.store.transaction((tx) => tx.packs.recordInstalled(res.manifest, res.dir, res.files));
     return { pack: { manifest: res.manifest, dir: res.dir, builtIn: false }, assumptions: res.assumptions };
   }
 
@@ -111,10 +108,10 @@ export class PackRegistry {
     try {
       // One transaction, retried while another process holds the library: the row is marked
       // removed and no role still names the pack, or (given up) the folder is put back as it was.
-      await writeTransaction(this.db, () => {
-        ensurePackRow(this.db, pack.manifest, pack.dir);
-        markPackRemoved(this.db, pack.manifest.name, pack.manifest.version);
-        for (const role of pack.manifest.roles) if (this.activeId(role) === id) setSetting(this.db, ACTIVE_KEY(role), null);
+      await this.store.transaction(async (tx) => {
+        await tx.packs.ensureRow(pack.manifest, pack.dir);
+        await tx.packs.markRemoved(pack.manifest.name, pack.manifest.version);
+        for (const role of pack.manifest.roles) if ((await this.activeId(role)) === id) await tx.settings.set(ACTIVE_KEY(role), null);
       });
     } catch (err) {
       await fs.rename(trash, pack.dir);
@@ -127,14 +124,14 @@ export class PackRegistry {
     const pack = (await this.list()).find((p) => packId(p.manifest) === id);
     if (!pack) throw new StudioError('NOT_FOUND', `no installed pack ${id}`);
     if (!pack.manifest.roles.includes(role)) throw new StudioError('BAD_REQUEST', `${id} is not a ${role} (roles: ${pack.manifest.roles.join(', ')})`);
-    setSetting(this.db, ACTIVE_KEY(role), id);
+    await this.store.settings.set(ACTIVE_KEY(role), id);
     return pack;
   }
 
   /** The chosen pack for a role, else the first real (non-fixture) one; fixtures are never picked. */
   async active(role: PackRole, packs?: LoadedPack[]): Promise<LoadedPack | null> {
     const all = (packs ?? (await this.list())).filter((p) => p.manifest.roles.includes(role));
-    const chosen = this.activeId(role);
+    const chosen = await this.activeId(role);
     return all.find((p) => packId(p.manifest) === chosen) ?? all.find((p) => !p.manifest.fixture) ?? null;
   }
 
@@ -173,12 +170,14 @@ export class PackRegistry {
   private async verifyInstalled(pack: LoadedPack): Promise<void> {
     const { name, version } = pack.manifest;
     const id = packId(pack.manifest);
-    const recorded = installedFiles(this.db, name, version);
+    const recorded = await this.store.packs.installedFiles(name, version);
     if (!recorded) {
       await validatePack(pack.dir, { label: id });
       const files = await recordFiles(pack.dir, pack.manifest.files);
-      ensurePackRow(this.db, pack.manifest, pack.dir);
-      updateInstalledFiles(this.db, name, version, pack.dir, files);
+      await this.store.transaction(async (tx) => {
+        await tx.packs.ensureRow(pack.manifest, pack.dir);
+        await tx.packs.updateInstalledFiles(name, version, pack.dir, files);
+      });
       return;
     }
     const { problems, refreshed } = await checkInstalled(pack.dir, recorded);
@@ -186,15 +185,15 @@ export class PackRegistry {
       const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
       throw new StudioError('BAD_REQUEST', `${id}: ${problems[0]}${more}; reinstall the pack`);
     }
-    if (refreshed) updateInstalledFiles(this.db, name, version, pack.dir, refreshed);
+    if (refreshed) await this.store.transaction((tx) => tx.packs.updateInstalledFiles(name, version, pack.dir, refreshed));
   }
 
-  /** The model_packs row id used by stems and suggestions to say which pack made them. */
-  upsertRow(m: PackManifest, dir: string): number {
-    return ensurePackRow(this.db, m, dir);
+  /** The model_packs row id used by stems and suggestions to say which pack made them (retried while the library is busy). */
+  upsertRow(m: PackManifest, dir: string): Promise<number> {
+    return this.store.transaction((tx) => tx.packs.ensureRow(m, dir));
   }
 
-  private activeId(role: PackRole): string | null {
-    return getSetting<string | null>(this.db, ACTIVE_KEY(role)) ?? null;
+  private async activeId(role: PackRole): Promise<string | null> {
+    return (await this.store.settings.get<string | null>(ACTIVE_KEY(role))) ?? null;
   }
 }

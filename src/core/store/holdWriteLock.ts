@@ -1,6 +1,7 @@
 // Test helper: a second process that takes a library's write lock (BEGIN IMMEDIATE) and holds it
 // for a while, as another studio, a CLI import or a backup tool would. Tests use it to check that
-// this process stays responsive and loses nothing while it cannot write.
+// this process stays responsive and loses nothing while it cannot write. (In core/store because it
+// speaks SQL to a raw SQLite connection; nothing outside core/store does.)
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 

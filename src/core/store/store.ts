@@ -1,0 +1,178 @@
+// The library behind one object: typed async repositories over Kysely, the same code for both back
+// ends. `openStore` opens a SQLite file (the default: WAL, foreign keys, the migrations of db.ts)
+// or, for a postgres:// URL, a PostgreSQL database (postgres.ts). Nothing outside core/store sees
+// SQL or a database handle; callers use `store.tracks.get(id)`, `store.transaction(fn)`, ….
+//
+// Transactions: SQLite has one connection, which Kysely's driver guards with a mutex. A write
+// transaction begins IMMEDIATE (it takes the write lock before it reads, so it cannot fail on a
+// lock upgrade) and is retried while another process holds the library (busyRetry.ts); between
+// attempts the connection is free for this process's other queries. While `fn` runs, every
+// repository of this store, reached from inside `fn`'s async context, runs on the transaction
+// (AsyncLocalStorage), so a repository call made from inside never waits on the mutex its own
+// transaction holds, and a nested `transaction` joins the outer one rather than deadlocking.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import { AttributesRepo } from './attributes';
+import { withBusyRetry, type BusyRetryOptions } from './busyRetry';
+import { CaptionsRepo } from './captions';
+import { openDb } from './db';
+import { JobsRepo } from './jobs';
+import { PacksRepo } from './packs';
+import type { Dialect, RepoContext } from './repoContext';
+import type { Database } from './schema';
+import { SegmentsRepo } from './segments';
+import { SettingsRepo } from './settings';
+import { StemsRepo } from './stems';
+import { SuggestionsRepo } from './suggestions';
+import { TracksRepo } from './tracks';
+
+export type { Dialect };
+
+export interface Repositories {
+  readonly tracks: TracksRepo;
+  readonly segments: SegmentsRepo;
+  readonly stems: StemsRepo;
+  readonly suggestions: SuggestionsRepo;
+  readonly captions: CaptionsRepo;
+  readonly attributes: AttributesRepo;
+  readonly jobs: JobsRepo;
+  readonly packs: PacksRepo;
+  readonly settings: SettingsRepo;
+}
+
+export interface TransactionOptions extends BusyRetryOptions {
+  /**
+   * A transaction that writes (default true). SQLite: begins IMMEDIATE and is retried while the
+   * library is busy; a read-only one begins DEFERRED and is not retried.
+   */
+  write?: boolean;
+}
+
+export interface Store extends Repositories {
+  readonly dialect: Dialect;
+  /**
+   * Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. `fn` may
+   * run more than once (a busy SQLite library is retried), so it should only touch the store.
+   * Called from inside another transaction of this store, it joins that one.
+   */
+  transaction<T>(fn: (tx: Repositories) => Promise<T>, opts?: TransactionOptions): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** A connection (or transaction) handed to the store by a back end. */
+export interface Backend {
+  dialect: Dialect;
+  kysely: Kysely<Database>;
+  close(): Promise<void>;
+}
+
+/** Whether `target` names a PostgreSQL database rather than a SQLite file. */
+export const isPostgresUrl = (target: string): boolean => /^postgres(ql)?:\/\//i.test(target);
+
+/** Opens a library: a postgres:// or postgresql:// URL, else a SQLite file path (or ':memory:'). Migrated. */
+export async function openStore(target: string): Promise<Store> {
+  if (isPostgresUrl(target)) {
+    const { openPostgres } = await import('./postgres');
+    const pg = await openPostgres(target);
+    return createStore({ dialect: 'postgres', kysely: pg.kysely, close: () => pg.close() });
+  }
+  const database = openDb(target);
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return createStore({ dialect: 'sqlite', kysely, close: () => kysely.destroy() });
+}
+
+interface Scope {
+  store: object;
+  db: Kysely<Database>;
+  repos: Repositories;
+  done: boolean;
+}
+
+const scopes = new AsyncLocalStorage<Scope>();
+const executors = new WeakMap<Store, Kysely<Database>>();
+
+/**
+ * The Kysely instance under a store: only for the store's own tests, which check the schema itself
+ * (triggers, constraints) with statements no repository would make. App code uses repositories.
+ */
+export function storeKyselyForTests(store: Store): Kysely<Database> {
+  return executors.get(store)!;
+}
+
+function makeRepos(c: RepoContext): Repositories {
+  return {
+    tracks: new TracksRepo(c),
+    segments: new SegmentsRepo(c),
+    stems: new StemsRepo(c),
+    suggestions: new SuggestionsRepo(c),
+    captions: new CaptionsRepo(c),
+    attributes: new AttributesRepo(c),
+    jobs: new JobsRepo(c),
+    packs: new PacksRepo(c),
+    settings: new SettingsRepo(c),
+  };
+}
+
+export function createStore(backend: Backend): Store {
+  const { dialect, kysely } = backend;
+  const id = {};
+  let closed = false;
+  /** The transaction this async context is in (for this store), if any. */
+  const current = (): Scope | undefined => {
+    const s = scopes.getStore();
+    return s && s.store === id && !s.done ? s : undefined;
+  };
+
+  /** Runs `fn` on a fresh transaction's executor, with this store's repositories bound to it. */
+  async function inTransaction<T>(fn: (db: Kysely<Database>, repos: Repositories) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
+    const outer = current();
+    if (outer) return fn(outer.db, outer.repos);
+    if (closed) throw new Error('the library is closed');
+    const write = opts.write ?? true;
+    const run = async (db: Kysely<Database>): Promise<T> => {
+      const scope: Scope = { store: id, db, repos: makeRepos({ db, dialect, atomic: (f) => f(db) }), done: false };
+      try {
+        return await scopes.run(scope, () => fn(db, scope.repos));
+      } finally {
+        scope.done = true;
+      }
+    };
+    const once = (): Promise<T> =>
+      dialect === 'postgres'
+        ? kysely.transaction().execute(run)
+        : kysely.connection().execute(async (conn) => {
+            await sql.raw(write ? 'BEGIN IMMEDIATE' : 'BEGIN').execute(conn);
+            try {
+              const result = await run(conn);
+              await sql.raw('COMMIT').execute(conn);
+              return result;
+            } catch (err) {
+              await sql.raw('ROLLBACK').execute(conn).catch(() => {}); // already rolled back by SQLite on some errors
+              throw err;
+            }
+          });
+    return write ? withBusyRetry(once, opts) : once();
+  }
+
+  const root: RepoContext = {
+    get db() {
+      return current()?.db ?? kysely;
+    },
+    dialect,
+    atomic: (fn) => inTransaction((db) => fn(db)),
+  };
+  const repos = makeRepos(root);
+
+  const store: Store = {
+    dialect,
+    ...repos,
+    transaction: (fn, opts) => inTransaction((_db, tx) => fn(tx), opts),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await backend.close();
+    },
+  };
+  executors.set(store, kysely);
+  return store;
+}
