@@ -1,4 +1,5 @@
-// Starts a real `s2cap serve` on a temp library for a test file and stops it afterwards.
+// Starts a real `s2cap serve` on a temp library for a test file and stops it afterwards: a SQLite
+// file in a temp folder, or (opts.db) a postgres:// library with its data folder in that temp folder.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,11 +19,15 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-export async function serveTempLibrary(): Promise<Served> {
+/** `prepare` runs on the library (file or URL) before the studio opens it, e.g. to seed rows. */
+export async function serveTempLibrary(opts: { db?: string; prepare?(db: string): void } = {}): Promise<Served> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's2cap-e2e-'));
-  const db = path.join(dir, 'library.s2cap.db');
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 's2cap.js'), 'serve', '--db', db, '--port', '0', '--json', '--allow-path', dir, '--allow-path', ROOT], {
+  const db = opts.db ?? path.join(dir, 'library.s2cap.db');
+  opts.prepare?.(db);
+  const dataDir = opts.db ? ['--data-dir', path.join(dir, 'library.data')] : [];
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 's2cap.js'), 'serve', '--db', db, ...dataDir, '--port', '0', '--json', '--allow-path', dir, '--allow-path', ROOT], {
     cwd: ROOT,
+    env: { ...process.env, S2CAP_HOME: dir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

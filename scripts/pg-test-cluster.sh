@@ -43,7 +43,8 @@ as_owner() {
 }
 
 free_port() {
-  node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+  # (not console.log: where FORCE_COLOR is set, as in a Playwright worker, it colours the number)
+  node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{process.stdout.write(s.address().port+String.fromCharCode(10));s.close()})"
 }
 
 stop_cluster() {

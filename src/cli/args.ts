@@ -8,6 +8,7 @@ export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
 export const GLOBAL_OPTIONS = {
   db: { type: 'string' },
+  'data-dir': { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies OptionSpec;

@@ -2,7 +2,7 @@
 // --json (and nothing else on stdout), and exits non-zero with one line on stderr on bad input.
 import path from 'node:path';
 import { describeFailure } from '../core/api/failureText';
-import { defaultDbPath, resolveLibraryDb } from '../core/dataDir';
+import { defaultDbPath, libraryLocation } from '../core/dataDir';
 import { createStudio, type Studio, type StudioOptions } from '../core/studio';
 import { STUDIO_VERSION } from '../core/version';
 import { parseCommandArgs, UsageError } from './args';
@@ -39,8 +39,11 @@ Commands:
                             model packs (P: an installed NAME@VERSION or a pack folder)
 
 Options (every command):
-  --db FILE                 library file (default: $S2CAP_DB, else ${defaultDbPath()});
-                            its files go in the folder beside it named after it (NAME.data/)
+  --db FILE|URL             library file (default: $S2CAP_DB, else ${defaultDbPath()});
+                            its files go in the folder beside it named after it (NAME.data/);
+                            or a PostgreSQL library: postgres://user@host[:port]/name
+  --data-dir DIR            the library's data folder for this run (or S2CAP_DATA_DIR); a
+                            PostgreSQL library records its folder and finds it again
   --json                    print JSON only
   -h, --help                this help
 serve:
@@ -82,7 +85,7 @@ export async function runCli(argv: string[], io: CliIo = stdio): Promise<number>
       case 'list':
         return await cmdList(rest, io);
       case 'serve':
-        return await cmdServe(rest, io, { open: (db) => openStudio(db, true), help: () => io.out(HELP), root: packageRoot() });
+        return await cmdServe(rest, io, { open: (where) => openStudio(where, io, true), help: () => io.out(HELP), root: packageRoot() });
       default:
         if (Object.hasOwn(LIBRARY_COMMANDS, command)) return await withStudio(rest, io, LIBRARY_COMMANDS[command]!);
         throw new UsageError(`unknown command "${command}" (see s2cap --help)`);
@@ -94,21 +97,27 @@ export async function runCli(argv: string[], io: CliIo = stdio): Promise<number>
   }
 }
 
-/** The library a command opens: the same rule as the desktop app's (core/dataDir, main/studioOptions). */
-export function cliStudioOptions(db: string | undefined, env: NodeJS.ProcessEnv = process.env, runJobs = false): StudioOptions {
-  return { dbPath: resolveLibraryDb(db, env), runJobs, bundledPacksDir: packageDir('resources/packs') };
+/** What --db and --data-dir name (each may also come from the environment). */
+export interface LibraryFlags {
+  db?: string;
+  'data-dir'?: string;
 }
 
-/** One-shot commands leave the job queue alone; `serve` runs it. */
-function openStudio(db: string | undefined, runJobs = false): Promise<Studio> {
-  return createStudio(cliStudioOptions(db, process.env, runJobs));
+/** The library a command opens: the same rule as the desktop app's (core/dataDir, main/studioOptions). */
+export function cliStudioOptions(flags: LibraryFlags, env: NodeJS.ProcessEnv = process.env, runJobs = false): StudioOptions {
+  return { ...libraryLocation(flags.db, flags['data-dir'], env), runJobs, bundledPacksDir: packageDir('resources/packs') };
+}
+
+/** One-shot commands leave the job queue alone; `serve` runs it. Notes about the data folder go to stderr. */
+function openStudio(flags: LibraryFlags, io: CliIo, runJobs = false): Promise<Studio> {
+  return createStudio({ ...cliStudioOptions(flags, process.env, runJobs), onNotice: (line) => io.err(`s2cap: ${line}`) });
 }
 
 async function cmdImport(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { 'allow-truncated': { type: 'boolean', default: false } });
   if (values.help) return io.out(HELP), 0;
   if (positionals.length === 0) throw new UsageError('import needs at least one file or folder');
-  const studio = await openStudio(values.db);
+  const studio = await openStudio(values, io);
   try {
     if (!values.json) studio.on('importProgress', (p) => process.stderr.isTTY && process.stderr.write(`\r${p.done}/${p.total} ${path.basename(p.path)}\x1b[K`));
     const report = await studio.importPaths({ paths: positionals, allowTruncated: values['allow-truncated'] });
@@ -155,7 +164,7 @@ async function withStudio(
 ): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, MODEL_OPTIONS);
   if (values.help) return io.out(HELP), 0;
-  const studio = await openStudio(values.db);
+  const studio = await openStudio(values, io);
   try {
     await run(studio, positionals, values as Flags, io.out);
     return 0;
@@ -168,7 +177,7 @@ async function cmdList(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {});
   if (values.help) return io.out(HELP), 0;
   if (positionals.length) throw new UsageError(`list takes no arguments, got "${positionals[0]}"`);
-  const studio = await openStudio(values.db);
+  const studio = await openStudio(values, io);
   try {
     const tracks = await studio.listTracks();
     io.out(values.json ? JSON.stringify(tracks) : formatTrackTable(tracks));

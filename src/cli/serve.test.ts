@@ -30,7 +30,7 @@ async function serve(args: string[], env: NodeJS.ProcessEnv = {}) {
   const out: string[] = [];
   const err: string[] = [];
   serving = await startServe([...args, '--db', db, '--port', '0', '--allow-path', tmp.dir], { out: (s) => out.push(s), err: (s) => err.push(s) }, {
-    open: (file) => createStudio({ dbPath: file!, runJobs: false }),
+    open: (where) => createStudio({ dbPath: where.db!, runJobs: false }),
     help: () => undefined,
     env,
   });

@@ -8,7 +8,7 @@ import { startServer, type RunningServer } from '../server/server';
 import { checkTokenShape, libraryToken } from '../server/tokenStore';
 import { describeFailure } from '../core/api/failureText';
 import { parseCommandArgs, parsePort, UsageError } from './args';
-import type { CliIo } from './main';
+import type { CliIo, LibraryFlags } from './main';
 import { buildRenderer, rendererPlan } from './rendererBuild';
 
 export const SERVE_OPTIONS = {
@@ -21,8 +21,8 @@ export const SERVE_OPTIONS = {
 } as const;
 
 export interface ServeDeps {
-  /** Opens the library named by --db (undefined: the default one) with the job queue running. */
-  open: (db: string | undefined) => Promise<Studio>;
+  /** Opens the library named by --db and --data-dir (absent: the default one) with the job queue running. */
+  open: (where: LibraryFlags) => Promise<Studio>;
   help: () => void;
   env?: NodeJS.ProcessEnv;
   /** The checkout whose out/renderer is served (and built when missing); undefined: API only. */
@@ -54,7 +54,7 @@ export async function startServe(argv: string[], io: CliIo, deps: ServeDeps): Pr
   }
 
   const staticDir = await rendererFor(deps.root, io);
-  const studio = await deps.open(values.db);
+  const studio = await deps.open(values);
   let server: RunningServer;
   let token;
   try {
@@ -66,7 +66,7 @@ export async function startServe(argv: string[], io: CliIo, deps: ServeDeps): Pr
   }
   const paths = server.allowedPaths;
   if (values.json) {
-    io.out(JSON.stringify({ url: server.url, openUrl: server.openUrl, port: server.port, db: studio.dbPath, allowedPaths: paths, token: token.source }));
+    io.out(JSON.stringify({ url: server.url, openUrl: server.openUrl, port: server.port, db: studio.dbPath, dataDir: studio.dataDir, allowedPaths: paths, token: token.source }));
   } else {
     io.out(
       [

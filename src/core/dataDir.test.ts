@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Job } from '../shared/types';
-import { defaultDbPath, libraryDataDir, resolveLibraryDb } from './dataDir';
+import { defaultDbPath, defaultPgDataDir, libraryDataDir, resolveLibraryDb } from './dataDir';
 import { createStudio, type Studio } from './studio';
 import { FIXTURE_DUET, tempDir } from './testing/tmp';
 
@@ -38,6 +38,13 @@ describe('a library data folder', () => {
     expect(resolveLibraryDb(undefined, { ...env, S2CAP_DB: '/a/b.db', S2CAP_HOME: '/h' })).toBe(path.resolve('/a/b.db'));
     expect(resolveLibraryDb(undefined, { ...env, S2CAP_HOME: '/h' })).toBe(path.resolve('/h/library.s2cap.db'));
     expect(resolveLibraryDb(undefined, env)).toBe(defaultDbPath(env));
+  });
+
+  it('keeps a postgres:// library URL as given; its default data folder is named after server and database', () => {
+    const url = 'postgresql://ann@db.example/team';
+    expect(resolveLibraryDb(url, {})).toBe(url);
+    expect(resolveLibraryDb(undefined, { S2CAP_DB: url })).toBe(url);
+    expect(defaultPgDataDir(url, { S2CAP_HOME: '/h' })).toBe(path.resolve('/h/libraries/db.example-team.data'));
   });
 
   it('holds every file the studio writes, so nothing spreads beside the library file', async () => {

@@ -5,14 +5,17 @@
 // A library's own files live in ONE folder named after it (core/dataDir: `team.s2cap.db` →
 // `team.s2cap.data/` with packs/, stems/, uploads/, cache/). Libraries from before kept those
 // folders beside the library file: their rows keep the absolute paths they recorded, and packs
-// installed there are still listed; everything new goes to the library's own folder.
+// installed there are still listed; everything new goes to the library's own folder. A PostgreSQL
+// library names its data folder in its settings (core/libraryFolder). Files under the data folder
+// are recorded relative to it (store/libraryPaths), so the folder can move with the library.
 import os from 'node:os';
 import path from 'node:path';
 import type { StudioApi, StudioEventSource } from '../shared/api';
 import { libraryCommands } from './commands/library';
 import { modelCommands } from './commands/models';
 import { trackCommands } from './commands/tracks';
-import { libraryDataDir } from './dataDir';
+import { defaultPgDataDir, libraryDataDir } from './dataDir';
+import { choosePgDataDir } from './libraryFolder';
 import { StudioEventHub } from './events';
 import { PackRegistry } from './inference/packs/registry';
 import { JobRunner } from './jobs/jobRunner';
@@ -21,7 +24,6 @@ import { sweepLeftovers } from './leftovers';
 import { resolveMedia, type MediaFile, type MediaKind } from './media';
 import { PeaksService } from './peaksService';
 import { registerFileStems, type FileStems } from './stemFiles';
-import { StudioError } from '../shared/errors';
 import { isPostgresUrl, openStore, type Store } from './store/store';
 import { WorkerPool } from './worker/pool';
 
@@ -29,10 +31,15 @@ export interface StudioOptions {
   /** Library file; `:memory:` for a throwaway library; or a postgres:// URL. */
   dbPath: string;
   /**
-   * Folder for files the studio owns (uploads, stems, peaks, packs). Defaults to
-   * libraryDataDir(dbPath) for a file; a PostgreSQL library must be given one.
+   * Folder for files the studio owns (uploads, stems, peaks, packs), for this process. Defaults to
+   * libraryDataDir(dbPath) for a file; a PostgreSQL library's own (its `dataDir` setting), see
+   * core/libraryFolder for how a given one and the recorded one are reconciled.
    */
   dataDir?: string;
+  /** The folder a PostgreSQL library naming none gets (default: defaultPgDataDir(url, process.env)). */
+  defaultDataDir?: string;
+  /** One-line notes about the library's data folder (a moved folder, one used for this run only). */
+  onNotice?: (line: string) => void;
   /** Model packs shipped with the app (resources/packs). */
   bundledPacksDir?: string;
   /** Start the job queue (resuming interrupted jobs). Off for one-shot CLI commands. */
@@ -43,6 +50,7 @@ export interface StudioOptions {
 
 export interface Studio extends StudioApi, StudioEventSource {
   readonly events: StudioEventHub;
+  /** The library file, or its postgres:// URL as it may be shown (no password, no options). */
   readonly dbPath: string;
   readonly dataDir: string;
   readonly pool: WorkerPool;
@@ -64,19 +72,24 @@ export function studioStore(studio: Studio): Store {
 
 export async function createStudio(opts: StudioOptions): Promise<Studio> {
   const pg = isPostgresUrl(opts.dbPath);
-  if (pg && !opts.dataDir) throw new StudioError('BAD_REQUEST', 'a PostgreSQL library needs a data folder for its files (dataDir)');
   const dbPath = opts.dbPath === ':memory:' || pg ? opts.dbPath : path.resolve(opts.dbPath);
-  const dataDir = path.resolve(opts.dataDir ?? (dbPath === ':memory:' ? path.join(os.tmpdir(), `s2cap-memory-${process.pid}`) : libraryDataDir(dbPath)));
-  const store = await openStore(dbPath);
+  const store = await openStore(dbPath, {
+    dataDir: pg
+      ? (settings) => choosePgDataDir(settings, { url: dbPath, given: opts.dataDir, fallback: opts.defaultDataDir ?? defaultPgDataDir(dbPath), notice: opts.onNotice })
+      : path.resolve(opts.dataDir ?? (dbPath === ':memory:' ? path.join(os.tmpdir(), `s2cap-memory-${process.pid}`) : libraryDataDir(dbPath))),
+  });
+  const dataDir = store.paths.dataDir!;
+  // What the studio shows as its library (getInfo, serve): a PostgreSQL URL without its password.
+  const shownDb = pg ? (await import('./store/postgres')).redactUrl(dbPath) : dbPath;
   // Where an older studio installed packs (beside the library file), still read.
-  const legacyPacksDir = opts.dataDir || dbPath === ':memory:' ? undefined : path.join(path.dirname(dbPath), 'packs');
+  const legacyPacksDir = opts.dataDir || pg || dbPath === ':memory:' ? undefined : path.join(path.dirname(dbPath), 'packs');
   const events = new StudioEventHub();
   const pool = new WorkerPool();
   const peaksDir = path.join(dataDir, 'cache', 'peaks');
   const peaks = new PeaksService(store, peaksDir, pool);
   const packs = new PackRegistry(store, { installDir: path.join(dataDir, 'packs'), bundledDir: opts.bundledPacksDir, legacyDir: legacyPacksDir });
   const jobs = new JobRunner({ store, events, pool, packs, dataDir, timing: opts.jobTiming });
-  const ctx = { store, dbPath, dataDir, events, pool, peaks, packs, jobs };
+  const ctx = { store, dbPath: shownDb, dataDir, events, pool, peaks, packs, jobs };
 
   const api: StudioApi = { ...libraryCommands(ctx), ...trackCommands(ctx), ...modelCommands(ctx) };
   // Jobs whose process died go back to the queue once their heartbeat has lapsed (unless this is a
@@ -90,7 +103,7 @@ export async function createStudio(opts: StudioOptions): Promise<Studio> {
   const studio: Studio = {
     ...api,
     events,
-    dbPath,
+    dbPath: shownDb,
     dataDir,
     pool,
     packs,

@@ -16,7 +16,7 @@ describe('desktop and CLI library', () => {
     ['S2CAP_DB', { HOME: '/home/ann', S2CAP_HOME: '/data/studio', S2CAP_DB: '/data/team.s2cap.db' }],
   ])('open the same library with %s', (_label, env) => {
     const desktop = desktopStudioOptions(env, where);
-    const cli = cliStudioOptions(undefined, env);
+    const cli = cliStudioOptions({}, env);
     expect(desktop.dbPath).toBe(cli.dbPath);
     // The data folder is the library's own, derived from its file, in both.
     expect(desktop.dataDir).toBeUndefined();
@@ -27,6 +27,17 @@ describe('desktop and CLI library', () => {
   it('honours S2CAP_HOME and S2CAP_DB on the desktop too', () => {
     expect(desktopStudioOptions({ S2CAP_HOME: '/data/studio' }, where).dbPath).toBe(path.resolve('/data/studio/library.s2cap.db'));
     expect(desktopStudioOptions({ S2CAP_DB: '/data/x.s2cap.db' }, where).dbPath).toBe(path.resolve('/data/x.s2cap.db'));
+  });
+
+  it('opens a PostgreSQL library named by S2CAP_DB, with S2CAP_DATA_DIR, the same as the CLI', () => {
+    const env = { HOME: '/home/ann', S2CAP_HOME: '/data/studio', S2CAP_DB: 'postgres://ann@db.example:5433/team', S2CAP_DATA_DIR: '/mnt/team' };
+    const desktop = desktopStudioOptions(env, where);
+    expect(desktop.dbPath).toBe('postgres://ann@db.example:5433/team');
+    expect(desktop.dataDir).toBe(path.resolve('/mnt/team'));
+    expect(desktop.defaultDataDir).toBe(path.resolve('/data/studio/libraries/db.example-5433-team.data'));
+    const cli = cliStudioOptions({}, env);
+    expect([cli.dbPath, cli.dataDir, cli.defaultDataDir]).toEqual([desktop.dbPath, desktop.dataDir, desktop.defaultDataDir]);
+    expect(cliStudioOptions({ 'data-dir': '/srv/x' }, env).dataDir).toBe(path.resolve('/srv/x'));
   });
 
   it('finds the bundled packs inside the app when packaged, in the checkout otherwise', () => {

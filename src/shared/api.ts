@@ -14,12 +14,20 @@ import type {
   StudioInfo,
   Track,
   TrackDetail,
+  TrackPage,
+  TrackQuery,
 } from './types';
 
 /** Every command: its single payload (`void` when it takes none) and its result. */
 export interface StudioCommands {
   getInfo: { in: void; out: StudioInfo };
+  /** Every track, in library order (artist, then title). For scripts; a window pages with queryTracks. */
   listTracks: { in: void; out: Track[] };
+  /**
+   * One page of the library list, filtered (status, text in title, artist, file name or current
+   * caption) and sorted, with the number of matching tracks: `limit` defaults to 100, at most 1000.
+   */
+  queryTracks: { in: TrackQuery; out: TrackPage };
   getTrack: { in: { id: number }; out: Track };
   /**
    * Import audio files and folders (recursively) by absolute path on the studio's machine. A
@@ -86,6 +94,7 @@ export interface StudioEventSource {
 const commandTable: Record<CommandName, true> = {
   getInfo: true,
   listTracks: true,
+  queryTracks: true,
   getTrack: true,
   importPaths: true,
   openTrack: true,

@@ -25,6 +25,37 @@ export interface Track {
   updatedAt: string;
 }
 
+/** Columns the library list sorts by (ties broken by title, then id, so pages never overlap). */
+export type TrackSort = 'title' | 'artist' | 'addedAt' | 'duration' | 'status';
+
+/** One page of the library list: which tracks, filtered and sorted how. */
+export interface TrackQuery {
+  /** Rows to skip (default 0). */
+  offset?: number;
+  /** Rows to return (default 100, at most 1000). */
+  limit?: number;
+  /** Only tracks in one of these states (all when absent or empty). */
+  status?: TrackStatus[];
+  /**
+   * Case-insensitive text search: a track matches when its title, artist or file name, or the
+   * current caption (newest revision) of one of its visible segments contains the text.
+   */
+  q?: string;
+  /** Default 'artist' (artist, then title: the library's usual order). */
+  sort?: TrackSort;
+  /** Default 'asc'. Tracks without a duration come last either way. */
+  dir?: 'asc' | 'desc';
+}
+
+/** A page of tracks and how many tracks match the query in all. */
+export interface TrackPage {
+  tracks: Track[];
+  /** Tracks matching the filters (status, q), whatever the offset and limit. */
+  total: number;
+  offset: number;
+  limit: number;
+}
+
 export type ImportOutcome = 'imported' | 'duplicate' | 'relinked' | 'failed';
 
 export interface ImportFailure {

@@ -12,6 +12,7 @@ type FieldsOf<K extends CommandName> = CommandInput<K> extends object ? Extract<
 export const PATH_ARGS: { readonly [K in CommandName]: Readonly<Partial<Record<FieldsOf<K>, PathArgKind>>> } = {
   getInfo: {},
   listTracks: {},
+  queryTracks: {},
   getTrack: {},
   importPaths: { paths: 'paths' },
   openTrack: {},

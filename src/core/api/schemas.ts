@@ -20,6 +20,14 @@ const ep = z.enum(EP_CHOICES, { message: `valid execution providers: ${EP_CHOICE
 export const commandSchemas: { [K in CommandName]: z.ZodType<CommandInput<K>, unknown> } = {
   getInfo: none,
   listTracks: none,
+  queryTracks: z.strictObject({
+    offset: z.number().int().min(0).max(10_000_000).optional(),
+    limit: z.number().int().min(1).max(1000, 'limit is at most 1000').optional(),
+    status: z.array(z.enum(['imported', 'separated', 'captioned', 'reviewed'])).max(4).optional(),
+    q: z.string().max(500).optional(),
+    sort: z.enum(['title', 'artist', 'addedAt', 'duration', 'status']).optional(),
+    dir: z.enum(['asc', 'desc']).optional(),
+  }),
   getTrack: z.strictObject({ id }),
   importPaths: z.strictObject({
     paths: z.array(filePath).min(1, 'give at least one file or folder').max(10_000),

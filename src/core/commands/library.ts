@@ -6,7 +6,7 @@ import { importPaths } from '../library/importer';
 import { STUDIO_VERSION } from '../version';
 import type { CommandContext } from './context';
 
-export function libraryCommands(ctx: CommandContext): Pick<StudioApi, 'getInfo' | 'listTracks' | 'getTrack' | 'importPaths'> {
+export function libraryCommands(ctx: CommandContext): Pick<StudioApi, 'getInfo' | 'listTracks' | 'queryTracks' | 'getTrack' | 'importPaths'> {
   const { store, events } = ctx;
   return {
     async getInfo() {
@@ -21,6 +21,10 @@ export function libraryCommands(ctx: CommandContext): Pick<StudioApi, 'getInfo' 
 
     async listTracks() {
       return store.tracks.list();
+    },
+
+    async queryTracks(query) {
+      return store.tracks.query(query);
     },
 
     async getTrack({ id }) {

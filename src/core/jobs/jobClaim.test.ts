@@ -2,8 +2,8 @@
 // as two processes have, on every back end): a claim is one statement, so two claimers get distinct jobs and a
 // job cancelled before it is claimed is never claimed; only jobs whose heartbeat has lapsed are
 // re-queued; a claim that lost its job (cancelled or taken over elsewhere) can no longer write it.
-// Then two studios on one library: jobs queued by one are run by both, each exactly once, and a
-// job running in one can be cancelled from the other.
+// Then two studios on one library (each back end): jobs queued by one are run by both, each
+// exactly once, and a job running in one can be cancelled from the other.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -104,12 +104,19 @@ beforeEach(() => {
 });
 afterEach(() => tmp.cleanup());
 
-describe('two studios on one library', () => {
+describe.each(backends)('two studios on one library ($name)', (backend) => {
+  /** A fresh library (a SQLite file or a PostgreSQL database) and a data folder for its files. */
+  const library = async () => {
+    const { store, target } = await backend.open();
+    await store.close();
+    return { dbPath: target, dataDir: path.join(tmp.dir, 'data') };
+  };
+
   it('run the jobs either one queued, each exactly once, the idle one picking them up by polling', async () => {
-    const dbPath = path.join(tmp.dir, 'lib.db');
+    const lib = await library();
     const timing = { heartbeatMs: 200, lapseMs: 5000, pollMs: 100 };
-    const one = await createStudio({ dbPath, jobTiming: timing });
-    const two = await createStudio({ dbPath, jobTiming: timing });
+    const one = await createStudio({ ...lib, jobTiming: timing });
+    const two = await createStudio({ ...lib, jobTiming: timing });
     const a = studioStore(two);
     const claims = new Map<string, string[]>();
     const note = (who: string) => (j: Job) => {
@@ -139,9 +146,9 @@ describe('two studios on one library', () => {
   }, 60_000);
 
   it('cancel a job the other one is running: it stops at its next heartbeat and records nothing', async () => {
-    const dbPath = path.join(tmp.dir, 'lib.db');
-    const one = await createStudio({ dbPath, jobTiming: { heartbeatMs: 200, lapseMs: 5000, pollMs: 100 } });
-    const two = await createStudio({ dbPath, runJobs: false });
+    const lib = await library();
+    const one = await createStudio({ ...lib, jobTiming: { heartbeatMs: 200, lapseMs: 5000, pollMs: 100 } });
+    const two = await createStudio({ ...lib, runJobs: false });
     try {
       const song = pinkNoiseWav(path.join(tmp.dir, 'long.wav'), 60);
       const trackId = (await one.importPaths({ paths: [song] })).imported[0]!.id;

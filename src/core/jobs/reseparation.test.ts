@@ -3,7 +3,7 @@
 // and decodable in full, and no half-written file behind (the next studio sweeps what a killed
 // process left, once that process's heartbeat has lapsed); a completed run replaces the files and
 // removes the old ones.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,9 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job, Stem } from '../../shared/types';
 import { decodeFile } from '../audio/decode';
 import { createStudio, type Studio } from '../studio';
+import { startChildStudio } from '../testing/childStudio';
 import { tempDir } from '../testing/tmp';
 
-const REPO = path.resolve(__dirname, '../../..');
 const SECONDS = 60;
 const RATE = 44100;
 let tmp: ReturnType<typeof tempDir>;
@@ -121,32 +121,11 @@ describe('re-separating a track', () => {
   it('a second run killed with SIGKILL while writing leaves the first stems whole; the next studio sweeps its files', async () => {
     const lib = await separatedLibrary('kill');
     await lib.studio.close();
-    const timing = JSON.stringify({ heartbeatMs: 200 });
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'src/core/testing/separateInChild.ts'), lib.dbPath, String(lib.trackId), timing], {
-      cwd: REPO,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let err = '';
-    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    const child = startChildStudio({ target: lib.dbPath, separate: lib.trackId, timing: { heartbeatMs: 200 } });
     // Kill it once its progress shows stems being written (a third of the way through).
-    const killedAt = await new Promise<number>((resolve, reject) => {
-      let buf = '';
-      child.stdout.on('data', (b: Buffer) => {
-        buf += b.toString();
-        for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-          const u = JSON.parse(buf.slice(0, nl)) as { status: string; progress: number };
-          buf = buf.slice(nl + 1);
-          if (u.status === 'running' && u.progress >= 0.3 && !child.killed) {
-            child.kill('SIGKILL');
-            resolve(u.progress);
-          }
-        }
-      });
-      void exited.then(() => reject(new Error(`the child ended before it was killed: ${err}`)));
-    });
+    const killedAt = (await child.when((u) => u.status === 'running' && u.progress >= 0.3)).progress;
+    expect(await child.kill()).toBe('SIGKILL');
     expect(killedAt).toBeLessThan(1);
-    expect(await exited).toBe('SIGKILL');
 
     const stemsDir = path.join(lib.dataDir, 'stems');
     const leftovers = () => filesUnder(stemsDir).filter((f) => !lib.stems.some((s) => s.path === f));

@@ -1,7 +1,9 @@
 // Caption revisions: an append-only history per segment. Writing never updates a row; the
 // current caption is simply the newest revision, and every earlier one stays readable (triggers in
-// the database refuse UPDATE and DELETE on caption_revisions in both back ends).
+// the database refuse UPDATE and DELETE on caption_revisions in both back ends). A save may name
+// the revision it edits; it is refused when that is no longer the head (no lost updates).
 import type { Kysely, Selectable } from 'kysely';
+import { StudioError } from '../../shared/errors';
 import type { RepoContext } from './repoContext';
 import type { CaptionRevisionsTable, Database } from './schema';
 
@@ -27,6 +29,13 @@ export interface NewRevision {
   source: RevisionSource;
   suggestionId?: number | null;
   review?: ReviewState;
+  /**
+   * The revision this save edits: the head its author saw (null: the segment had no caption yet).
+   * When given, the save is refused (CONFLICT, naming the current head) if the head has moved on
+   * meanwhile, so two people editing one caption never silently overwrite each other. Left out,
+   * the revision goes on top of whatever the head is.
+   */
+  parentId?: number | null;
 }
 
 const toRevision = (r: Selectable<CaptionRevisionsTable>): CaptionRevision => ({
@@ -54,6 +63,12 @@ export class CaptionsRepo {
       // segment's row so two writers of one segment take turns and each sees the other's head.
       if (this.c.dialect === 'postgres') await db.selectFrom('segments').select('id').where('id', '=', rev.segmentId).forUpdate().execute();
       const head = await latest(db, rev.segmentId);
+      if (rev.parentId !== undefined && (head?.id ?? null) !== rev.parentId) {
+        throw new StudioError(
+          'CONFLICT',
+          `the caption of segment ${rev.segmentId} was changed meanwhile: revision ${head?.id ?? 'none'} is the current one, not ${rev.parentId ?? 'none'}; reload it and save again`,
+        );
+      }
       const row = await db
         .insertInto('caption_revisions')
         .values({

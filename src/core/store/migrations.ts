@@ -174,4 +174,13 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE jobs ADD COLUMN owner TEXT;
   ALTER TABLE jobs ADD COLUMN heartbeat_at INTEGER;
   `,
+  // 8: the library list pages, filters and sorts 20,000 tracks (tracks.ts query()). Each sort key
+  // has an index written exactly as the ORDER BY expression, so a page is an index walk, not a sort.
+  `
+  CREATE INDEX tracks_sort_artist ON tracks((lower(coalesce(artist, ''))), (lower(coalesce(title, file_name))));
+  CREATE INDEX tracks_sort_title ON tracks((lower(coalesce(title, file_name))));
+  CREATE INDEX tracks_added ON tracks(added_at);
+  CREATE INDEX tracks_duration ON tracks(duration_sec);
+  CREATE INDEX tracks_status ON tracks(status);
+  `,
 ];

@@ -2,6 +2,7 @@
 // suggestion or was installed. Rows are never deleted (a trigger refuses it): removing a pack only
 // marks its row removed, so every output keeps saying which pack made it. An installed pack's row
 // also records what was installed (size, times and sha256 of each file) for the load-time check.
+// Its folder is recorded through the store's LibraryPaths (relative when under the data folder).
 import { nowIso, type RepoContext } from './repoContext';
 
 export interface PackRowManifest {
@@ -32,7 +33,7 @@ export class PacksRepo {
   async ensureRow(m: PackRowManifest, dir: string): Promise<number> {
     await this.c.db
       .insertInto('model_packs')
-      .values({ name: m.name, version: m.version, roles: JSON.stringify(m.roles), dir, manifest: JSON.stringify(m), removed_at: null, files_stat: null })
+      .values({ name: m.name, version: m.version, roles: JSON.stringify(m.roles), dir: this.c.paths.toStored(dir), manifest: JSON.stringify(m), removed_at: null, files_stat: null })
       .onConflict((oc) => oc.columns(['name', 'version']).doNothing())
       .execute();
     return this.idOf(m.name, m.version);
@@ -42,7 +43,7 @@ export class PacksRepo {
   async recordInstalled(m: PackRowManifest, dir: string, files: InstalledFiles): Promise<number> {
     await this.c.db
       .insertInto('model_packs')
-      .values({ name: m.name, version: m.version, roles: JSON.stringify(m.roles), dir, manifest: JSON.stringify(m), files_stat: JSON.stringify(files), removed_at: null })
+      .values({ name: m.name, version: m.version, roles: JSON.stringify(m.roles), dir: this.c.paths.toStored(dir), manifest: JSON.stringify(m), files_stat: JSON.stringify(files), removed_at: null })
       .onConflict((oc) =>
         oc.columns(['name', 'version']).doUpdateSet((eb) => ({
           roles: eb.ref('excluded.roles'),
@@ -73,7 +74,7 @@ export class PacksRepo {
   async updateInstalledFiles(name: string, version: string, dir: string, files: InstalledFiles): Promise<void> {
     await this.c.db
       .updateTable('model_packs')
-      .set({ files_stat: JSON.stringify(files), dir, removed_at: null })
+      .set({ files_stat: JSON.stringify(files), dir: this.c.paths.toStored(dir), removed_at: null })
       .where('name', '=', name)
       .where('version', '=', version)
       .execute();

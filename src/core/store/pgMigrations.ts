@@ -176,17 +176,36 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE TRIGGER model_packs_no_truncate BEFORE TRUNCATE ON model_packs
     FOR EACH STATEMENT EXECUTE FUNCTION model_packs_keep_provenance();
   `,
-  // 6: mirrors SQLite step 6, which refuses REPLACE (INSERT OR REPLACE deletes the old row without
-  // firing DELETE triggers) on caption_revisions and segments. PostgreSQL has no REPLACE: an insert
-  // onto an existing id fails on the primary key, and INSERT … ON CONFLICT DO UPDATE is an UPDATE
-  // (refused on caption_revisions by step 1's trigger; on segments an update, as SQLite allows).
-  // Nothing to guard, so this step only moves the version, keeping both histories numbered alike.
+  // 6: mirrors SQLite step 6: any insert that lands on an existing caption revision id is refused.
+  // PostgreSQL has no REPLACE, and a plain insert onto an existing id fails on the primary key, but
+  // INSERT … ON CONFLICT DO NOTHING would silently do nothing where SQLite refuses it; this BEFORE
+  // INSERT trigger refuses it on both. (Segments: PostgreSQL cannot replace a row, and ON CONFLICT
+  // DO UPDATE on a segment is an update, as SQLite allows.) This step was first a no-op that only
+  // moved the version; it was changed in place, which is safe because no PostgreSQL library existed
+  // outside tests yet: every PostgreSQL library has this trigger.
   `
-  SELECT 1;
+  CREATE FUNCTION caption_revisions_refuse_existing_id() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF EXISTS (SELECT 1 FROM caption_revisions WHERE id = NEW.id) THEN
+        RAISE EXCEPTION 'caption revisions are append-only' USING ERRCODE = 'restrict_violation';
+      END IF;
+      RETURN NEW;
+    END;
+  $$;
+  CREATE TRIGGER caption_revisions_no_replace BEFORE INSERT ON caption_revisions
+    FOR EACH ROW EXECUTE FUNCTION caption_revisions_refuse_existing_id();
   `,
   // 7: mirrors SQLite step 7 (a job queue several processes share: owner and heartbeat, epoch ms).
   `
   ALTER TABLE jobs ADD COLUMN owner text;
   ALTER TABLE jobs ADD COLUMN heartbeat_at bigint;
+  `,
+  // 8: mirrors SQLite step 8 (indexes for the library list's sort keys and status filter).
+  `
+  CREATE INDEX tracks_sort_artist ON tracks((lower(coalesce(artist, ''))), (lower(coalesce(title, file_name))));
+  CREATE INDEX tracks_sort_title ON tracks((lower(coalesce(title, file_name))));
+  CREATE INDEX tracks_added ON tracks(added_at);
+  CREATE INDEX tracks_duration ON tracks(duration_sec);
+  CREATE INDEX tracks_status ON tracks(status);
   `,
 ];

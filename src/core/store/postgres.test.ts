@@ -221,7 +221,9 @@ function sqliteSchema(db: ReturnType<typeof openDb>): Schema {
     }
     for (const ix of db.pragma(`index_list(${t})`) as { name: string; unique: number; origin: string }[]) {
       if (ix.origin === 'pk') continue;
-      const cols = (db.pragma(`index_info(${ix.name})`) as { seqno: number; name: string }[]).sort((a, b) => a.seqno - b.seqno).map((c) => c.name);
+      const cols = (db.pragma(`index_info(${ix.name})`) as { seqno: number; name: string | null }[])
+        .sort((a, b) => a.seqno - b.seqno)
+        .map((c) => c.name ?? '<expr>'); // an expression column (e.g. lower(title)) has no name
       indexes.push(`${t}(${cols.join(', ')}) ${ix.unique ? 'unique' : 'index'}`);
     }
   }
@@ -251,8 +253,8 @@ async function postgresSchema(l: PostgresLibrary): Promise<Schema> {
     WHERE con.contype = 'f' AND cl.relnamespace = current_schema()::regnamespace`.execute(l.kysely);
   const idx = await sql<{ t: string; cols: string; uniq: boolean }>`
     SELECT cl.relname AS t, i.indisunique AS uniq,
-      (SELECT string_agg(a.attname, ', ' ORDER BY k.ord) FROM unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
-       JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum) AS cols
+      (SELECT string_agg(coalesce(a.attname, '<expr>'), ', ' ORDER BY k.ord) FROM unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
+       LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum AND k.attnum <> 0) AS cols
     FROM pg_index i JOIN pg_class cl ON cl.oid = i.indrelid
     WHERE NOT i.indisprimary AND cl.relnamespace = current_schema()::regnamespace AND cl.relname <> 'studio_schema'`.execute(l.kysely);
   return {

@@ -2,8 +2,10 @@
 // transaction the caller is in), the dialect (for the few statements that differ, e.g. row locks
 // PostgreSQL needs and SQLite's write lock makes unnecessary), and `atomic` for a repository
 // method that must read and write as one unit (a caption's parent, a stem set): it joins the
-// caller's transaction, or opens a write transaction of its own at top level.
+// caller's transaction, or opens a write transaction of its own at top level. `paths` is how the
+// library records file paths (relative to its data folder, see libraryPaths.ts).
 import type { Kysely } from 'kysely';
+import type { LibraryPaths } from './libraryPaths';
 import type { Database } from './schema';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -12,6 +14,7 @@ export interface RepoContext {
   /** The executor to use now (read at each query: the current transaction, else the library). */
   readonly db: Kysely<Database>;
   readonly dialect: Dialect;
+  readonly paths: LibraryPaths;
   atomic<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
 }
 

@@ -87,6 +87,45 @@ describe.each(backends)('repositories ($name)', (backend) => {
     expect(new Set(revs.map((r) => r.id)).size).toBe(8);
   });
 
+  it('two connections saving on one parent at once: one is recorded, the other refused with the current head', async () => {
+    // Two stores on one library, as two processes have (on PostgreSQL two connections, each in READ
+    // COMMITTED). A's save is still uncommitted when B saves on the same parent: B must wait for A
+    // and then be refused, not read the old head and record a second child of it.
+    const { store: a, target } = await backend.open();
+    const b = await backend.reopen(target);
+    const t = await a.tracks.insert(sample(15));
+    const seg = await a.segments.insert(t.id, 0, 10);
+    const root = await a.captions.append({ segmentId: seg.id, text: 'v0', author: 'a', source: 'human', parentId: null });
+    let bSave: Promise<unknown> = Promise.resolve();
+    let bSettled = false;
+    const fromA = await a.transaction(async (tx) => {
+      const mine = await tx.captions.append({ segmentId: seg.id, text: 'from A', author: 'a', source: 'human', parentId: root.id });
+      bSave = b.captions.append({ segmentId: seg.id, text: 'from B', author: 'b', source: 'human', parentId: root.id }).finally(() => (bSettled = true));
+      bSave.catch(() => {});
+      // SQLite: A holds the library's write lock, so B cannot begin before A commits. PostgreSQL:
+      // wait until B either finished (the bug) or waits on a lock held by A's transaction.
+      if (backend.name === 'postgres') {
+        const k = storeKyselyForTests(a);
+        const waitingOnLock = async () =>
+          Number(
+            (await sql<{ n: string }>`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(k)).rows[0]!.n,
+          ) > 0;
+        while (!bSettled && !(await waitingOnLock())) await new Promise((r) => setTimeout(r, 10));
+      }
+      return mine;
+    });
+    await expect(bSave).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining(`revision ${fromA.id} is the current one`) });
+    const history = await b.captions.history(seg.id);
+    expect(history.map((r) => [r.text, r.parentId])).toEqual([
+      ['v0', null],
+      ['from A', root.id],
+    ]);
+    // A stale save is refused outright; one on the current head is recorded.
+    await expect(b.captions.append({ segmentId: seg.id, text: 'stale', author: 'b', source: 'human', parentId: root.id })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(b.captions.append({ segmentId: seg.id, text: 'first', author: 'b', source: 'human', parentId: null })).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect((await b.captions.append({ segmentId: seg.id, text: 'from B', author: 'b', source: 'human', parentId: fromA.id })).parentId).toBe(fromA.id);
+  });
+
   it('orders segments, enforces their bounds, hides rather than deletes', async () => {
     const db = await open();
     const t = await db.tracks.insert(sample(5));

@@ -1,5 +1,5 @@
 // The library's tables as Kysely sees them: one interface per table, every column as the SQLite
-// migrations (migrations.ts, all 7 steps) leave it, so queries are type-checked against the schema
+// migrations (migrations.ts, every step) leave it, so queries are type-checked against the schema
 // and the PostgreSQL DDL (pgMigrations) can be written to match it column for column.
 // Generated<T>: a column the database fills (row ids, DEFAULTs). Timestamps are ISO-8601 TEXT
 // ('YYYY-MM-DDTHH:MM:SS.sssZ') in both back ends; jobs.heartbeat_at is epoch ms; JSON is TEXT.

@@ -1,9 +1,11 @@
 // Repository for stems: one file per (track, stem name). Re-separating or re-attaching a stem
 // replaces the row for that name; the file itself is owned by whoever produced it. A new set of
 // stems is always written to new files first and registered here in one transaction
-// (replace), which tells the caller which old files no row refers to any more.
+// (replace), which tells the caller which old files no row refers to any more. Paths go in and out
+// through the store's LibraryPaths (a stem under the data folder is recorded relative to it).
 import type { Kysely } from 'kysely';
 import type { Stem } from '../../shared/types';
+import type { LibraryPaths } from './libraryPaths';
 import { changed, nowIso, packLabel, type RepoContext } from './repoContext';
 import type { Database } from './schema';
 
@@ -33,11 +35,11 @@ const selectStems = (db: Kysely<Database>) =>
 
 type StemRow = Awaited<ReturnType<ReturnType<typeof selectStems>['executeTakeFirstOrThrow']>>;
 
-const toStem = (r: StemRow): Stem => ({
+const toStem = (r: StemRow, paths: LibraryPaths): Stem => ({
   id: r.id,
   trackId: r.track_id,
   name: r.name,
-  path: r.path,
+  path: paths.toAbsolute(r.path),
   durationSec: r.duration_sec,
   packId: r.pack_id,
   pack: packLabel(r.pack_name, r.pack_version),
@@ -45,13 +47,13 @@ const toStem = (r: StemRow): Stem => ({
   createdAt: r.created_at,
 });
 
-async function upsert(db: Kysely<Database>, s: NewStem): Promise<Stem> {
+async function upsert(db: Kysely<Database>, paths: LibraryPaths, s: NewStem): Promise<Stem> {
   await db
     .insertInto('stems')
     .values({
       track_id: s.trackId,
       name: s.name,
-      path: s.path,
+      path: paths.toStored(s.path),
       pack_id: s.packId ?? null,
       ep: s.ep ?? null,
       size_bytes: s.sizeBytes ?? null,
@@ -68,19 +70,19 @@ async function upsert(db: Kysely<Database>, s: NewStem): Promise<Stem> {
       })),
     )
     .execute();
-  return toStem(await selectStems(db).where('st.track_id', '=', s.trackId).where('st.name', '=', s.name).executeTakeFirstOrThrow());
+  return toStem(await selectStems(db).where('st.track_id', '=', s.trackId).where('st.name', '=', s.name).executeTakeFirstOrThrow(), paths);
 }
 
-async function list(db: Kysely<Database>, trackId: number): Promise<Stem[]> {
+async function list(db: Kysely<Database>, paths: LibraryPaths, trackId: number): Promise<Stem[]> {
   const rows = await selectStems(db).where('st.track_id', '=', trackId).execute();
-  return rows.map(toStem).sort((a, b) => rank(a.name) - rank(b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return rows.map((r) => toStem(r, paths)).sort((a, b) => rank(a.name) - rank(b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 export class StemsRepo {
   constructor(private readonly c: RepoContext) {}
 
   upsert(s: NewStem): Promise<Stem> {
-    return upsert(this.c.db, s);
+    return upsert(this.c.db, this.c.paths, s);
   }
 
   /**
@@ -90,12 +92,13 @@ export class StemsRepo {
    */
   replace(trackId: number, stems: Omit<NewStem, 'trackId'>[]): Promise<{ stems: Stem[]; unreferenced: string[] }> {
     return this.c.atomic(async (db) => {
-      const old = new Set((await list(db, trackId)).filter((o) => stems.some((s) => s.name === o.name)).map((o) => o.path));
+      const { paths } = this.c;
+      const old = new Set((await list(db, paths, trackId)).filter((o) => stems.some((s) => s.name === o.name)).map((o) => o.path));
       const rows: Stem[] = [];
-      for (const s of stems) rows.push(await upsert(db, { ...s, trackId }));
+      for (const s of stems) rows.push(await upsert(db, paths, { ...s, trackId }));
       const unreferenced: string[] = [];
       for (const p of old) {
-        if (!(await db.selectFrom('stems').select('id').where('path', '=', p).limit(1).executeTakeFirst())) unreferenced.push(p);
+        if (!(await db.selectFrom('stems').select('id').where('path', 'in', paths.storedForms(p)).limit(1).executeTakeFirst())) unreferenced.push(p);
       }
       return { stems: rows, unreferenced };
     });
@@ -103,17 +106,17 @@ export class StemsRepo {
 
   /** Every path a stem row refers to (to tell registered stem files from leftovers). */
   async listPaths(): Promise<string[]> {
-    return (await this.c.db.selectFrom('stems').select('path').execute()).map((r) => r.path);
+    return (await this.c.db.selectFrom('stems').select('path').execute()).map((r) => this.c.paths.toAbsolute(r.path));
   }
 
   async get(id: number): Promise<Stem | undefined> {
     const row = await selectStems(this.c.db).where('st.id', '=', id).executeTakeFirst();
-    return row && toStem(row);
+    return row && toStem(row, this.c.paths);
   }
 
   /** Stems in the conventional Demucs order (vocals first), then by name. */
   list(trackId: number): Promise<Stem[]> {
-    return list(this.c.db, trackId);
+    return list(this.c.db, this.c.paths, trackId);
   }
 
   async delete(id: number): Promise<boolean> {

@@ -10,13 +10,20 @@
 // repository of this store, reached from inside `fn`'s async context, runs on the transaction
 // (AsyncLocalStorage), so a repository call made from inside never waits on the mutex its own
 // transaction holds, and a nested `transaction` joins the outer one rather than deadlocking.
+//
+// File paths: a store opened with its library's data folder records files under it relative to it
+// (libraryPaths.ts); on open it rewrites, once per data folder, the absolute paths an older studio
+// recorded there. A PostgreSQL library names its folder in its settings, so `dataDir` may be a
+// function that reads (and records) it before the repositories are made.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import path from 'node:path';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { AttributesRepo } from './attributes';
 import { withBusyRetry, type BusyRetryOptions } from './busyRetry';
 import { CaptionsRepo } from './captions';
 import { openDb } from './db';
 import { JobsRepo } from './jobs';
+import { ABSOLUTE_PATHS, libraryPaths, type LibraryPaths } from './libraryPaths';
 import { PacksRepo } from './packs';
 import type { Dialect, RepoContext } from './repoContext';
 import type { Database } from './schema';
@@ -50,6 +57,8 @@ export interface TransactionOptions extends BusyRetryOptions {
 
 export interface Store extends Repositories {
   readonly dialect: Dialect;
+  /** How this store records file paths (relative to `paths.dataDir` when it has one). */
+  readonly paths: LibraryPaths;
   /**
    * Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. `fn` may
    * run more than once (a busy SQLite library is retried), so it should only touch the store.
@@ -69,16 +78,64 @@ export interface Backend {
 /** Whether `target` names a PostgreSQL database rather than a SQLite file. */
 export const isPostgresUrl = (target: string): boolean => /^postgres(ql)?:\/\//i.test(target);
 
+export interface OpenStoreOptions {
+  /**
+   * The library's data folder (files under it are recorded relative to it), or how to find it from
+   * the library's own settings (a PostgreSQL library); none: paths are recorded as given.
+   */
+  dataDir?: string | ((settings: SettingsRepo) => Promise<string>);
+}
+
 /** Opens a library: a postgres:// or postgresql:// URL, else a SQLite file path (or ':memory:'). Migrated. */
-export async function openStore(target: string): Promise<Store> {
+export async function openStore(target: string, opts: OpenStoreOptions = {}): Promise<Store> {
+  let backend: Backend;
   if (isPostgresUrl(target)) {
     const { openPostgres } = await import('./postgres');
     const pg = await openPostgres(target);
-    return createStore({ dialect: 'postgres', kysely: pg.kysely, close: () => pg.close() });
+    backend = { dialect: 'postgres', kysely: pg.kysely, close: () => pg.close() };
+  } else {
+    const database = openDb(target);
+    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    backend = { dialect: 'sqlite', kysely, close: () => kysely.destroy() };
   }
-  const database = openDb(target);
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  return createStore({ dialect: 'sqlite', kysely, close: () => kysely.destroy() });
+  if (opts.dataDir === undefined) return createStore(backend);
+  try {
+    const dir = typeof opts.dataDir === 'string' ? opts.dataDir : await opts.dataDir(createStore(backend).settings);
+    const store = createStore(backend, libraryPaths(dir));
+    await relativizeOldPaths(store);
+    return store;
+  } catch (err) {
+    await backend.close().catch(() => {});
+    throw err;
+  }
+}
+
+const PATHS_SETTING = 'store.pathsRelativeTo';
+
+/**
+ * Rewrites absolute paths under the data folder (recorded by a studio from before relative paths)
+ * to the relative form, in one transaction, once per data folder (remembered in the settings).
+ */
+async function relativizeOldPaths(store: Store): Promise<void> {
+  const { paths } = store;
+  const root = paths.dataDir!;
+  if ((await store.settings.get<string>(PATHS_SETTING)) === root) return;
+  const prefix = root.endsWith(path.sep) ? root : root + path.sep;
+  const under = (column: 'path' | 'dir') => sql<string>`substr(${sql.ref(column)}, 1, ${prefix.length})`;
+  await store.transaction(async (tx) => {
+    // The transaction's executor (this is the store's own code: no repository rewrites raw paths).
+    const db = scopes.getStore()!.db;
+    for (const r of await db.selectFrom('tracks').select(['id', 'path']).where(under('path'), '=', prefix).execute()) {
+      await db.updateTable('tracks').set({ path: paths.toStored(r.path) }).where('id', '=', r.id).execute();
+    }
+    for (const r of await db.selectFrom('stems').select(['id', 'path']).where(under('path'), '=', prefix).execute()) {
+      await db.updateTable('stems').set({ path: paths.toStored(r.path) }).where('id', '=', r.id).execute();
+    }
+    for (const r of await db.selectFrom('model_packs').select(['id', 'dir']).where(under('dir'), '=', prefix).execute()) {
+      await db.updateTable('model_packs').set({ dir: paths.toStored(r.dir) }).where('id', '=', r.id).execute();
+    }
+    await tx.settings.set(PATHS_SETTING, root);
+  });
 }
 
 interface Scope {
@@ -113,7 +170,7 @@ function makeRepos(c: RepoContext): Repositories {
   };
 }
 
-export function createStore(backend: Backend): Store {
+export function createStore(backend: Backend, paths: LibraryPaths = ABSOLUTE_PATHS): Store {
   const { dialect, kysely } = backend;
   const id = {};
   let closed = false;
@@ -130,7 +187,7 @@ export function createStore(backend: Backend): Store {
     if (closed) throw new Error('the library is closed');
     const write = opts.write ?? true;
     const run = async (db: Kysely<Database>): Promise<T> => {
-      const scope: Scope = { store: id, db, repos: makeRepos({ db, dialect, atomic: (f) => f(db) }), done: false };
+      const scope: Scope = { store: id, db, repos: makeRepos({ db, dialect, paths, atomic: (f) => f(db) }), done: false };
       try {
         return await scopes.run(scope, () => fn(db, scope.repos));
       } finally {
@@ -159,12 +216,14 @@ export function createStore(backend: Backend): Store {
       return current()?.db ?? kysely;
     },
     dialect,
+    paths,
     atomic: (fn) => inTransaction((db) => fn(db)),
   };
   const repos = makeRepos(root);
 
   const store: Store = {
     dialect,
+    paths,
     ...repos,
     transaction: (fn, opts) => inTransaction((_db, tx) => fn(tx), opts),
     async close() {

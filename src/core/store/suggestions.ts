@@ -81,6 +81,18 @@ export class SuggestionsRepo {
     return toSuggestion(await selectSuggestions(this.c.db).where('s.id', '=', id).executeTakeFirstOrThrow());
   }
 
+  /** How many suggestions each segment of a track has (all ever made, stale or hidden too); segments with none are absent. */
+  async countPerSegment(trackId: number): Promise<Map<number, number>> {
+    const rows = await this.c.db
+      .selectFrom('suggestions as s')
+      .innerJoin('segments as g', 'g.id', 's.segment_id')
+      .select((e) => ['s.segment_id', e.fn.countAll<number | string>().as('n')])
+      .where('g.track_id', '=', trackId)
+      .groupBy('s.segment_id')
+      .execute();
+    return new Map(rows.map((r) => [r.segment_id, Number(r.n)]));
+  }
+
   /** The newest suggestion of every live segment of a track. */
   async latest(trackId: number): Promise<Suggestion[]> {
     const rows = await selectSuggestions(this.c.db)

@@ -1,17 +1,35 @@
 // Repository for the tracks table: rows in, typed Track objects out. The only place that knows
-// the column names, so the rest of core deals in domain types.
-import { sql, type Selectable } from 'kysely';
+// the column names, so the rest of core deals in domain types. Paths go in and out through the
+// store's LibraryPaths (an upload under the data folder is recorded relative to it).
+// The library list is paged, filtered and sorted here (query: one dialect-neutral statement for
+// the page and one for the count), so no caller ever loads every track to show a screenful.
+import { sql, type Expression, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import { StudioError } from '../../shared/errors';
-import type { Track, TrackStatus } from '../../shared/types';
+import type { Track, TrackPage, TrackQuery, TrackSort, TrackStatus } from '../../shared/types';
 import { nowIso, type RepoContext } from './repoContext';
-import type { TracksTable } from './schema';
+import type { LibraryPaths } from './libraryPaths';
+import type { Database, TracksTable } from './schema';
+
+/** Page size when a query names none, and the most one page may hold. */
+export const TRACK_PAGE_DEFAULT = 100;
+export const TRACK_PAGE_MAX = 1000;
+
+// Sort keys. Each expression is written exactly as the indexes of migration 8 are, so both back
+// ends can walk an index instead of sorting (lower() is the same on both; LIKE is case-sensitive
+// on PostgreSQL, so searches compare lower(x) with lower(pattern)).
+const TITLE_KEY = sql`lower(coalesce(title, file_name))`;
+const ARTIST_KEY = sql`lower(coalesce(artist, ''))`;
+const STATUS_RANK = sql`(CASE status WHEN 'imported' THEN 0 WHEN 'separated' THEN 1 WHEN 'captioned' THEN 2 ELSE 3 END)`;
+
+/** `text` as a LIKE pattern matching it anywhere, with the user's % and _ taken literally ('!' escapes). */
+export const containsPattern = (text: string): string => `%${text.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
 
 export type NewTrack = Omit<Track, 'id' | 'status' | 'addedAt' | 'updatedAt'> & { fileMtimeMs?: number | null };
 
-function toTrack(r: Selectable<TracksTable>): Track {
+function toTrack(r: Selectable<TracksTable>, paths: LibraryPaths): Track {
   return {
     id: r.id,
-    path: r.path,
+    path: paths.toAbsolute(r.path),
     fileName: r.file_name,
     sha256: r.sha256,
     sizeBytes: r.size_bytes,
@@ -37,7 +55,7 @@ export class TracksRepo {
     const row = await this.c.db
       .insertInto('tracks')
       .values({
-        path: t.path,
+        path: this.c.paths.toStored(t.path),
         file_name: t.fileName,
         sha256: t.sha256,
         size_bytes: t.sizeBytes,
@@ -54,12 +72,12 @@ export class TracksRepo {
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    return toTrack(row);
+    return toTrack(row, this.c.paths);
   }
 
   async get(id: number): Promise<Track | undefined> {
     const row = await this.c.db.selectFrom('tracks').selectAll().where('id', '=', id).executeTakeFirst();
-    return row && toTrack(row);
+    return row && toTrack(row, this.c.paths);
   }
 
   /** The track, or a NOT_FOUND error every transport reports the same way. */
@@ -71,7 +89,7 @@ export class TracksRepo {
 
   async findByHash(sha256: string): Promise<Track | undefined> {
     const row = await this.c.db.selectFrom('tracks').selectAll().where('sha256', '=', sha256).executeTakeFirst();
-    return row && toTrack(row);
+    return row && toTrack(row, this.c.paths);
   }
 
   /** By artist, then title (file name when untitled), case-insensitively. */
@@ -83,7 +101,17 @@ export class TracksRepo {
       .orderBy(sql`lower(coalesce(title, file_name))`)
       .orderBy('id')
       .execute();
-    return rows.map(toTrack);
+    return rows.map((r) => toTrack(r, this.c.paths));
+  }
+
+  /**
+   * One page of the library, filtered and sorted (see TrackQuery), with the number of tracks
+   * matching the filters. Pages are stable: every sort ends in the row id.
+   */
+  async query(q: TrackQuery = {}): Promise<TrackPage> {
+    const { page, count, offset, limit } = trackPageQueries(this.c.db, q);
+    const [rows, n] = await Promise.all([page.execute(), count.executeTakeFirstOrThrow()]);
+    return { tracks: rows.map((r) => toTrack(r, this.c.paths)), total: Number(n.n), offset, limit };
   }
 
   async count(): Promise<number> {
@@ -95,18 +123,18 @@ export class TracksRepo {
   async relink(id: number, newPath: string, fileName: string, fileMtimeMs: number | null = null): Promise<Track> {
     const row = await this.c.db
       .updateTable('tracks')
-      .set({ path: newPath, file_name: fileName, file_mtime_ms: fileMtimeMs, updated_at: nowIso() })
+      .set({ path: this.c.paths.toStored(newPath), file_name: fileName, file_mtime_ms: fileMtimeMs, updated_at: nowIso() })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirst();
     if (!row) throw new Error(`track ${id} not found`);
-    return toTrack(row);
+    return toTrack(row, this.c.paths);
   }
 
   async setStatus(id: number, status: TrackStatus): Promise<Track> {
     const row = await this.c.db.updateTable('tracks').set({ status, updated_at: nowIso() }).where('id', '=', id).returningAll().executeTakeFirst();
     if (!row) throw new Error(`track ${id} not found`);
-    return toTrack(row);
+    return toTrack(row, this.c.paths);
   }
 
   /** Size and mtime recorded at import, to notice cheaply that a file changed since. */
@@ -120,3 +148,56 @@ export class TracksRepo {
   }
 }
 
+/** The statements behind TracksRepo.query: the page of rows and the count of every match. */
+export function trackPageQueries(db: Kysely<Database>, q: TrackQuery) {
+  const offset = Math.max(0, Math.floor(q.offset ?? 0));
+  const limit = Math.min(TRACK_PAGE_MAX, Math.max(1, Math.floor(q.limit ?? TRACK_PAGE_DEFAULT)));
+  const dir = q.dir === 'desc' ? sql.raw('DESC') : sql.raw('ASC');
+  const text = q.q?.trim();
+  const filtered = db.selectFrom('tracks').where((eb) => {
+    const conds: Expression<SqlBool>[] = [];
+    if (q.status?.length) conds.push(eb('status', 'in', q.status));
+    if (text) {
+      const like = containsPattern(text);
+      const has = (col: string) => sql<SqlBool>`lower(${sql.ref(col)}) LIKE ${like} ESCAPE '!'`;
+      // The caption a track shows is the newest revision of each visible segment. An IN over one
+      // uncorrelated subquery: both planners run it once, not once per track.
+      const caption = eb(
+        'tracks.id',
+        'in',
+        eb
+          .selectFrom('segments as g')
+          .innerJoin('caption_revisions as r', 'r.segment_id', 'g.id')
+          .select('g.track_id')
+          .where('g.deleted_at', 'is', null)
+          .where(sql<SqlBool>`lower(r.text) LIKE ${like} ESCAPE '!'`)
+          .where((e) => e.not(e.exists(e.selectFrom('caption_revisions as n').select(sql.lit(1).as('one')).whereRef('n.segment_id', '=', 'r.segment_id').whereRef('n.id', '>', 'r.id')))),
+      );
+      conds.push(eb.or([has('tracks.title'), has('tracks.artist'), has('tracks.file_name'), caption]));
+    }
+    return eb.and(conds);
+  });
+  return {
+    page: orderBy(filtered.selectAll(), q.sort ?? 'artist', dir).limit(limit).offset(offset),
+    count: filtered.select((eb) => eb.fn.countAll().as('n')),
+    offset,
+    limit,
+  };
+}
+
+/** ORDER BY for a sort column and direction, ending in the id so pages are stable. */
+function orderBy<Q extends { orderBy(e: unknown): Q }>(query: Q, sort: TrackSort, dir: ReturnType<typeof sql.raw>): Q {
+  const keys: Record<TrackSort, ReturnType<typeof sql>[]> = {
+    title: [sql`${TITLE_KEY} ${dir}`],
+    artist: [sql`${ARTIST_KEY} ${dir}`, sql`${TITLE_KEY} ${dir}`],
+    addedAt: [sql`added_at ${dir}`],
+    // (duration_sec IS NULL) puts unknown durations last in both dialects (their NULL order differs).
+    duration: [sql`(CASE WHEN duration_sec IS NULL THEN 1 ELSE 0 END)`, sql`duration_sec ${dir}`],
+    status: [sql`${STATUS_RANK} ${dir}`],
+  };
+  let out = query;
+  // Ties: by title (status, duration), then by id in the sort's direction (import order for addedAt).
+  const tie = sort === 'status' || sort === 'duration' ? [sql`${TITLE_KEY} ASC`] : [];
+  for (const k of [...keys[sort], ...tie, sql`id ${dir}`]) out = out.orderBy(k);
+  return out;
+}
