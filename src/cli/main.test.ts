@@ -28,6 +28,19 @@ describe('s2cap', () => {
     const table = await run('list', '--db', db);
     expect(table.out.split('\n')[0]).toMatch(/^ID\s+TITLE\s+ARTIST\s+LENGTH\s+STATUS$/);
     expect(table.out).toContain('Fixture Aria');
+
+    // One page of a search, sorted, as the app's library list asks for it.
+    const page = await run('list', '--db', db, '--search', 'ARIA.', '--sort', 'title:desc', '--limit', '2', '--offset', '1', '--json');
+    expect(page.code).toBe(0);
+    const p = JSON.parse(page.out);
+    expect(p.total).toBe(6);
+    expect(p.offset).toBe(1);
+    expect(p.tracks).toHaveLength(2);
+    const text = await run('list', '--db', db, '--search', 'lullaby');
+    expect(text.out).toMatch(/lullaby\.wav[\s\S]*\n1–1 of 1 matching$/);
+    const bad = await run('list', '--db', db, '--sort', 'loudness');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/^s2cap: list: .*sort/);
   });
 
   it('exits 1 naming bad files, after importing the good ones; --json keeps stdout pure JSON', async () => {

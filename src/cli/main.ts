@@ -2,10 +2,12 @@
 // --json (and nothing else on stdout), and exits non-zero with one line on stderr on bad input.
 import path from 'node:path';
 import { describeFailure } from '../core/api/failureText';
+import { parseCommandInput } from '../core/api/schemas';
 import { defaultDbPath, libraryLocation } from '../core/dataDir';
 import { createStudio, type Studio, type StudioOptions } from '../core/studio';
 import { STUDIO_VERSION } from '../core/version';
-import { parseCommandArgs, UsageError } from './args';
+import type { TrackQuery } from '../shared/types';
+import { parseCommandArgs, UsageError, type OptionSpec } from './args';
 import { formatImportReport, formatTrackTable } from './format';
 import { captionCommand, featuresCommand, modelsCommand, separateCommand, type Flags } from './inferenceCommands';
 import { packageDir, packageRoot } from './packageDir';
@@ -21,7 +23,9 @@ Commands:
                             import audio files and folders (recursive) into the library; a
                             cut-off file is refused unless --allow-truncated, which imports
                             the part that decodes, with its true duration
-  list                      list the library's tracks
+  list [--search TEXT] [--status S,S] [--sort FIELD[:desc]] [--limit N] [--offset N]
+                            list the library's tracks (all of them, or one page of a search:
+                            FIELD is title, artist, addedAt, duration or status)
   serve                     serve the studio to a browser (prints the URL with its token)
   stems TRACK               list a track's stems
   stems attach TRACK NAME FILE
@@ -173,14 +177,57 @@ async function withStudio(
   }
 }
 
+const LIST_OPTIONS = {
+  search: { type: 'string' },
+  status: { type: 'string' },
+  sort: { type: 'string' },
+  limit: { type: 'string' },
+  offset: { type: 'string' },
+} as const satisfies OptionSpec;
+
+/** `list` with any of --search/--status/--sort/--limit/--offset is one page of queryTracks. */
+function listQuery(v: { search?: string; status?: string; sort?: string; limit?: string; offset?: string }): TrackQuery | null {
+  if (v.search === undefined && v.status === undefined && v.sort === undefined && v.limit === undefined && v.offset === undefined) return null;
+  const [sort, dir] = (v.sort ?? '').split(':');
+  const num = (raw: string | undefined, flag: string) => {
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${flag} must be a whole number, got "${raw}"`);
+    return n;
+  };
+  const query = {
+    ...(v.search !== undefined ? { q: v.search } : {}),
+    ...(v.status !== undefined ? { status: v.status.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+    ...(sort ? { sort } : {}),
+    ...(dir ? { dir } : {}),
+    ...(v.limit !== undefined ? { limit: num(v.limit, 'limit') } : {}),
+    ...(v.offset !== undefined ? { offset: num(v.offset, 'offset') } : {}),
+  };
+  try {
+    return parseCommandInput('queryTracks', query);
+  } catch (err) {
+    throw new UsageError(`list: ${(err as Error).message}`);
+  }
+}
+
 async function cmdList(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, {});
+  const { values, positionals } = parseCommandArgs(argv, LIST_OPTIONS);
   if (values.help) return io.out(HELP), 0;
   if (positionals.length) throw new UsageError(`list takes no arguments, got "${positionals[0]}"`);
+  const query = listQuery(values);
   const studio = await openStudio(values, io);
   try {
-    const tracks = await studio.listTracks();
-    io.out(values.json ? JSON.stringify(tracks) : formatTrackTable(tracks));
+    if (!query) {
+      const tracks = await studio.listTracks();
+      io.out(values.json ? JSON.stringify(tracks) : formatTrackTable(tracks));
+      return 0;
+    }
+    const page = await studio.queryTracks(query);
+    if (values.json) io.out(JSON.stringify(page));
+    else {
+      io.out(formatTrackTable(page.tracks));
+      io.out(`${page.offset + 1}–${page.offset + page.tracks.length} of ${page.total} matching`.replace(/^1–0 of/, '0 of'));
+    }
     return 0;
   } finally {
     await studio.close();

@@ -2,7 +2,8 @@
 // beside, so the library names its folder in its own settings (`dataDir`), and every process that
 // opens it (this machine or another mounting the same folder at the same path) finds it there:
 //   - no setting yet: --data-dir (or S2CAP_DATA_DIR), else <S2CAP_HOME or per-user folder>/
-//     libraries/<host>-<port>-<database>.data; created and recorded.
+//     libraries/<host>-<port>-<database>.data; created and recorded (unless another process
+//     recorded its folder at the same moment: then that one, as below).
 //   - a setting and no --data-dir: that folder; it must exist (a missing one is an error naming
 //     it, never silently re-created empty somewhere the other processes do not look).
 //   - --data-dir naming another folder: when the recorded folder is gone from this machine the
@@ -34,14 +35,27 @@ const isDir = (dir: string) => fs.statSync(dir, { throwIfNoEntry: false })?.isDi
 export async function choosePgDataDir(settings: SettingsRepo, req: DataFolderRequest): Promise<string> {
   const { redactUrl } = await import('./store/postgres');
   const shown = redactUrl(req.url);
-  const recorded = await settings.get<string>(DATA_DIR_SETTING);
+  let recorded = await settings.get<string>(DATA_DIR_SETTING);
   const given = req.given ? path.resolve(req.given) : undefined;
   if (typeof recorded !== 'string' || !recorded) {
     const dir = given ?? path.resolve(req.fallback);
-    fs.mkdirSync(dir, { recursive: true });
-    await settings.set(DATA_DIR_SETTING, dir);
-    req.notice?.(`library ${shown} keeps its files in ${dir} (recorded in the library; --data-dir DIR to use another)`);
-    return dir;
+    const made = fs.mkdirSync(dir, { recursive: true });
+    // Recorded only if no other process opening the library at the same moment recorded its own.
+    recorded = await settings.setIfAbsent<string>(DATA_DIR_SETTING, dir);
+    if (recorded === dir || typeof recorded !== 'string' || !recorded) {
+      if (recorded !== dir) await settings.set(DATA_DIR_SETTING, dir); // a setting that names no folder
+      req.notice?.(`library ${shown} keeps its files in ${dir} (recorded in the library; --data-dir DIR to use another)`);
+      return dir;
+    }
+    // Lost the race: remove the folder made just now if it is still empty (rmdir only, never
+    // recursive: a parent made here may hold the winning folder by now).
+    if (made) {
+      try {
+        fs.rmdirSync(dir);
+      } catch {
+        /* not empty or gone: leave it */
+      }
+    }
   }
   if (!given || given === recorded) {
     if (!isDir(recorded)) {

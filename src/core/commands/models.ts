@@ -46,6 +46,7 @@ export function modelCommands(ctx: { store: Store; packs: PackRegistry; jobs: Jo
     async updateSettings(patch) {
       // Read-modify-write in one write transaction: two processes changing settings at once both land.
       return store.transaction(async (tx) => {
+        await tx.settings.lock('inference');
         const cur = await readSettings(tx);
         const next: InferenceSettings = { ep: { ...cur.ep, ...patch.ep }, threads: patch.threads ?? cur.threads };
         await tx.settings.set('inference', next);

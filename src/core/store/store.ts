@@ -50,7 +50,8 @@ export interface Repositories {
 export interface TransactionOptions extends BusyRetryOptions {
   /**
    * A transaction that writes (default true). SQLite: begins IMMEDIATE and is retried while the
-   * library is busy; a read-only one begins DEFERRED and is not retried.
+   * library is busy; a read-only one begins DEFERRED and is not retried. Either way a read-only
+   * one reads one snapshot (PostgreSQL: REPEATABLE READ, READ ONLY).
    */
   write?: boolean;
 }
@@ -196,7 +197,9 @@ export function createStore(backend: Backend, paths: LibraryPaths = ABSOLUTE_PAT
     };
     const once = (): Promise<T> =>
       dialect === 'postgres'
-        ? kysely.transaction().execute(run)
+        ? // A read-only transaction reads one snapshot, as on SQLite (READ COMMITTED, the default,
+          // takes a new one per statement; readers that read two tables together rely on it).
+          (write ? kysely.transaction() : kysely.transaction().setIsolationLevel('repeatable read').setAccessMode('read only')).execute(run)
         : kysely.connection().execute(async (conn) => {
             await sql.raw(write ? 'BEGIN IMMEDIATE' : 'BEGIN').execute(conn);
             try {

@@ -107,6 +107,16 @@ describe.each(backends)('track list query ($name)', (backend) => {
     expect((await db.tracks.query({ q: 'raspy', offset: 1 })).total).toBe(1);
     expect(a.id).toBeGreaterThan(0);
   });
+
+  it('finds non-ASCII text typed as it is stored (the database folds the case of both sides alike)', async () => {
+    db = (await backend.open()).store;
+    await db.tracks.insert(track(1, { title: 'Élan vital', artist: 'ÅSA' }));
+    const seg = await db.segments.insert((await db.tracks.insert(track(2, { title: 'Plain' }))).id, 0, 5);
+    await db.captions.append({ segmentId: seg.id, text: 'Ätherische STIMME', author: 'ann', source: 'human' });
+    expect(await titles({ q: 'Élan' })).toEqual(['Élan vital']);
+    expect(await titles({ q: 'ÅSA' })).toEqual(['Élan vital']);
+    expect(await titles({ q: 'Ätherische stimme' })).toEqual(['Plain']);
+  });
 });
 
 it('walks the sort indexes for a page on SQLite (no sort of the whole table)', async () => {

@@ -21,8 +21,12 @@ const TITLE_KEY = sql`lower(coalesce(title, file_name))`;
 const ARTIST_KEY = sql`lower(coalesce(artist, ''))`;
 const STATUS_RANK = sql`(CASE status WHEN 'imported' THEN 0 WHEN 'separated' THEN 1 WHEN 'captioned' THEN 2 ELSE 3 END)`;
 
-/** `text` as a LIKE pattern matching it anywhere, with the user's % and _ taken literally ('!' escapes). */
-export const containsPattern = (text: string): string => `%${text.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
+/**
+ * `text` as a LIKE pattern matching it anywhere, with the user's % and _ taken literally ('!' escapes).
+ * Its case is left alone: the query folds it with the database's lower(), as it folds the column
+ * (JS's toLowerCase folds more than SQLite's ASCII-only lower(), so "Élan" would miss "Élan").
+ */
+export const containsPattern = (text: string): string => `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
 
 export type NewTrack = Omit<Track, 'id' | 'status' | 'addedAt' | 'updatedAt'> & { fileMtimeMs?: number | null };
 
@@ -159,7 +163,7 @@ export function trackPageQueries(db: Kysely<Database>, q: TrackQuery) {
     if (q.status?.length) conds.push(eb('status', 'in', q.status));
     if (text) {
       const like = containsPattern(text);
-      const has = (col: string) => sql<SqlBool>`lower(${sql.ref(col)}) LIKE ${like} ESCAPE '!'`;
+      const has = (col: string) => sql<SqlBool>`lower(${sql.ref(col)}) LIKE lower(${like}) ESCAPE '!'`;
       // The caption a track shows is the newest revision of each visible segment. An IN over one
       // uncorrelated subquery: both planners run it once, not once per track.
       const caption = eb(
@@ -170,7 +174,7 @@ export function trackPageQueries(db: Kysely<Database>, q: TrackQuery) {
           .innerJoin('caption_revisions as r', 'r.segment_id', 'g.id')
           .select('g.track_id')
           .where('g.deleted_at', 'is', null)
-          .where(sql<SqlBool>`lower(r.text) LIKE ${like} ESCAPE '!'`)
+          .where(sql<SqlBool>`lower(r.text) LIKE lower(${like}) ESCAPE '!'`)
           .where((e) => e.not(e.exists(e.selectFrom('caption_revisions as n').select(sql.lit(1).as('one')).whereRef('n.segment_id', '=', 'r.segment_id').whereRef('n.id', '>', 'r.id')))),
       );
       conds.push(eb.or([has('tracks.title'), has('tracks.artist'), has('tracks.file_name'), caption]));
