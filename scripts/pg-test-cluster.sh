@@ -11,6 +11,8 @@
 # PostgreSQL refuses to run as root, so as root the server runs as `nobody` (the folder is handed
 # to it). `start --watch PID` also stops the cluster once process PID is gone, so a test run that is
 # killed leaves no server behind. stop: pg_ctl stop (immediate), then removes the folder.
+# The cluster folder is made under $S2CAP_PG_TMPDIR if set, else $TMPDIR, else /tmp (.ci/run gives
+# its run a folder of its own, so it stops only its own clusters, never another run's).
 # The binaries come from $S2CAP_PG_BINDIR if set, else `pg_config --bindir`, else the newest /usr/lib/postgresql/*/bin, else PATH.
 set -euo pipefail
 
@@ -68,7 +70,7 @@ case "$cmd" in
     watch_pid=""
     if [ "${2:-}" = "--watch" ]; then watch_pid="${3:?--watch needs a pid}"; fi
     bindir="$(find_bindir)" || not_installed
-    dir="$(mktemp -d "${TMPDIR:-/tmp}/s2cap-pg-XXXXXX")"
+    dir="$(mktemp -d "${S2CAP_PG_TMPDIR:-${TMPDIR:-/tmp}}/s2cap-pg-XXXXXX")"
     touch "$dir/.s2cap-test-cluster"
     # Whatever goes wrong from here on, leave no server or folder behind.
     trap 'stop_cluster "$dir" >/dev/null 2>&1 || true' EXIT

@@ -2,10 +2,11 @@
 // the library with pack and provider, cancellable, and resumed after a crash.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Job } from '../../shared/types';
 import { createStudio, studioStore, type Studio } from '../studio';
 import { FIXTURE_DUET, tempDir } from '../testing/tmp';
+import { JobWrites } from './jobWrites';
 
 const PACKS = path.resolve(__dirname, '../../../test/fixtures/packs');
 let tmp: ReturnType<typeof tempDir>;
@@ -139,5 +140,26 @@ describe('inference jobs', () => {
     expect((await studio.updateSettings({ threads: 2 })).threads).toBe(2);
     const { parseCommandInput } = await import('../api/schemas');
     expect(() => parseCommandInput('updateSettings', { ep: { encoder: 'tpu', decoder: 'cpu', separator: 'cpu' } })).toThrow(/valid execution providers: auto, cpu, webgpu, cuda, coreml, dml/);
+  });
+});
+
+describe('a job that dies right after recording its results', () => {
+  it('is already done in the library, so it is never run (and recorded) again', async () => {
+    // Simulate the process dying after the results' commit: the closing status write never lands.
+    const original = JobWrites.prototype.transition;
+    const transition = vi.spyOn(JobWrites.prototype, 'transition').mockImplementation(function (this: JobWrites, id, patch, opts) {
+      return patch.status === 'done' ? Promise.resolve(undefined) : original.call(this, id, patch, opts);
+    });
+    try {
+      const seg = await studio.createSegment({ trackId, startSec: 0, endSec: 8 });
+      const job = await studio.startCaptioning({ trackId });
+      const store = studioStore(studio);
+      for (let i = 0; i < 400 && (await store.suggestions.countPerSegment(trackId)).size === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect((await store.suggestions.countPerSegment(trackId)).get(seg.id)).toBe(1);
+      // The row says done (with its summary) although the runner's own closing write was lost.
+      expect(await store.jobs.get(job.id)).toMatchObject({ status: 'done', progress: 1, detail: expect.stringMatching(/1 suggestion by the built-in suggester/) });
+    } finally {
+      transition.mockRestore();
+    }
   });
 });

@@ -251,7 +251,7 @@ export class JobRunner {
     } finally {
       clearInterval(beat);
     }
-    if (run.fallbacks.length) end.result = { fallbacks: [...new Set(run.fallbacks)] } satisfies JobResult;
+    Object.assign(end, jobResult(run));
     try {
       // Only while the job is still this claim's; otherwise listeners learn what the row says now.
       const ended = await this.writes.transition(rec.id, end, { from: 'running', owner });
@@ -276,15 +276,19 @@ export class JobRunner {
   }
 
   /**
-   * Records a job's results in one write transaction (IMMEDIATE, retried while another process
-   * writes), only if the job is still this claim's: one cancelled or taken over elsewhere records
-   * nothing, so no stem or suggestion is registered twice, and no stem from a swept folder.
+   * Records a job's results and marks it done in ONE write transaction (IMMEDIATE, retried while
+   * another process writes), only if the job is still this claim's: one cancelled or taken over
+   * elsewhere records nothing, and a crash after the commit cannot run the job again (its results
+   * and its 'done' land together), so no stem or suggestion is registered twice, and no stem from
+   * a swept folder. `summary` is the job's closing detail.
    */
-  private commit<T>(run: RunningJob, fn: (tx: Repositories) => Promise<T>): Promise<T> {
+  private commit<T>(run: RunningJob, summary: string, fn: (tx: Repositories) => Promise<T>): Promise<T> {
     return this.d.store.transaction(
       async (tx) => {
         if (!(await tx.jobs.isRunBy(run.id, run.owner))) throw new StudioError('CONFLICT', 'the job was cancelled or taken over by another process; its results were not recorded');
-        return fn(tx);
+        const out = await fn(tx);
+        await tx.jobs.updateIf(run.id, 'running', { status: 'done', progress: 1, detail: summary, ...jobResult(run) }, run.owner);
+        return out;
       },
       { signal: this.lifetime.signal },
     );
@@ -309,9 +313,11 @@ export class JobRunner {
       .catch(discard);
     const durationSec = res.frames / res.sampleRate;
     this.noteFallbacks(res.fallbacks);
+    const who = pack ? pack.manifest.name : `the ${BUILTIN_SEPARATOR} (centre-channel isolation; install a separator pack for model stems)`;
+    const summary = `${res.stems.length} stems by ${who} on ${res.ep} in ${(res.ms / 1000).toFixed(1)} s`;
     let replaced: string[] = [];
     try {
-      replaced = await this.commit(run, async (tx) => {
+      replaced = await this.commit(run, summary, async (tx) => {
         const { unreferenced } = await tx.stems.replace(track.id, res.stems.map((s) => ({ name: s.name, path: s.path, packId: packRow, ep: res.ep, durationSec })));
         if (track.status === 'imported') await tx.tracks.setStatus(track.id, 'separated');
         return unreferenced;
@@ -324,8 +330,7 @@ export class JobRunner {
     await sweepStemLeftovers(this.d.store, this.d.dataDir, track.id);
     this.d.events.emit('trackChanged', { trackId: track.id, what: 'stems' });
     this.d.events.emit('libraryChanged', { reason: 'update' });
-    const who = pack ? pack.manifest.name : `the ${BUILTIN_SEPARATOR} (centre-channel isolation; install a separator pack for model stems)`;
-    return `${res.stems.length} stems by ${who} on ${res.ep} in ${(res.ms / 1000).toFixed(1)} s`;
+    return summary;
   }
 
   private async caption(run: RunningJob, p: JobPayload, onProgress: (f: number, d?: string) => void): Promise<string> {
@@ -343,8 +348,9 @@ export class JobRunner {
     );
     const ep = `encoder ${res.ep.encoder}, decoder ${res.ep.decoder}`;
     this.noteFallbacks(res.fallbacks);
-    await this.recordSuggestions(run, track, res.captions.map((c, i) => ({ ...c, ...madeFor(segments[i]!), packId, ep })));
-    return `${plural(segments.length, 'suggestion')} by ${pack.manifest.name} (${ep})`;
+    const summary = `${plural(segments.length, 'suggestion')} by ${pack.manifest.name} (${ep})`;
+    await this.recordSuggestions(run, track, summary, res.captions.map((c, i) => ({ ...c, ...madeFor(segments[i]!), packId, ep })));
+    return summary;
   }
 
   /** No captioner installed: measured attributes and a template sentence (see core/builtin). */
@@ -356,17 +362,19 @@ export class JobRunner {
       { file: track.path, vocalsFile: vocals?.path ?? null, genre: track.genre, segments },
       { signal, onProgress },
     );
+    const summary = `${plural(segments.length, 'suggestion')} by the ${BUILTIN_SUGGESTER} (measured attributes; install a captioner pack for model captions)`;
     await this.recordSuggestions(
       run,
       track,
+      summary,
       res.map((r, i) => ({ ...r, ...madeFor(segments[i]!), score: null, tokenLogprobs: [], packId: null, ep: 'measured on cpu', attributes: { ...r.words, ...r.measured } })),
     );
-    return `${plural(segments.length, 'suggestion')} by the ${BUILTIN_SUGGESTER} (measured attributes; install a captioner pack for model captions)`;
+    return summary;
   }
 
   /** Stores suggestions (and any measured attributes) and marks the track captioned, in one transaction. */
-  private async recordSuggestions(run: RunningJob, track: Track, rows: (NewSuggestion & { attributes?: Record<string, string | number | null> })[]): Promise<void> {
-    await this.commit(run, async (tx) => {
+  private async recordSuggestions(run: RunningJob, track: Track, summary: string, rows: (NewSuggestion & { attributes?: Record<string, string | number | null> })[]): Promise<void> {
+    await this.commit(run, summary, async (tx) => {
       for (const { attributes, ...s } of rows) {
         await tx.suggestions.insert(s);
         if (attributes) await tx.attributes.insert(s, 'measured', attributes);
@@ -377,6 +385,9 @@ export class JobRunner {
     this.d.events.emit('libraryChanged', { reason: 'update' });
   }
 }
+
+/** The result column a job ends with: the provider fallbacks it met, if any. */
+const jobResult = (run: RunningJob): { result?: JobResult } => (run.fallbacks.length ? { result: { fallbacks: [...new Set(run.fallbacks)] } } : {});
 
 /** The segment and the span the job read: a suggestion is stale once the segment's span differs. */
 const madeFor = (s: Segment) => ({ segmentId: s.id, startSec: s.startSec, endSec: s.endSec });

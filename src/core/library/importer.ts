@@ -84,7 +84,9 @@ async function importOne(store: Store, file: string, allowTruncated: boolean): P
     return await store.transaction(async (tx): Promise<FileResult> => {
       const again = await tx.tracks.findByHash(sha256);
       if (again) return { outcome: 'duplicate', track: again };
-      const track = await tx.tracks.insert({ path: file, fileName: path.basename(file), sha256, sizeBytes: st.size, fileMtimeMs: st.mtimeMs, ...meta });
+      const added = await tx.tracks.insertUnlessKnown({ path: file, fileName: path.basename(file), sha256, sizeBytes: st.size, fileMtimeMs: st.mtimeMs, ...meta });
+      if (!added.inserted) return { outcome: 'duplicate', track: added.track };
+      const track = added.track;
       return truncated ? { outcome: 'imported', track, truncated } : { outcome: 'imported', track };
     });
   } catch (err) {

@@ -69,7 +69,7 @@ describe('busy library', () => {
         await store.tracks.insert({ path: '/a', fileName: 'a', sha256: 'x', sizeBytes: 1, title: null, artist: null, album: null, genre: null, durationSec: null, sampleRate: null, channels: null, container: null, codec: null });
         await store.tracks.insert({ path: '/b', fileName: 'b', sha256: 'x', sizeBytes: 1, title: null, artist: null, album: null, genre: null, durationSec: null, sampleRate: null, channels: null, container: null, codec: null });
       }),
-    ).rejects.toThrow(/UNIQUE constraint failed/);
+    ).rejects.toThrow(/b: the library already has this content/);
     expect(attempts).toBe(1);
     await store.close();
     other.close();

@@ -25,12 +25,37 @@ const sample = (n: number, over: Partial<NewTrack> = {}): NewTrack => ({
   ...over,
 });
 
-const UNIQUE = /UNIQUE constraint|unique constraint|duplicate key/i;
 const CHECK = /CHECK constraint|check constraint/i;
 const FOREIGN_KEY = /FOREIGN KEY constraint|foreign key constraint/i;
 
 describe.each(backends)('repositories ($name)', (backend) => {
   const open = async (): Promise<Store> => (await backend.open()).store;
+
+  it('two connections adding the same content at once: one track, one duplicate, no error', async () => {
+    // As two importers racing on copies of one file: each reads "unknown" in its own transaction,
+    // then inserts; the database decides (ON CONFLICT DO NOTHING), so READ COMMITTED on PostgreSQL
+    // cannot turn the loser into a unique-key failure.
+    const { store: a, target } = await backend.open();
+    const b = await backend.reopen(target);
+    const t = sample(21);
+    let release!: () => void;
+    const bothRead = new Promise<void>((r) => (release = r));
+    let reads = 0;
+    const add = (db: Store) =>
+      db.transaction(async (tx) => {
+        // PostgreSQL: both read "unknown" before either inserts. SQLite: write transactions begin
+        // IMMEDIATE, so the second starts only once the first committed (and then finds it).
+        await tx.tracks.findByHash(t.sha256);
+        if (++reads === 2) release();
+        await Promise.race([bothRead, new Promise((r) => setTimeout(r, 300))]);
+        return tx.tracks.insertUnlessKnown(t);
+      });
+    const results = await Promise.all([add(a), add(b)]);
+    expect(results.map((r) => r.inserted).sort()).toEqual([false, true]);
+    expect(results[0]!.track.id).toBe(results[1]!.track.id);
+    expect(await a.tracks.count()).toBe(1);
+    await expect(a.tracks.insert(t)).rejects.toThrow(/already has this content/);
+  });
 
   it('inserts, finds and lists tracks', async () => {
     const db = await open();
@@ -43,7 +68,7 @@ describe.each(backends)('repositories ($name)', (backend) => {
     expect((await db.tracks.findByHash(sample(1).sha256))?.id).toBe(b.id);
     expect((await db.tracks.list()).map((t) => t.title)).toEqual(['Apple', 'Zebra']);
     expect(await db.tracks.count()).toBe(2);
-    await expect(db.tracks.insert(sample(1))).rejects.toThrow(UNIQUE);
+    await expect(db.tracks.insert(sample(1))).rejects.toThrow(/already has this content \(track \d+\)/);
     await expect(db.tracks.require(999)).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'no track with id 999' });
   });
 

@@ -56,6 +56,17 @@ export class TracksRepo {
   constructor(private readonly c: RepoContext) {}
 
   async insert(t: NewTrack): Promise<Track> {
+    const track = await this.insertUnlessKnown(t);
+    if (!track.inserted) throw new StudioError('CONFLICT', `${t.fileName}: the library already has this content (track ${track.track.id})`);
+    return track.track;
+  }
+
+  /**
+   * Adds a track unless one with the same content (sha256) exists — decided by the database in
+   * one statement (ON CONFLICT DO NOTHING), so two importers racing on one file on PostgreSQL's
+   * READ COMMITTED get one track and one "duplicate", never a unique-key error.
+   */
+  async insertUnlessKnown(t: NewTrack): Promise<{ track: Track; inserted: boolean }> {
     const row = await this.c.db
       .insertInto('tracks')
       .values({
@@ -74,9 +85,13 @@ export class TracksRepo {
         codec: t.codec ?? null,
         file_mtime_ms: t.fileMtimeMs ?? null,
       })
+      .onConflict((oc) => oc.column('sha256').doNothing())
       .returningAll()
-      .executeTakeFirstOrThrow();
-    return toTrack(row, this.c.paths);
+      .executeTakeFirst();
+    if (row) return { track: toTrack(row, this.c.paths), inserted: true };
+    const known = await this.findByHash(t.sha256);
+    if (!known) throw new StudioError('CONFLICT', `${t.fileName}: another process added and removed the same content meanwhile; import it again`);
+    return { track: known, inserted: false };
   }
 
   async get(id: number): Promise<Track | undefined> {

@@ -4,6 +4,7 @@
 // unprivileged user) and stopped after the run — also if the run is killed (--watch). Without
 // the binaries, PostgreSQL tests are skipped with the reason (S2CAP_TEST_PG_SKIP) — under CI
 // that is a failure (see pgTestDb.ts).
+import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,7 +42,9 @@ export default function setup(): (() => void) | undefined {
   if (!url || !dir) throw new Error(`pg-test-cluster.sh printed no URL: ${out}`);
   process.env.S2CAP_TEST_PG_URL = url;
   return () => {
-    execFileSync('bash', [SCRIPT, 'stop', dir], { stdio: 'inherit' });
     delete process.env.S2CAP_TEST_PG_URL;
+    // Already gone (stopped by its --watch, or by hand): nothing is left to stop.
+    if (!fs.existsSync(dir)) return;
+    execFileSync('bash', [SCRIPT, 'stop', dir], { stdio: 'inherit' });
   };
 }

@@ -11,7 +11,11 @@ import { pgRequired } from './pgTestDb';
 const SCRIPT = path.resolve(__dirname, '../../../scripts/pg-test-cluster.sh');
 
 function start(...args: string[]): { url: string; dir: string } {
-  const out = execFileSync('bash', [SCRIPT, 'start', ...args], { encoding: 'utf8' });
+  return startIn(process.env, ...args);
+}
+
+function startIn(env: NodeJS.ProcessEnv, ...args: string[]): { url: string; dir: string } {
+  const out = execFileSync('bash', [SCRIPT, 'start', ...args], { encoding: 'utf8', env });
   const url = /^S2CAP_TEST_PG_URL=(.+)$/m.exec(out)?.[1];
   const dir = /^S2CAP_TEST_PG_DIR=(.+)$/m.exec(out)?.[1];
   if (!url || !dir) throw new Error(`no URL/folder in: ${out}`);
@@ -85,6 +89,23 @@ describe.skipIf(!haveBinaries())('pg-test-cluster.sh', () => {
     expect(await query(url, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
     child.kill('SIGKILL');
     expect(await until(() => !fs.existsSync(dir), 10_000)).toBe(true);
+  });
+
+  it('makes its folder under S2CAP_PG_TMPDIR (a CI run stops only the clusters in its own folder)', async () => {
+    const base = fs.mkdtempSync('/tmp/s2cap-ci-test-');
+    try {
+      fs.chmodSync(base, 0o711); // as root the server runs as nobody, which must reach its folder
+      const { url, dir } = startIn({ ...process.env, S2CAP_PG_TMPDIR: base });
+      try {
+        expect(path.dirname(dir)).toBe(base);
+        expect(await query(url, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
+      } finally {
+        execFileSync('bash', [SCRIPT, 'stop', dir]);
+      }
+      expect(fs.readdirSync(base)).toEqual([]);
+    } finally {
+      fs.rmSync(base, { recursive: true, force: true });
+    }
   });
 
   it('stop refuses a folder that is not a test cluster', () => {
