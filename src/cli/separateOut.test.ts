@@ -49,3 +49,14 @@ it('re-separating a library track with --out replaces its stems and removes the 
     expect(fs.readdirSync(stemsDir)).toEqual([]); // the run folder and the track's folder went too
   }
 }, 60_000);
+
+it('separate --out on an imported library track registers its stems and marks it separated', async () => {
+  const db = path.join(tmp.dir, 'lib', 'library.s2cap.db');
+  const song = path.join(FIXTURE_DUET, 'duet.mp3');
+  const r0 = await run('import', song, '--db', db);
+  expect(r0.code, r0.err).toBe(0);
+  const r = await run('separate', song, '--out', path.join(tmp.dir, 'out2'), '--db', db);
+  expect(r.code, r.err).toBe(0);
+  const [t] = JSON.parse((await run('list', '--json', '--db', db)).out) as { status: string }[];
+  expect(t!.status).toBe('separated');
+}, 60_000);

@@ -176,7 +176,12 @@ export async function registerFileStems(store: Store, dataDir: string, s: FileSt
   if (!track) return null;
   const packId = s.pack ? await store.transaction((tx) => tx.packs.ensureRow(s.pack!.manifest, s.pack!.dir)) : null;
   const rows = s.stems.map((x) => ({ name: x.name, path: x.path, packId, ep: s.ep, durationSec: s.durationSec }));
-  const { unreferenced } = await store.stems.replace(track.id, rows);
+  // The stems and the track's status together, as a separation job records them.
+  const { unreferenced } = await store.transaction(async (tx) => {
+    const replaced = await tx.stems.replace(track.id, rows);
+    if (track.status === 'imported') await tx.tracks.setStatus(track.id, 'separated');
+    return replaced;
+  });
   removeReplacedStemFiles(dataDir, unreferenced);
   return track.id;
 }
