@@ -3,21 +3,13 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../store/store';
-import { fixture, tempDir } from '../testing/tmp';
+import { describe, expect, it } from 'vitest';
+import { fixture } from '../testing/tmp';
 import { importPaths } from './importer';
+import { freshStore } from '../testing/freshLibrary';
 
-let tmp: ReturnType<typeof tempDir>;
-let db: Store;
-beforeEach(async () => {
-  tmp = tempDir();
-  db = await openStore(path.join(tmp.dir, 'lib.db'));
-});
-afterEach(async () => {
-  await db.close();
-  tmp.cleanup();
-});
+const lib = freshStore();
+const db = () => lib.it;
 
 const FORMATS = ['aria.wav', 'aria.flac', 'aria.mp3', 'aria.ogg', 'aria.opus', 'aria.m4a'];
 
@@ -34,7 +26,7 @@ function truncated(src: string, dest: string, bytes: number): string {
 
 describe('importPaths', () => {
   it('imports every supported format with its metadata', async () => {
-    const report = await importPaths(db, FORMATS.map(fixture));
+    const report = await importPaths(db(), FORMATS.map(fixture));
     expect(report.failed).toEqual([]);
     expect(report.imported).toHaveLength(FORMATS.length);
     for (const t of report.imported) {
@@ -50,18 +42,18 @@ describe('importPaths', () => {
     const byName = Object.fromEntries(report.imported.map((t) => [t.fileName, t]));
     expect(byName['aria.opus']!.sampleRate).toBe(48000);
     expect(byName['aria.flac']!.container).toBe('FLAC');
-    expect(await db.tracks.count()).toBe(FORMATS.length);
+    expect(await db().tracks.count()).toBe(FORMATS.length);
   });
 
   it('walks folders recursively, keeps audio and counts the rest as skipped', async () => {
-    const root = path.join(tmp.dir, 'music');
+    const root = path.join(lib.dir, 'music');
     copyTo(path.join(root, 'a'), ['aria.wav']);
     copyTo(path.join(root, 'a', 'deeper'), ['aria.mp3']);
     copyTo(path.join(root, 'b'), ['lullaby.wav']);
     fs.writeFileSync(path.join(root, 'b', 'cover.jpg'), 'not audio');
     fs.writeFileSync(path.join(root, 'readme.txt'), 'hello');
     const progress: number[] = [];
-    const report = await importPaths(db, [root], { onFile: (p) => progress.push(p.done) });
+    const report = await importPaths(db(), [root], { onFile: (p) => progress.push(p.done) });
     expect(report.imported.map((t) => t.fileName).sort()).toEqual(['aria.mp3', 'aria.wav', 'lullaby.wav']);
     expect(report.skipped).toBe(2);
     expect(report.failed).toEqual([]);
@@ -69,43 +61,43 @@ describe('importPaths', () => {
   });
 
   it('reports the same file, or a copy, as a duplicate and adds nothing', async () => {
-    await importPaths(db, [fixture('aria.wav')]);
-    const copy = copyTo(path.join(tmp.dir, 'copy'), ['aria.wav']);
-    const again = await importPaths(db, [fixture('aria.wav'), path.join(copy, 'aria.wav')]);
+    await importPaths(db(), [fixture('aria.wav')]);
+    const copy = copyTo(path.join(lib.dir, 'copy'), ['aria.wav']);
+    const again = await importPaths(db(), [fixture('aria.wav'), path.join(copy, 'aria.wav')]);
     expect(again.imported).toEqual([]);
     expect(again.duplicates.map((d) => d.name)).toEqual(['aria.wav', 'aria.wav']);
     expect(again.duplicates[0]!.track.path).toBe(fixture('aria.wav'));
-    expect(await db.tracks.count()).toBe(1);
+    expect(await db().tracks.count()).toBe(1);
   });
 
   it('relinks a moved file by its content hash', async () => {
-    const first = copyTo(path.join(tmp.dir, 'old'), ['lullaby.wav']);
-    const [orig] = (await importPaths(db, [path.join(first, 'lullaby.wav')])).imported;
-    const newDir = path.join(tmp.dir, 'new');
+    const first = copyTo(path.join(lib.dir, 'old'), ['lullaby.wav']);
+    const [orig] = (await importPaths(db(), [path.join(first, 'lullaby.wav')])).imported;
+    const newDir = path.join(lib.dir, 'new');
     fs.mkdirSync(newDir);
     fs.renameSync(path.join(first, 'lullaby.wav'), path.join(newDir, 'renamed.wav'));
-    const report = await importPaths(db, [newDir]);
+    const report = await importPaths(db(), [newDir]);
     expect(report.imported).toEqual([]);
     expect(report.relinked).toHaveLength(1);
     expect(report.relinked[0]).toMatchObject({ id: orig!.id, path: path.join(newDir, 'renamed.wav'), fileName: 'renamed.wav' });
-    expect(await db.tracks.count()).toBe(1);
+    expect(await db().tracks.count()).toBe(1);
   });
 
   it('two copies of a moved file: one relinks the track, the other is a duplicate', async () => {
-    const old = copyTo(path.join(tmp.dir, 'old'), ['lullaby.wav']);
-    await importPaths(db, [path.join(old, 'lullaby.wav')]);
+    const old = copyTo(path.join(lib.dir, 'old'), ['lullaby.wav']);
+    await importPaths(db(), [path.join(old, 'lullaby.wav')]);
     fs.rmSync(old, { recursive: true });
-    const now = copyTo(path.join(tmp.dir, 'now'), []);
+    const now = copyTo(path.join(lib.dir, 'now'), []);
     fs.copyFileSync(fixture('lullaby.wav'), path.join(now, 'copy1.wav'));
     fs.copyFileSync(fixture('lullaby.wav'), path.join(now, 'copy2.wav'));
-    const report = await importPaths(db, [now]);
+    const report = await importPaths(db(), [now]);
     expect(report.relinked).toHaveLength(1);
     expect(report.duplicates).toHaveLength(1);
-    expect(await db.tracks.count()).toBe(1);
+    expect(await db().tracks.count()).toBe(1);
   });
 
   it('imports the good files of a batch and names each bad one with a reason', async () => {
-    const bad = path.join(tmp.dir, 'bad');
+    const bad = path.join(lib.dir, 'bad');
     fs.mkdirSync(bad);
     fs.writeFileSync(path.join(bad, 'empty.wav'), '');
     fs.writeFileSync(path.join(bad, 'notes.mp3'), 'these are lyrics, not an mp3 at all\n'.repeat(20));
@@ -118,10 +110,10 @@ describe('importPaths', () => {
     fs.writeFileSync(path.join(bad, 'doc.pdf'), '%PDF-1.4');
     fs.mkdirSync(path.join(bad, 'folder.wav'));
     execFileSync('mkfifo', [path.join(bad, 'pipe.wav')]);
-    const missing = path.join(tmp.dir, 'gone.flac');
+    const missing = path.join(lib.dir, 'gone.flac');
 
     const files = ['empty.wav', 'notes.mp3', 'cut.wav', 'cut.m4a', 'cut.ogg', 'cut.mp3', 'header-only.wav', 'random.flac', 'doc.pdf', 'pipe.wav'];
-    const report = await importPaths(db, [fixture('aria.flac'), ...files.map((f) => path.join(bad, f)), missing, fixture('lullaby.wav')]);
+    const report = await importPaths(db(), [fixture('aria.flac'), ...files.map((f) => path.join(bad, f)), missing, fixture('lullaby.wav')]);
 
     expect(report.imported.map((t) => t.fileName)).toEqual(['aria.flac', 'lullaby.wav']);
     const reasons = Object.fromEntries(report.failed.map((f) => [f.name, f.reason]));
@@ -139,7 +131,7 @@ describe('importPaths', () => {
     expect(reasons['gone.flac']).toBe('file not found');
     for (const r of Object.values(reasons)) expect(r).not.toMatch(/\n/);
     // Nothing partial: only the two good files have rows.
-    expect((await db.tracks.list()).map((t) => t.fileName).sort()).toEqual(['aria.flac', 'lullaby.wav']);
+    expect((await db().tracks.list()).map((t) => t.fileName).sort()).toEqual(['aria.flac', 'lullaby.wav']);
     // A folder named like audio inside a scanned folder is walked, not imported.
     expect(reasons['folder.wav']).toBeUndefined();
   });

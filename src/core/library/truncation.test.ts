@@ -4,11 +4,11 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeFileChunks } from '../audio/decode';
-import { openStore, type Store } from '../store/store';
-import { tempDir } from '../testing/tmp';
 import { importPaths } from './importer';
+import { freshStore } from '../testing/freshLibrary';
+import { tempDir } from '../testing/tmp';
 
 const RATE = 44100;
 const FRAMES = 6 * RATE + 777; // 6.0 s, not a multiple of any codec's block
@@ -33,19 +33,11 @@ beforeAll(() => {
   }
 });
 
-let tmp: ReturnType<typeof tempDir>;
-let db: Store;
-beforeEach(async () => {
-  tmp = tempDir();
-  db = await openStore(path.join(tmp.dir, 'lib.db'));
-});
-afterEach(async () => {
-  await db.close();
-  tmp.cleanup();
-});
+const lib = freshStore();
+const db = () => lib.it;
 
 function cut(ext: string, bytes: number, name = `cut-${bytes}.${ext}`): string {
-  const dest = path.join(tmp.dir, name);
+  const dest = path.join(lib.dir, name);
   fs.writeFileSync(dest, fs.readFileSync(file[ext]!).subarray(0, bytes));
   return dest;
 }
@@ -63,7 +55,7 @@ function junk(n: number, seed: number): Buffer {
 }
 
 async function reasons(files: string[], allowTruncated = false) {
-  const report = await importPaths(db, files, { allowTruncated });
+  const report = await importPaths(db(), files, { allowTruncated });
   return { report, reasons: Object.fromEntries(report.failed.map((f) => [f.name, f.reason])) };
 }
 
@@ -107,13 +99,13 @@ describe('import refuses cut-off files', () => {
     expect(r['cut-0.5.ogg']).toMatch(/^truncated: /);
     expect(r['cut-0.5.opus']).toMatch(/^truncated: /);
     expect(r['cut-0.5.m4a']).toMatch(/^truncated: /);
-    expect(await db.tracks.list()).toEqual([]);
+    expect(await db().tracks.list()).toEqual([]);
   });
 
   it('random bytes behind an MPEG sync word are not audio', async () => {
     const headers = ['fffb9064', 'fffb9044', 'fffbe064', 'fff3', 'fffa', 'fffb', 'fffb9000'];
     const files = headers.map((h, i) => {
-      const f = path.join(tmp.dir, `junk-${h}.mp3`);
+      const f = path.join(lib.dir, `junk-${h}.mp3`);
       fs.writeFileSync(f, Buffer.concat([Buffer.from(h, 'hex'), junk(200_000, i + 1)]));
       return f;
     });
@@ -125,7 +117,7 @@ describe('import refuses cut-off files', () => {
     }
     // Junk behind a real MP3's first frames: its Xing header claims 6 s, the junk decodes to less.
     const real = fs.readFileSync(file.mp3!);
-    const f = path.join(tmp.dir, 'junk-behind-xing.mp3');
+    const f = path.join(lib.dir, 'junk-behind-xing.mp3');
     fs.writeFileSync(f, Buffer.concat([real.subarray(0, 2000), junk(real.length - 2000, 99)]));
     const behind = await reasons([f]);
     expect(behind.report.imported).toEqual([]);
@@ -138,7 +130,7 @@ describe('import refuses cut-off files', () => {
     const edit = (name: string, at: number, write: (b: Buffer) => void): string => {
       const b = Buffer.from(wav);
       write(b.subarray(at));
-      const f = path.join(tmp.dir, name);
+      const f = path.join(lib.dir, name);
       fs.writeFileSync(f, b);
       return f;
     };

@@ -106,7 +106,6 @@ export function usePlayer(): UsePlayer {
   }
   // Where the listener was when a (re)load began; kept across loads that supersede each other.
   let resume: { at: number; playing: boolean; loop: LoopRange | null } | null = null;
-  let starting: Promise<void> | null = null;
 
   const api: UsePlayer = {
     lanes,
@@ -157,10 +156,8 @@ export function usePlayer(): UsePlayer {
       else await api.play();
     },
     async play() {
-      // A second play while the first waits for the audio context would schedule every lane
-      // twice at the same instant (Tone.js throws): join the start already under way.
-      starting ??= engine.play().finally(() => (starting = null));
-      await starting;
+      // A second play while the first waits for the audio context is ignored by the engine.
+      await engine.play();
       sync();
     },
     pause() {
