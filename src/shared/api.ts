@@ -17,6 +17,17 @@ import type {
   TrackPage,
   TrackQuery,
 } from './types';
+import type {
+  CaptionDraft,
+  CaptionRevision,
+  Caller,
+  CaptionAttributes,
+  QueuePage,
+  QueueQuery,
+  SaveCaptionInput,
+  SegmentCaption,
+  StudioStats,
+} from './annotation';
 
 /** Every command: its single payload (`void` when it takes none) and its result. */
 export interface StudioCommands {
@@ -39,9 +50,16 @@ export interface StudioCommands {
   openTrack: { in: { id: number }; out: TrackDetail };
   /** Points a track at a moved file; refused unless the file has the track's content. */
   relinkTrack: { in: { id: number; path: string }; out: Track };
-  createSegment: { in: { trackId: number; startSec: number; endSec: number }; out: Segment };
-  updateSegment: { in: { id: number; startSec: number; endSec: number }; out: Segment };
+  /**
+   * A new segment (5–30 s). One that overlaps another visible segment of the track is refused
+   * (CONFLICT, naming it) unless `allowOverlap`.
+   */
+  createSegment: { in: { trackId: number; startSec: number; endSec: number; allowOverlap?: boolean }; out: Segment };
+  /** Moves or resizes a segment; overlaps refused as for createSegment. Its suggestions and attributes go stale. */
+  updateSegment: { in: { id: number; startSec: number; endSec: number; allowOverlap?: boolean }; out: Segment };
+  /** Hides a segment (its revisions stay); restoreSegment brings it back (undo). */
   deleteSegment: { in: { id: number }; out: { id: number } };
+  restoreSegment: { in: { id: number }; out: Segment };
   /** Attaches an existing stem file (same length as the track) under a name such as vocals. */
   attachStem: { in: { trackId: number; name: string; path: string }; out: Stem };
   /**
@@ -63,6 +81,38 @@ export interface StudioCommands {
   startCaptioning: { in: { trackId: number; segmentIds?: number[]; pack?: string; numBeams?: number }; out: Job };
   listJobs: { in: { trackId?: number }; out: Job[] };
   cancelJob: { in: { id: string }; out: Job };
+
+  // Annotation (see shared/annotation.ts).
+  /** Who is calling: a server user's name and role, or the desktop/library-token annotator. */
+  whoAmI: { in: void; out: Caller };
+  /** Sets the annotator name used on revisions (desktop and library-token callers; a server user's name is fixed). */
+  setAnnotatorName: { in: { name: string }; out: Caller };
+  /** One segment as the Annotate view shows it: head revision, suggestion, confidence, attributes, the caller's draft. */
+  getCaption: { in: { segmentId: number }; out: SegmentCaption };
+  /**
+   * Appends a caption revision. Refused (CONFLICT) when `parentId` is no longer the head: someone
+   * saved in between; nothing is overwritten. Clears the author's draft of the segment.
+   */
+  saveCaption: { in: SaveCaptionInput; out: CaptionRevision };
+  /** Autosave: overwrites the caller's working copy of a segment (not a revision). */
+  saveDraft: {
+    in: { segmentId: number; text: string; attributes?: CaptionAttributes; baseRevisionId: number | null; suggestionId?: number | null; secondsSpent?: number };
+    out: CaptionDraft;
+  };
+  discardDraft: { in: { segmentId: number }; out: { segmentId: number } };
+  /** Every revision of a segment, oldest first. */
+  captionHistory: { in: { segmentId: number }; out: CaptionRevision[] };
+  /** Writes a new revision with an earlier revision's text and attributes (parentId: the head the caller saw). */
+  restoreRevision: { in: { segmentId: number; revisionId: number; parentId: number | null }; out: CaptionRevision };
+  /**
+   * A reviewer's verdict on someone else's approved head (`revisionId` must still be the head):
+   * accepted, or sent back with a note (the segment returns to draft). Reviewers and owners only.
+   */
+  reviewCaption: { in: { segmentId: number; revisionId: number; verdict: 'accepted' | 'sentBack'; note?: string }; out: CaptionRevision };
+  /** One page of the annotation queue, filtered and ordered. */
+  queryQueue: { in: QueueQuery; out: QueuePage };
+  /** Per annotator and per model: approved, edit distance, accepted unchanged, time; plus agreement. */
+  getStats: { in: { since?: string; until?: string }; out: StudioStats };
 }
 
 /** Every event pushed from core to the windows and sockets. */
@@ -72,6 +122,8 @@ export interface StudioEvents {
   libraryChanged: { reason: 'import' | 'relink' | 'update' };
   trackChanged: { trackId: number; what: 'segments' | 'stems' | 'file' };
   jobUpdated: Job;
+  /** A caption revision was saved (by anyone, in any process of this studio). */
+  captionChanged: { segmentId: number; trackId: number; revision: CaptionRevision };
 }
 
 export type CommandName = keyof StudioCommands;
@@ -102,6 +154,7 @@ const commandTable: Record<CommandName, true> = {
   createSegment: true,
   updateSegment: true,
   deleteSegment: true,
+  restoreSegment: true,
   attachStem: true,
   getPeaks: true,
   listPacks: true,
@@ -114,6 +167,17 @@ const commandTable: Record<CommandName, true> = {
   startCaptioning: true,
   listJobs: true,
   cancelJob: true,
+  whoAmI: true,
+  setAnnotatorName: true,
+  getCaption: true,
+  saveCaption: true,
+  saveDraft: true,
+  discardDraft: true,
+  captionHistory: true,
+  restoreRevision: true,
+  reviewCaption: true,
+  queryQueue: true,
+  getStats: true,
 };
 const eventTable: Record<EventName, true> = {
   importProgress: true,
@@ -121,6 +185,7 @@ const eventTable: Record<EventName, true> = {
   libraryChanged: true,
   trackChanged: true,
   jobUpdated: true,
+  captionChanged: true,
 };
 
 export const COMMAND_NAMES = Object.freeze(Object.keys(commandTable) as CommandName[]);

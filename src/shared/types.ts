@@ -23,6 +23,17 @@ export interface Track {
   status: TrackStatus;
   addedAt: string;
   updatedAt: string;
+  /** Per-track counts of visible segments (queryTracks and openTrack fill them in). */
+  counts?: TrackCounts;
+}
+
+/** How far a track's annotation has come. */
+export interface TrackCounts {
+  segments: number;
+  /** Segments with a model (or built-in) suggestion. */
+  suggested: number;
+  /** Segments whose head caption revision is approved. */
+  approved: number;
 }
 
 /** Columns the library list sorts by (ties broken by title, then id, so pages never overlap). */

@@ -20,6 +20,7 @@ export const PATH_ARGS: { readonly [K in CommandName]: Readonly<Partial<Record<F
   createSegment: {},
   updateSegment: {},
   deleteSegment: {},
+  restoreSegment: {},
   attachStem: { path: 'path' },
   getPeaks: {},
   listPacks: {},
@@ -32,6 +33,17 @@ export const PATH_ARGS: { readonly [K in CommandName]: Readonly<Partial<Record<F
   startCaptioning: { pack: 'packOrFolder' },
   listJobs: {},
   cancelJob: {},
+  whoAmI: {},
+  setAnnotatorName: {},
+  getCaption: {},
+  saveCaption: {},
+  saveDraft: {},
+  discardDraft: {},
+  captionHistory: {},
+  restoreRevision: {},
+  reviewCaption: {},
+  queryQueue: {},
+  getStats: {},
 };
 
 /** The path-valued fields of one validated payload, as [field, kind, value] triples. */

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { CommandInput, CommandName } from '../../shared/api';
 import { StudioError } from '../../shared/errors';
 import { EP_CHOICES } from '../inference/providers';
+import { annotationSchemas } from './annotationSchemas';
 
 const none = z.undefined().or(z.null()).transform(() => undefined);
 const id = z.number().int().positive();
@@ -35,9 +36,10 @@ export const commandSchemas: { [K in CommandName]: z.ZodType<CommandInput<K>, un
   }),
   openTrack: z.strictObject({ id }),
   relinkTrack: z.strictObject({ id, path: filePath }),
-  createSegment: z.strictObject({ trackId: id, startSec: seconds, endSec: seconds }),
-  updateSegment: z.strictObject({ id, startSec: seconds, endSec: seconds }),
+  createSegment: z.strictObject({ trackId: id, startSec: seconds, endSec: seconds, allowOverlap: z.boolean().optional() }),
+  updateSegment: z.strictObject({ id, startSec: seconds, endSec: seconds, allowOverlap: z.boolean().optional() }),
   deleteSegment: z.strictObject({ id }),
+  restoreSegment: z.strictObject({ id }),
   attachStem: z.strictObject({ trackId: id, name: z.string().min(1).max(32), path: filePath }),
   getPeaks: z
     .strictObject({
@@ -65,6 +67,7 @@ export const commandSchemas: { [K in CommandName]: z.ZodType<CommandInput<K>, un
   }),
   listJobs: z.strictObject({ trackId: id.optional() }),
   cancelJob: z.strictObject({ id: z.string().uuid() }),
+  ...annotationSchemas,
 };
 
 /** Validates one payload; the error message names the field and what was wrong, on one line. */

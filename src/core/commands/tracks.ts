@@ -1,6 +1,7 @@
 // StudioApi commands about one track: opening it for the player, relinking its file, its
 // segments and stems, and its waveform.
 import type { StudioApi } from '../../shared/api';
+import { StudioError } from '../../shared/errors';
 import { checkTrackFile, relinkTrackTo } from '../library/trackFile';
 import { checkSegmentSpan } from '../segmentRules';
 import { attachStem } from '../stemAttach';
@@ -8,7 +9,7 @@ import type { CommandContext } from './context';
 
 type TrackCommands = Pick<
   StudioApi,
-  'openTrack' | 'relinkTrack' | 'createSegment' | 'updateSegment' | 'deleteSegment' | 'attachStem' | 'getPeaks'
+  'openTrack' | 'relinkTrack' | 'createSegment' | 'updateSegment' | 'deleteSegment' | 'restoreSegment' | 'attachStem' | 'getPeaks'
 >;
 
 export function trackCommands(ctx: CommandContext): TrackCommands {
@@ -57,6 +58,10 @@ export function trackCommands(ctx: CommandContext): TrackCommands {
       await store.segments.delete(id);
       events.emit('trackChanged', { trackId: seg.trackId, what: 'segments' });
       return { id };
+    },
+
+    async restoreSegment({ id }) {
+      throw new StudioError('UNSUPPORTED', `restoreSegment ${id}: not built yet`);
     },
 
     async attachStem({ trackId, name, path }) {

@@ -183,4 +183,41 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX tracks_duration ON tracks(duration_sec);
   CREATE INDEX tracks_status ON tracks(status);
   `,
+  // 9: the annotation workflow. A caption revision records what its author decided (status), the
+  // attribute chips (JSON), time spent, a flag/review note and, for a restore, the revision it
+  // brought back; the review column's values read as pending (draft/submitted), accepted, sent back
+  // (rejected). caption_drafts is each annotator's autosaved working copy of a segment (mutable,
+  // one row per segment and author; a save clears it). users are server accounts: a token is kept
+  // only as its sha256, a removed user keeps its row (revisions name it) with removed_at set.
+  `
+  ALTER TABLE caption_revisions ADD COLUMN status TEXT NOT NULL DEFAULT 'draft'
+    CHECK (status IN ('draft','approved','rejected','flagged'));
+  ALTER TABLE caption_revisions ADD COLUMN attributes TEXT;
+  ALTER TABLE caption_revisions ADD COLUMN seconds_spent REAL;
+  ALTER TABLE caption_revisions ADD COLUMN note TEXT;
+  ALTER TABLE caption_revisions ADD COLUMN restored_from INTEGER REFERENCES caption_revisions(id);
+  CREATE INDEX caption_revisions_author ON caption_revisions(author);
+
+  CREATE TABLE caption_drafts (
+    segment_id       INTEGER NOT NULL REFERENCES segments(id),
+    author           TEXT NOT NULL,
+    text             TEXT NOT NULL,
+    attributes       TEXT,
+    base_revision_id INTEGER,             -- the head it started from (no FK: a working copy)
+    suggestion_id    INTEGER REFERENCES suggestions(id) ON DELETE SET NULL,
+    seconds_spent    REAL NOT NULL DEFAULT 0,
+    updated_at       TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+    PRIMARY KEY (segment_id, author)
+  );
+
+  CREATE TABLE users (
+    id           INTEGER PRIMARY KEY,
+    name         TEXT NOT NULL,
+    role         TEXT NOT NULL CHECK (role IN ('annotator','reviewer')),
+    token_sha256 TEXT NOT NULL UNIQUE,
+    created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+    removed_at   TEXT
+  );
+  CREATE UNIQUE INDEX users_live_name ON users(name) WHERE removed_at IS NULL;
+  `,
 ];

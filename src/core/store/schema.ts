@@ -86,6 +86,33 @@ export interface CaptionRevisionsTable {
   suggestion_id: number | null; // REFERENCES suggestions(id)
   review: Generated<'draft' | 'submitted' | 'accepted' | 'rejected'>; // DEFAULT 'draft', CHECK
   created_at: Generated<string>;
+  status: Generated<'draft' | 'approved' | 'rejected' | 'flagged'>; // v9, DEFAULT 'draft', CHECK
+  attributes: string | null; // v9, JSON object
+  seconds_spent: number | null; // v9, REAL
+  note: string | null; // v9
+  restored_from: number | null; // v9, REFERENCES caption_revisions(id)
+}
+
+/** v9: an annotator's autosaved working copy of a segment (mutable; PRIMARY KEY (segment_id, author)). */
+export interface CaptionDraftsTable {
+  segment_id: number;
+  author: string;
+  text: string;
+  attributes: string | null; // JSON object
+  base_revision_id: number | null;
+  suggestion_id: number | null;
+  seconds_spent: Generated<number>; // REAL DEFAULT 0
+  updated_at: Generated<string>;
+}
+
+/** v9: server accounts; the token only as its sha256. */
+export interface UsersTable {
+  id: Generated<number>;
+  name: string;
+  role: 'annotator' | 'reviewer'; // CHECK
+  token_sha256: string; // UNIQUE
+  created_at: Generated<string>;
+  removed_at: string | null;
 }
 
 export interface AttributesTable {
@@ -127,6 +154,8 @@ export interface Database {
   stems: StemsTable;
   suggestions: SuggestionsTable;
   caption_revisions: CaptionRevisionsTable;
+  caption_drafts: CaptionDraftsTable;
+  users: UsersTable;
   attributes: AttributesTable;
   jobs: JobsTable;
   settings: SettingsTable;
