@@ -5,17 +5,23 @@
 //   2. list/filter/sort a 20,000-track library (median and p95 ms per query shape; target < 50 ms
 //      on SQLite),
 //   3. append 10,000 caption revisions through the captions repository,
-//   4. claim 1,000 jobs from two processes (jobs/s, and that every job was claimed exactly once).
+//   4. claim 1,000 jobs from two processes (jobs/s, and that every job was claimed exactly once),
+//   5. the annotation queue at 20,000 tracks × 3 segments (suggestions, revisions, stale spans;
+//      median and p95 ms per page for each order and common filters), and the Stats rows + numbers.
 // Sizes shrink with BENCH_IMPORT_TRACKS, BENCH_LIST_TRACKS, BENCH_QUERY_REPS, BENCH_REVISIONS,
-// BENCH_JOBS; BENCH_BACKENDS=sqlite (or postgres) runs one back end.
+// BENCH_JOBS, BENCH_QUEUE_SEGMENTS (per track; 0 skips part 5); BENCH_BACKENDS=sqlite (or postgres)
+// runs one back end.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import type { QueueQuery } from '../src/shared/annotation';
 import type { TrackQuery } from '../src/shared/types';
+import { computeStudioStats } from '../src/core/metrics/studioStats';
 import { openStore, type Store } from '../src/core/store/store';
 import { createPgTestDb } from '../src/core/testing/pgTestDb';
+import { seedQueue } from '../src/core/testing/seedQueue';
 import { seedTracks } from '../src/core/testing/seedTracks';
 
 const env = (name: string, dflt: number) => Number(process.env[name] ?? dflt);
@@ -24,6 +30,7 @@ const LIST_TRACKS = Math.max(env('BENCH_LIST_TRACKS', 20_000), IMPORT_TRACKS);
 const REPS = env('BENCH_QUERY_REPS', 30);
 const REVISIONS = env('BENCH_REVISIONS', 10_000);
 const JOBS = env('BENCH_JOBS', 1000);
+const QUEUE_SEGMENTS = env('BENCH_QUEUE_SEGMENTS', 3);
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'sqlite,postgres').split(',');
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -35,6 +42,19 @@ const QUERIES: [string, TrackQuery][] = [
   ['search a title word', { q: 'dawn' }],
   ['search caption text', { q: 'breathy' }],
   ['search with no match', { q: 'zzz-no-such-track' }],
+];
+
+const QUEUE_QUERIES: [string, QueueQuery][] = [
+  ['import order, first page', {}],
+  ['import order, deep page', { offset: Math.floor((LIST_TRACKS * QUEUE_SEGMENTS) / 2) }],
+  ['lowest confidence first', { order: 'confidence' }],
+  ['unreviewed first', { order: 'unreviewed' }],
+  ['by artist', { order: 'artist' }],
+  ['status suggested+stale', { status: ['suggested', 'stale'], order: 'confidence' }],
+  ['status approved, one annotator', { status: ['approved'], annotator: 'ana' }],
+  ['model filter', { model: 'bench@1.0.0' }],
+  ['search caption/title text', { q: 'breathy' }],
+  ['reviewable', { reviewable: true }],
 ];
 
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
@@ -105,9 +125,38 @@ async function bench(name: string, target: string): Promise<void> {
       { n: REVISIONS, unit: 'revisions' },
     );
     await claimRace(store, target);
+    if (QUEUE_SEGMENTS > 0) await queueBench(store);
   } finally {
     await store.close();
   }
+}
+
+/** Median and p95 ms of `fn` over REPS runs (after two warm-up runs), and its last result. */
+async function repeat<T>(fn: () => Promise<T>): Promise<{ p50: number; p95: number; last: T }> {
+  const times: number[] = [];
+  let last!: T;
+  for (let i = 0; i < REPS + 2; i++) {
+    const t0 = process.hrtime.bigint();
+    last = await fn();
+    if (i >= 2) times.push(ms(t0));
+  }
+  times.sort((a, b) => a - b);
+  return { p50: pct(times, 50), p95: pct(times, 95), last };
+}
+
+/** Part 5: the annotation queue and the Stats numbers over every track's segments. */
+async function queueBench(store: Store): Promise<void> {
+  const segments = await timed(`seed ${QUEUE_SEGMENTS} segments per track with suggestions and revisions`, () => seedQueue(store, { perTrack: QUEUE_SEGMENTS }));
+  console.log(`  queue pages of 100 over ${segments} segments, ${REPS} runs each (median / p95 ms):`);
+  for (const [label, q] of QUEUE_QUERIES) {
+    const r = await repeat(() => store.transaction((tx) => tx.queue.page(q, 'bo'), { write: false }));
+    console.log(`    ${label.padEnd(34)} ${fmt(r.p50).padStart(7)} / ${fmt(r.p95).padStart(7)}   (${r.last.total} match)`);
+  }
+  const t0 = process.hrtime.bigint();
+  const rows = await store.transaction((tx) => tx.stats.rows(), { write: false });
+  const read = ms(t0);
+  const stats = computeStudioStats(rows);
+  console.log(`  stats: rows read in ${fmt(read)} ms, numbers in ${fmt(ms(t0) - read)} ms (${rows.revisions.length} revisions, ${stats.totals.approved} approved)`);
 }
 
 /** A PostgreSQL server URL and how to stop it, or the reason there is none. */

@@ -13,6 +13,8 @@ test.beforeEach(async ({ request }) => {
   const auth = { authorization: `Bearer ${served.token}` };
   const r = await request.post(`${served.url}api/rpc/importPaths`, { headers: auth, data: { paths: [path.join(ROOT, 'test', 'fixtures', 'duet', 'duet.mp3')] } });
   expect(r.status()).toBe(200);
+  // The annotator's name, so the first-run name dialog does not cover the page.
+  expect((await request.post(`${served.url}api/rpc/setAnnotatorName`, { headers: auth, data: { name: 'inference-e2e' } })).status()).toBe(200);
 });
 test.afterEach(async () => served.stop());
 
@@ -28,11 +30,24 @@ test('install packs, separate a track, suggest a caption, with the provider show
   // Fixtures are marked and not active until chosen.
   await expect(page.getByTestId('pack-row')).toHaveCount(2);
   await expect(page.getByTestId('pack-row').first()).toContainText('test fixture');
+  // Installed but not chosen: the panel says the built-ins are doing the work meanwhile.
+  await expect(page.getByTestId('builtins-in-use')).toContainText('In use: the built-in separator (centre-channel isolation) and the built-in suggester');
   await page.getByRole('button', { name: 'use as separator' }).click();
   await page.getByRole('button', { name: 'use as captioner' }).click();
   await expect(models).toContainText('active separator');
   await expect(models).toContainText('active captioner');
   await expect(page.getByTestId('ep-decoder')).toHaveValue('auto');
+  await expect(page.getByTestId('builtins-in-use')).toHaveCount(0);
+  // A CPU-threads value the studio cannot take is explained and left in the field, not dropped.
+  await page.getByTestId('threads').fill('abc');
+  await page.getByTestId('threads').press('Enter');
+  await expect(models.getByRole('alert')).toContainText('CPU threads "abc" not saved: it is not a number');
+  await expect(page.getByTestId('threads')).toHaveValue('abc');
+  await page.getByTestId('threads').fill('2');
+  await page.getByTestId('threads').press('Enter');
+  await expect(models.getByRole('alert')).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByTestId('threads')).toHaveValue('2');
   await page.screenshot({ path: screenshotPath('models-panel'), fullPage: true });
 
   await page.getByTestId('track-row').first().click();
@@ -60,7 +75,8 @@ test('install packs, separate a track, suggest a caption, with the provider show
 
   // The library shows the new status.
   await page.getByTestId('back').click();
-  await expect(page.getByTestId('track-row').first()).toContainText('Captioned');
+  await expect(page.getByTestId('track-row').first()).toContainText('Suggested'); // a model suggested; nobody reviewed yet
+  await expect(page.getByTestId('track-counts').first()).toHaveText('1 seg · 1 sugg · 0 ✓');
 
   // Removing the packs keeps what they made labelled with them (not "built-in").
   for (const id of ['identity-separator@1.0.0', 'tiny-captioner@1.0.0']) {
@@ -78,6 +94,8 @@ test('without packs, the built-in separator and suggester work and say what they
   await page.getByTestId('track-row').first().click();
   await expect(page.getByTestId('separator-name')).toContainText('built-in separator');
   await expect(page.getByTestId('separator-name')).toContainText('not a model');
+  // A space between the name and what it is (it read "built-in separator(centre…").
+  await expect(page.getByTestId('separator-name')).toContainText('built-in separator (centre-channel isolation, not a model)');
   await page.getByTestId('separate').click();
   await expect(page.getByTestId('job').first()).toContainText('2 stems by the built-in separator', { timeout: 30_000 });
   await expect(page.locator('[data-testid=waveform][data-ready=true]')).toHaveCount(3);

@@ -162,6 +162,7 @@ test('a 20-minute track with four stems streams in bounded memory, its lanes sou
     await page.getByTestId('set-a').click();
     await page.waitForTimeout(2600);
     await page.getByTestId('set-b').click();
+    await page.keyboard.press('l'); // B marks the end; L loops A–B
     await expect(page.getByTestId('loop')).toHaveAttribute('aria-pressed', 'true');
     const looped = await measureDrift(page, 7);
     expect(looped.clicks).toBeGreaterThanOrEqual(2);

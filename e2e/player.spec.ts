@@ -20,6 +20,8 @@ test.beforeEach(async ({ request }) => {
   const trackId = await importCopy(served, request, path.join(DUET, 'duet.mp3'));
   mixPath = path.join(served.dir, 'duet.mp3');
   for (const name of ['vocals', 'accompaniment']) await rpc(request, 'attachStem', { trackId, name, path: path.join(DUET, `duet.${name}.ogg`) });
+  // The annotator's name, so the first-run name dialog does not cover the player.
+  await rpc(request, 'setAnnotatorName', { name: 'player-e2e' });
 });
 test.afterEach(async () => served.stop());
 
@@ -66,14 +68,35 @@ test('plays the mix and stems together, mutes, solos, seeks and follows the keyb
   await expect.poll(() => position(page)).toBeLessThan(3.0);
   expect(await position(page)).toBeGreaterThan(2.0);
 
-  // A–B loop: A here (~2.5 s), B five seconds later; L toggles it off.
-  await page.getByTestId('set-a').click();
+  // A–B loop: A here (~2.5 s), B five seconds later (keys a and b); the range is drawn on the
+  // ruler but loops only once L turns it on; L again turns it off, and the range stays drawn.
+  await page.keyboard.press('a');
   await page.keyboard.press('ArrowRight');
-  await page.getByTestId('set-b').click();
+  await page.keyboard.press('b');
+  await expect(page.getByTestId('ab-band')).toHaveAttribute('data-on', 'false');
+  await expect(page.getByTestId('loop')).toHaveAttribute('aria-pressed', 'false');
+  await page.keyboard.press('l');
   await expect(page.getByTestId('loop')).toHaveAttribute('aria-pressed', 'true');
   await expect(page.getByTestId('loop')).toContainText(/Loop 0:02\.\d–0:07\.\d/);
+  await expect(page.getByTestId('ab-band')).toHaveAttribute('data-on', 'true');
   await page.keyboard.press('l');
   await expect(page.getByTestId('loop')).toHaveAttribute('aria-pressed', 'false');
+  await expect(page.getByTestId('ab-band')).toHaveAttribute('data-on', 'false');
+
+  // ? opens the cheat sheet; a key is remapped there (A → Q), a chord in use is refused.
+  await page.keyboard.press('Shift+?');
+  await expect(page.getByTestId('cheat-sheet')).toBeVisible();
+  await page.getByTestId('key-setLoopStart-0').click();
+  await page.keyboard.press('m');
+  await expect(page.getByTestId('shortcut-message')).toContainText('M is already "Mute the focused lane"');
+  await page.keyboard.press('q');
+  await expect(page.getByTestId('key-setLoopStart-0')).toHaveText('Q');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('cheat-sheet')).toHaveCount(0);
+  await page.reload();
+  await expect(page.locator('[data-testid=waveform][data-ready=true]')).toHaveCount(3);
+  await page.keyboard.press('q'); // still Q after a reload: A moves to the playhead (0:00)
+  await expect(page.getByTestId('set-a')).toContainText('A 0:00.0');
 
   // Speed and stop.
   await page.getByTestId('speed').selectOption('1.5');

@@ -8,11 +8,14 @@ import { createStudio, type Studio, type StudioOptions } from '../core/studio';
 import { STUDIO_VERSION } from '../core/version';
 import type { TrackQuery } from '../shared/types';
 import { parseCommandArgs, UsageError, type OptionSpec } from './args';
+import { cmdCaptions } from './captionCommands';
 import { formatImportReport, formatTrackTable } from './format';
 import { captionCommand, featuresCommand, modelsCommand, separateCommand, type Flags } from './inferenceCommands';
 import { packageDir, packageRoot } from './packageDir';
+import { cmdQueue, cmdStats } from './queueCommands';
 import { cmdServe } from './serveCommand';
 import { relinkCommand, segmentsCommand, stemsCommand } from './trackCommands';
+import { cmdUsers } from './usersCommand';
 
 const HELP = `s2cap ${STUDIO_VERSION} — S2Cap Studio from the command line
 
@@ -33,6 +36,25 @@ Commands:
   segments TRACK            list a track's caption segments
   segments add TRACK START END | segments rm SEGMENT
   relink TRACK PATH         point a track at its moved file (same content only)
+  captions SEGMENT          a segment's caption: its state, head revision and suggestion
+  captions set SEGMENT TEXT [--status draft|approved|rejected|flagged] [--author NAME]
+                            [--parent REV|none] [--note TEXT]
+                            save a caption revision (default status draft) on top of the
+                            head, or of REV: refused, printing the head, if it moved on;
+                            the author is --author, else the library's annotator name
+  captions history SEGMENT  every revision of a segment, oldest first
+  queue [--order import|confidence|unreviewed|artist] [--status S,S] [--model M]
+        [--annotator A] [--search TEXT] [--since T] [--until T] [--track ID]
+        [--reviewable] [--limit N] [--offset N]
+                            one page of the annotation queue (S: unsuggested, suggested,
+                            draft, approved, rejected, flagged, stale; M: NAME@VERSION or
+                            built-in; --reviewable: approved captions awaiting a reviewer)
+  stats [--since T] [--until T]
+                            per annotator and per model: approved, word edits from the
+                            suggestion, accepted unchanged, median time; agreement
+  users add NAME [--role annotator|reviewer] | users list | users remove NAME
+                            server accounts: add prints the user's own token (once);
+                            a removed user's token stops working at once
   features AUDIO --out F.npy [--segment S:E]
                             AST input features (float32 1024×128, as Hugging Face computes them)
   separate AUDIO --out DIR [--pack P] [--ep E] [--shifts N]
@@ -88,6 +110,14 @@ export async function runCli(argv: string[], io: CliIo = stdio): Promise<number>
         return await cmdImport(rest, io);
       case 'list':
         return await cmdList(rest, io);
+      case 'captions':
+        return await cmdCaptions(rest, io, { open: (where) => openStudio(where, io), help: () => io.out(HELP) });
+      case 'queue':
+        return await cmdQueue(rest, io, { open: (where) => openStudio(where, io), help: () => io.out(HELP) });
+      case 'stats':
+        return await cmdStats(rest, io, { open: (where) => openStudio(where, io), help: () => io.out(HELP) });
+      case 'users':
+        return await cmdUsers(rest, io, { open: (where) => openStudio(where, io), help: () => io.out(HELP) });
       case 'serve':
         return await cmdServe(rest, io, { open: (where) => openStudio(where, io, true), help: () => io.out(HELP), root: packageRoot() });
       default:

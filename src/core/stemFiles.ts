@@ -179,7 +179,7 @@ export async function registerFileStems(store: Store, dataDir: string, s: FileSt
   // The stems and the track's status together, as a separation job records them.
   const { unreferenced } = await store.transaction(async (tx) => {
     const replaced = await tx.stems.replace(track.id, rows);
-    if (track.status === 'imported') await tx.tracks.setStatus(track.id, 'separated');
+    await tx.tracks.advanceStatus(track.id, ['imported'], 'separated');
     return replaced;
   });
   removeReplacedStemFiles(dataDir, unreferenced);

@@ -26,6 +26,7 @@ import { resolveMedia, type MediaFile, type MediaKind } from './media';
 import { PeaksService } from './peaksService';
 import { registerFileStems, type FileStems } from './stemFiles';
 import { isPostgresUrl, openStore, type Store } from './store/store';
+import { UserAccounts } from './userAccounts';
 import { WorkerPool } from './worker/pool';
 
 export interface StudioOptions {
@@ -57,6 +58,8 @@ export interface Studio extends StudioApi, StudioEventSource {
   readonly pool: WorkerPool;
   readonly packs: PackRegistry;
   readonly jobs: JobRunner;
+  /** Server accounts (s2cap users): made on the server's machine, never through the StudioApi. */
+  readonly users: UserAccounts;
   /** A track's or stem's file, by id (the media protocol and the HTTP server serve it). */
   media(kind: MediaKind, id: number): Promise<MediaFile>;
   /** Registers stems separated from `stems.file` with the track of the same content, if the library has one. */
@@ -109,6 +112,7 @@ export async function createStudio(opts: StudioOptions): Promise<Studio> {
     pool,
     packs,
     jobs,
+    users: new UserAccounts(store),
     on: (event, handler) => events.on(event, handler),
     media: (kind, id) => resolveMedia(store, kind, id),
     async registerFileStems(stems) {

@@ -57,9 +57,12 @@ export interface StudioCommands {
   createSegment: { in: { trackId: number; startSec: number; endSec: number; allowOverlap?: boolean }; out: Segment };
   /** Moves or resizes a segment; overlaps refused as for createSegment. Its suggestions and attributes go stale. */
   updateSegment: { in: { id: number; startSec: number; endSec: number; allowOverlap?: boolean }; out: Segment };
-  /** Hides a segment (its revisions stay); restoreSegment brings it back (undo). */
+  /**
+   * Hides a segment (its revisions stay); restoreSegment brings it back (undo), refused when it
+   * would now overlap a visible segment unless `allowOverlap`.
+   */
   deleteSegment: { in: { id: number }; out: { id: number } };
-  restoreSegment: { in: { id: number }; out: Segment };
+  restoreSegment: { in: { id: number; allowOverlap?: boolean }; out: Segment };
   /** Attaches an existing stem file (same length as the track) under a name such as vocals. */
   attachStem: { in: { trackId: number; name: string; path: string }; out: Stem };
   /**

@@ -39,7 +39,7 @@ export const commandSchemas: { [K in CommandName]: z.ZodType<CommandInput<K>, un
   createSegment: z.strictObject({ trackId: id, startSec: seconds, endSec: seconds, allowOverlap: z.boolean().optional() }),
   updateSegment: z.strictObject({ id, startSec: seconds, endSec: seconds, allowOverlap: z.boolean().optional() }),
   deleteSegment: z.strictObject({ id }),
-  restoreSegment: z.strictObject({ id }),
+  restoreSegment: z.strictObject({ id, allowOverlap: z.boolean().optional() }),
   attachStem: z.strictObject({ trackId: id, name: z.string().min(1).max(32), path: filePath }),
   getPeaks: z
     .strictObject({

@@ -17,11 +17,16 @@ export interface BuiltinSuggestion {
 export async function suggestBuiltin(
   args: { file: string; vocalsFile?: string | null; genre: string | null; spans: Span[] },
   signal?: AbortSignal,
+  /** Hears "reading audio", then each segment as its measuring starts (index from 0). */
+  onStep?: (step: { reading: true } | { segment: number; of: number }) => void,
 ): Promise<BuiltinSuggestion[]> {
+  onStep?.({ reading: true });
   const mixes = await readSegments(args.file, args.spans, signal);
   // The singer's pitch is clearer in the vocals stem than in the mix.
   const voices = args.vocalsFile ? await readSegments(args.vocalsFile, args.spans, signal) : mixes;
   return mixes.map((audio, i) => {
+    signal?.throwIfAborted();
+    onStep?.({ segment: i, of: mixes.length });
     const mix = measure(audio);
     const voice = voices === mixes ? mix : measure(voices[i]!);
     const measured: Measured = { ...mix, f0Hz: voice.f0Hz, voicedRatio: voice.voicedRatio };

@@ -1,8 +1,9 @@
 // StudioApi commands of the annotation workflow (shared/annotation.ts): captions, drafts,
-// history, review, the queue and stats. PLACEHOLDER: being built (issue 10).
+// history, review (commands/captions.ts), the queue and stats (commands/queueStats.ts).
 import type { StudioApi } from '../../shared/api';
-import { StudioError } from '../../shared/errors';
 import type { CommandContext } from './context';
+import { captionCommands } from './captions';
+import { queueStatsCommands } from './queueStats';
 
 export type AnnotationCommands = Pick<
   StudioApi,
@@ -19,22 +20,6 @@ export type AnnotationCommands = Pick<
   | 'getStats'
 >;
 
-const todo = (name: string) => async (): Promise<never> => {
-  throw new StudioError('UNSUPPORTED', `${name}: not built yet`);
-};
-
-export function annotationCommands(_ctx: CommandContext): AnnotationCommands {
-  return {
-    whoAmI: todo('whoAmI'),
-    setAnnotatorName: todo('setAnnotatorName'),
-    getCaption: todo('getCaption'),
-    saveCaption: todo('saveCaption'),
-    saveDraft: todo('saveDraft'),
-    discardDraft: todo('discardDraft'),
-    captionHistory: todo('captionHistory'),
-    restoreRevision: todo('restoreRevision'),
-    reviewCaption: todo('reviewCaption'),
-    queryQueue: todo('queryQueue'),
-    getStats: todo('getStats'),
-  };
+export function annotationCommands(ctx: CommandContext): AnnotationCommands {
+  return { ...captionCommands(ctx), ...queueStatsCommands(ctx) };
 }

@@ -1,10 +1,11 @@
-// StudioApi commands about the library as a whole: info, listing, import.
+// StudioApi commands about the library as a whole: info, listing (with each track's counts), import.
 import crypto from 'node:crypto';
 import type { StudioApi } from '../../shared/api';
 import { AUDIO_EXTENSIONS } from '../library/formats';
 import { importPaths } from '../library/importer';
 import { STUDIO_VERSION } from '../version';
 import type { CommandContext } from './context';
+import { withCounts } from './trackCounts';
 
 export function libraryCommands(ctx: CommandContext): Pick<StudioApi, 'getInfo' | 'listTracks' | 'queryTracks' | 'getTrack' | 'importPaths'> {
   const { store, events } = ctx;
@@ -20,11 +21,12 @@ export function libraryCommands(ctx: CommandContext): Pick<StudioApi, 'getInfo' 
     },
 
     async listTracks() {
-      return store.tracks.list();
+      return withCounts(store, await store.tracks.list(), true);
     },
 
     async queryTracks(query) {
-      return store.tracks.query(query);
+      const page = await store.tracks.query(query);
+      return { ...page, tracks: await withCounts(store, page.tracks) };
     },
 
     async getTrack({ id }) {

@@ -52,9 +52,9 @@ describe('segments', () => {
   it('creates, resizes and deletes segments within the 5–30 s rule', async () => {
     const t = await importCopy(path.join(FIXTURE_DUET, 'duet.mp3'));
     const a = await studio().createSegment({ trackId: t.id, startSec: 0, endSec: 5.5 });
-    const b = await studio().createSegment({ trackId: t.id, startSec: 4, endSec: 10 });
+    const b = await studio().createSegment({ trackId: t.id, startSec: 4, endSec: 10, allowOverlap: true });
     expect((await studio().openTrack({ id: t.id })).segments.map((s) => s.id)).toEqual([a.id, b.id]);
-    expect(await studio().updateSegment({ id: a.id, startSec: 1, endSec: 7 })).toMatchObject({ startSec: 1, endSec: 7 });
+    expect(await studio().updateSegment({ id: a.id, startSec: 1, endSec: 7, allowOverlap: true })).toMatchObject({ startSec: 1, endSec: 7 });
     await expect(studio().createSegment({ trackId: t.id, startSec: 0, endSec: 3 })).rejects.toThrow(/5–30 s long .* 3\.00 s/);
     await expect(studio().updateSegment({ id: a.id, startSec: 5, endSec: 12 })).rejects.toThrow(/cannot end after the track/);
     await studio().deleteSegment({ id: a.id });

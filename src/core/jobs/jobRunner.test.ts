@@ -1,5 +1,6 @@
 // Separation and captioning as jobs through the StudioApi: queued, run on the worker, results in
-// the library with pack and provider, cancellable, and resumed after a crash.
+// the library with pack and provider, cancellable, resumed after a crash, and never moving a
+// track's status back (a track reviewed while a job ran stays reviewed).
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -89,7 +90,7 @@ describe('inference jobs', () => {
     expect(detail.track.status).toBe('separated');
 
     const a = await studio.createSegment({ trackId, startSec: 0, endSec: 5 });
-    const b = await studio.createSegment({ trackId, startSec: 4, endSec: 10 });
+    const b = await studio.createSegment({ trackId, startSec: 5, endSec: 10 });
     const cap = await studio.startCaptioning({ trackId, numBeams: 2 });
     expect((await waitFor(studio, cap.id)).status).toBe('done');
     const after = await studio.openTrack({ id: trackId });
@@ -162,4 +163,37 @@ describe('a job that dies right after recording its results', () => {
       transition.mockRestore();
     }
   });
+});
+
+/** Runs `during` once the job reports progress from the worker (it has read the track by then), and waits for the job to end. */
+function duringJob(id: string, during: () => Promise<void>): Promise<{ job: Job; acted: boolean }> {
+  let acting: Promise<void> | null = null;
+  return new Promise((resolve, reject) => {
+    const off = studio.on('jobUpdated', (j) => {
+      if (j.id !== id) return;
+      if (!acting && j.status === 'running' && j.progress > 0) acting = during().catch(reject);
+      if (j.status === 'done' || j.status === 'failed' || j.status === 'cancelled') {
+        off();
+        void (acting ?? Promise.resolve()).then(() => resolve({ job: j, acted: acting !== null }), reject);
+      }
+    });
+  });
+}
+
+// A job reads the track when it starts; the status it sets when it commits only moves the track
+// forward from where it is then, so a track reviewed while the job ran stays reviewed.
+describe('track status set by a job', () => {
+  for (const kind of ['separation', 'captioning'] as const) {
+    it(`leaves a track reviewed while its ${kind} ran reviewed`, async () => {
+      await studio.setAnnotatorName({ name: 'ann' });
+      const seg = await studio.createSegment({ trackId, startSec: 0, endSec: 8 });
+      const job = kind === 'separation' ? await studio.startSeparation({ trackId }) : await studio.startCaptioning({ trackId });
+      const { job: done, acted } = await duringJob(job.id, async () => {
+        await studio.saveCaption({ segmentId: seg.id, text: 'two voices', status: 'approved', parentId: null });
+        expect((await studio.getTrack({ id: trackId })).status).toBe('reviewed');
+      });
+      expect([done.status, acted]).toEqual(['done', true]);
+      expect((await studio.getTrack({ id: trackId })).status).toBe('reviewed');
+    });
+  }
 });

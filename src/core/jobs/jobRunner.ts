@@ -319,7 +319,7 @@ export class JobRunner {
     try {
       replaced = await this.commit(run, summary, async (tx) => {
         const { unreferenced } = await tx.stems.replace(track.id, res.stems.map((s) => ({ name: s.name, path: s.path, packId: packRow, ep: res.ep, durationSec })));
-        if (track.status === 'imported') await tx.tracks.setStatus(track.id, 'separated');
+        await tx.tracks.advanceStatus(track.id, ['imported'], 'separated');
         return unreferenced;
       });
     } catch (err) {
@@ -379,7 +379,7 @@ export class JobRunner {
         await tx.suggestions.insert(s);
         if (attributes) await tx.attributes.insert(s, 'measured', attributes);
       }
-      if (track.status === 'imported' || track.status === 'separated') await tx.tracks.setStatus(track.id, 'captioned');
+      await tx.tracks.advanceStatus(track.id, ['imported', 'separated'], 'captioned');
     });
     this.d.events.emit('trackChanged', { trackId: track.id, what: 'segments' });
     this.d.events.emit('libraryChanged', { reason: 'update' });

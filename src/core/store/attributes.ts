@@ -27,8 +27,14 @@ export class AttributesRepo {
     if (rows.length) await this.c.db.insertInto('attributes').values(rows).execute();
   }
 
-  /** The newest value of each attribute of every live segment of a track, in the order measured. */
-  async latest(trackId: number): Promise<SegmentAttribute[]> {
+  /** The newest value of each attribute of one segment, in the order measured. */
+  async latestOf(segmentId: number): Promise<SegmentAttribute[]> {
+    const seg = await this.c.db.selectFrom('segments').select('track_id').where('id', '=', segmentId).executeTakeFirst();
+    return seg ? (await this.latest(seg.track_id, segmentId)) : [];
+  }
+
+  /** The newest value of each attribute of every live segment of a track (or of one of them), in the order measured. */
+  async latest(trackId: number, segmentId?: number): Promise<SegmentAttribute[]> {
     const rows = await this.c.db
       .selectFrom('attributes as a')
       .innerJoin('segments as g', 'g.id', 'a.segment_id')
@@ -40,6 +46,7 @@ export class AttributesRepo {
           .select((e) => e.fn.max('a2.id').as('id'))
           .where('g2.track_id', '=', trackId)
           .where('g2.deleted_at', 'is', null)
+          .$if(segmentId !== undefined, (q) => q.where('a2.segment_id', '=', segmentId!))
           .groupBy(['a2.segment_id', 'a2.name']),
       )
       .orderBy('a.segment_id')

@@ -19,7 +19,11 @@ export function isBusyError(err: unknown): boolean {
 }
 
 export interface BusyRetryOptions {
-  /** Give up after this long (ms); default 60 s. `Infinity` retries until the write lands or `signal` aborts. */
+  /**
+   * Give up after this long (ms); default 60 s. `Infinity` retries until the write lands or `signal`
+   * aborts. 0: one attempt, a busy failure thrown as it is (a command a person is waiting on, which
+   * then says at once that the library is busy, see api/failureText).
+   */
   maxWaitMs?: number;
   /** Stops retrying (the promise rejects with the signal's reason). */
   signal?: AbortSignal;
@@ -34,6 +38,7 @@ export interface BusyRetryOptions {
  */
 export async function withBusyRetry<T>(fn: () => T | Promise<T>, opts: BusyRetryOptions = {}): Promise<T> {
   const maxWaitMs = opts.maxWaitMs ?? 60_000;
+  if (maxWaitMs <= 0) return fn();
   try {
     return await pRetry(() => fn(), {
       retries: Infinity,

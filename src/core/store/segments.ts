@@ -2,7 +2,7 @@
 // Segments are never deleted, only hidden (deleted_at), so caption revisions keep their history.
 import type { Selectable } from 'kysely';
 import { StudioError } from '../../shared/errors';
-import type { Segment } from '../../shared/types';
+import type { Segment, TrackCounts } from '../../shared/types';
 import { changed, nowIso, type RepoContext } from './repoContext';
 import type { SegmentsTable } from './schema';
 
@@ -74,6 +74,82 @@ export class SegmentsRepo {
       .executeTakeFirst();
     if (!row) throw new Error(`segment ${id} not found`);
     return toSegment(row);
+  }
+
+  /**
+   * Inside a write transaction, before checking a track's segments for overlaps: makes another
+   * writer of the same track's segments wait until this transaction ends. SQLite: nothing to do
+   * (a write transaction holds the library's write lock). PostgreSQL: the track's row, FOR NO KEY
+   * UPDATE (writers of the track take turns; rows that merely reference it, stems or segments
+   * inserted elsewhere, are not held up, so their transactions cannot deadlock with this one).
+   */
+  async lockTrack(trackId: number): Promise<void> {
+    if (this.c.dialect === 'postgres') await this.c.db.selectFrom('tracks').select('id').where('id', '=', trackId).forNoKeyUpdate().execute();
+  }
+
+  /**
+   * The visible segments of a track that overlap startSec–endSec by more than the span tolerance
+   * (segments that only touch it do not), earliest first; `exceptId` leaves one out (the segment
+   * being moved).
+   */
+  async overlapping(trackId: number, startSec: number, endSec: number, exceptId?: number): Promise<Segment[]> {
+    const rows = await this.c.db
+      .selectFrom('segments')
+      .selectAll()
+      .where('track_id', '=', trackId)
+      .where('deleted_at', 'is', null)
+      .where('start_sec', '<', endSec - SPAN_TOLERANCE_SEC)
+      .where('end_sec', '>', startSec + SPAN_TOLERANCE_SEC)
+      .$if(exceptId !== undefined, (q) => q.where('id', '!=', exceptId!))
+      .orderBy('start_sec')
+      .orderBy('id')
+      .execute();
+    return rows.map(toSegment);
+  }
+
+  /** A segment whether hidden or not, with whether it is hidden. */
+  async getAny(id: number): Promise<{ segment: Segment; hidden: boolean } | undefined> {
+    const row = await this.c.db.selectFrom('segments').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && { segment: toSegment(row), hidden: row.deleted_at !== null };
+  }
+
+  /** Shows a hidden segment again (undo of delete); whether it was hidden. */
+  async restore(id: number): Promise<boolean> {
+    const r = await this.c.db.updateTable('segments').set({ deleted_at: null }).where('id', '=', id).where('deleted_at', 'is not', null).executeTakeFirst();
+    return changed(r) === 1;
+  }
+
+  /**
+   * Per track: visible segments, those with a suggestion, those whose head revision is approved.
+   * One grouped statement for the given tracks (every track when none are named); tracks without
+   * visible segments are absent.
+   */
+  async countsByTrack(trackIds?: readonly number[]): Promise<Map<number, TrackCounts>> {
+    if (trackIds && trackIds.length === 0) return new Map();
+    const rows = await this.c.db
+      .selectFrom('segments as g')
+      .select((eb) => [
+        'g.track_id',
+        eb.fn.countAll<number | string>().as('segments'),
+        eb.fn
+          .sum<number | string | null>(eb.case().when(eb.exists(eb.selectFrom('suggestions as s').select('s.id').whereRef('s.segment_id', '=', 'g.id'))).then(1).else(0).end())
+          .as('suggested'),
+        eb.fn
+          .sum<number | string | null>(
+            eb
+              .case()
+              .when(eb.selectFrom('caption_revisions as r').select('r.status').whereRef('r.segment_id', '=', 'g.id').orderBy('r.id', 'desc').limit(1), '=', 'approved')
+              .then(1)
+              .else(0)
+              .end(),
+          )
+          .as('approved'),
+      ])
+      .where('g.deleted_at', 'is', null)
+      .$if(trackIds !== undefined, (q) => q.where('g.track_id', 'in', trackIds!))
+      .groupBy('g.track_id')
+      .execute();
+    return new Map(rows.map((r) => [r.track_id, { segments: Number(r.segments), suggested: Number(r.suggested ?? 0), approved: Number(r.approved ?? 0) }]));
   }
 
   /** Hides a segment. The row stays so caption revisions written for it keep their history. */

@@ -25,13 +25,16 @@ import { openDb } from './db';
 import { JobsRepo } from './jobs';
 import { ABSOLUTE_PATHS, libraryPaths, type LibraryPaths } from './libraryPaths';
 import { PacksRepo } from './packs';
+import { QueueRepo } from './queue';
 import type { Dialect, RepoContext } from './repoContext';
 import type { Database } from './schema';
 import { SegmentsRepo } from './segments';
 import { SettingsRepo } from './settings';
+import { StatsRepo } from './stats';
 import { StemsRepo } from './stems';
 import { SuggestionsRepo } from './suggestions';
 import { TracksRepo } from './tracks';
+import { UsersRepo } from './users';
 
 export type { Dialect };
 
@@ -45,6 +48,9 @@ export interface Repositories {
   readonly jobs: JobsRepo;
   readonly packs: PacksRepo;
   readonly settings: SettingsRepo;
+  readonly queue: QueueRepo;
+  readonly stats: StatsRepo;
+  readonly users: UsersRepo;
 }
 
 export interface TransactionOptions extends BusyRetryOptions {
@@ -168,6 +174,9 @@ function makeRepos(c: RepoContext): Repositories {
     jobs: new JobsRepo(c),
     packs: new PacksRepo(c),
     settings: new SettingsRepo(c),
+    queue: new QueueRepo(c),
+    stats: new StatsRepo(c),
+    users: new UsersRepo(c),
   };
 }
 

@@ -6,7 +6,7 @@
 import { sql, type Expression, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import { StudioError } from '../../shared/errors';
 import type { Track, TrackPage, TrackQuery, TrackSort, TrackStatus } from '../../shared/types';
-import { nowIso, type RepoContext } from './repoContext';
+import { changed, nowIso, type RepoContext } from './repoContext';
 import type { LibraryPaths } from './libraryPaths';
 import type { Database, TracksTable } from './schema';
 
@@ -148,6 +148,16 @@ export class TracksRepo {
       .executeTakeFirst();
     if (!row) throw new Error(`track ${id} not found`);
     return toTrack(row, this.c.paths);
+  }
+
+  /**
+   * A machine step's move forward (separated, captioned): only while the track's status is still
+   * one of `from`, checked by the UPDATE itself, so a status set since the step read the track
+   * (reviewed, by a save in another transaction or process) is never overwritten. Whether it moved.
+   */
+  async advanceStatus(id: number, from: readonly TrackStatus[], to: TrackStatus): Promise<boolean> {
+    const r = await this.c.db.updateTable('tracks').set({ status: to, updated_at: nowIso() }).where('id', '=', id).where('status', 'in', [...from]).executeTakeFirst();
+    return changed(r) > 0;
   }
 
   async setStatus(id: number, status: TrackStatus): Promise<Track> {

@@ -4,6 +4,7 @@
 // process claimed and ended each job.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import type { CommandInput } from '../../shared/api';
 import type { Job } from '../../shared/types';
 import type { JobTiming } from '../jobs/jobOwner';
 
@@ -20,6 +21,8 @@ export interface ChildStudioOptions {
   runJobs?: boolean;
   /** Start a separation of this track once open. */
   separate?: number;
+  /** Autosave this draft once open (as the library's annotator); `ready` comes after it is saved. */
+  saveDraft?: CommandInput<'saveDraft'>;
 }
 
 /** One job update the child made, as it printed it (`at`: its clock, epoch ms). */
@@ -37,7 +40,7 @@ export interface ChildStudio {
   child: ChildProcess;
   /** Every job update so far, in order. */
   updates: ChildJobUpdate[];
-  /** Resolves once the studio is open (its start-up sweep and re-queueing done). */
+  /** Resolves once the studio is open (its start-up sweep and re-queueing done, and any `saveDraft` saved). */
   ready: Promise<void>;
   /** Resolves with the first update that matches (already seen or to come); rejects if the child ends first. */
   when(pred: (u: ChildJobUpdate) => boolean): Promise<ChildJobUpdate>;

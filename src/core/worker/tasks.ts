@@ -30,18 +30,23 @@ export const TASKS = {
     args: { dir: string; spec: CaptionerSpec; ep: EpSettings; file: string; segments: { startSec: number; endSec: number }[]; numBeams?: number; batchSize?: number },
     ctx: TaskContext,
   ) {
+    const n = args.segments.length;
+    ctx.progress(0, 'loading the model');
     const cap = await getCaptioner(args.dir, args.spec, args.ep);
+    ctx.progress(0, 'reading audio');
     const audio = await readSegments(args.file, args.segments, ctx.signal);
     const batch = Math.max(1, args.batchSize ?? 4);
     const out: { text: string; score: number; tokenLogprobs: number[]; ms: number }[] = [];
     let ep = cap.ep;
-    for (let i = 0; i < args.segments.length; i += batch) {
+    for (let i = 0; i < n; i += batch) {
       ctx.signal.throwIfAborted();
       const part = audio.slice(i, i + batch);
+      // Say which segments are being captioned now, not only after each batch.
+      ctx.progress(i / n, part.length > 1 ? `segments ${i + 1}–${i + part.length}/${n}` : `segment ${i + 1}/${n}`);
       const res = await cap.caption(part.map(astFeatures), { numBeams: args.numBeams });
       ep = res.ep;
       for (const c of res.captions) out.push({ text: c.text, score: c.score, tokenLogprobs: c.tokenLogprobs, ms: res.ms.total / part.length });
-      ctx.progress(Math.min(1, (i + part.length) / args.segments.length), `segment ${Math.min(i + batch, args.segments.length)}/${args.segments.length}`);
+      ctx.progress(Math.min(1, (i + part.length) / n), `captioned ${i + part.length}/${n}`);
     }
     return { captions: out, ep, fallbacks: cap.fallbacks };
   },
@@ -52,8 +57,10 @@ export const TASKS = {
     ctx: TaskContext,
   ) {
     const t0 = performance.now();
-    const out = await suggestBuiltin({ ...args, spans: args.segments }, ctx.signal);
-    ctx.progress(1, `segment ${out.length}/${out.length}`);
+    const out = await suggestBuiltin({ ...args, spans: args.segments }, ctx.signal, (step) =>
+      'reading' in step ? ctx.progress(0, 'reading audio') : ctx.progress(step.segment / step.of, `segment ${step.segment + 1}/${step.of}`),
+    );
+    ctx.progress(1, `captioned ${out.length}/${out.length}`);
     const ms = (performance.now() - t0) / Math.max(1, out.length);
     return out.map((s) => ({ ...s, ms }));
   },

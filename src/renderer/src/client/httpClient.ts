@@ -1,9 +1,11 @@
 // StudioClient over `s2cap serve`: commands as POST /api/rpc/<name>, events over a WebSocket
-// (reconnecting), and imports as streamed uploads because a page cannot name server paths.
+// (reconnecting), and imports as streamed uploads (with their progress: client/upload.ts)
+// because a page cannot name server paths.
 import { COMMAND_NAMES, isEventName, type EventName, type StudioApi } from '../../../shared/api';
 import { StudioError, isErrorPayload, unwrap, type Envelope } from '../../../shared/errors';
 import type { ImportReport } from '../../../shared/types';
 import { emptyReport, mergeReports } from './reports';
+import { uploadFile } from './upload';
 import type { StudioClient } from './types';
 
 export function createHttpClient(token: string, base = ''): StudioClient {
@@ -77,11 +79,12 @@ export function createHttpClient(token: string, base = ''): StudioClient {
       let done = 0;
       for (const file of files) {
         try {
-          const r = (await call(`/api/upload?name=${encodeURIComponent(file.name)}${opts?.allowTruncated ? '&allowTruncated=1' : ''}`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/octet-stream' },
-            body: file,
-          })) as ImportReport;
+          const r = (await uploadFile(
+            `${base}/api/upload?name=${encodeURIComponent(file.name)}${opts?.allowTruncated ? '&allowTruncated=1' : ''}`,
+            file,
+            { ...headers, 'content-type': 'application/octet-stream' },
+            opts?.onUpload,
+          )) as ImportReport;
           report = mergeReports(report, r);
         } catch (err) {
           report.failed.push({ path: file.name, name: file.name, reason: (err as Error).message });

@@ -1,8 +1,7 @@
 // Events a waveform lane raises, shared by Waveform.vue and the LaneRow that forwards them.
+// (Drawing and resizing segments go straight to the annotation store.)
 export type WaveformEmits = {
   seek: [seconds: number];
-  createSegment: [start: number, end: number];
-  updateSegment: [id: number, start: number, end: number];
   selectSegment: [id: number];
   error: [message: string];
 };

@@ -4,10 +4,13 @@
 import { onScopeDispose, ref, type Ref } from 'vue';
 import type { ImportFailure, ImportReport } from '../../../shared/types';
 import { useClient } from '../client/inject';
+import type { UploadProgress } from '../client/upload';
 
 export interface ImportProgressState {
   done: number;
   total: number;
+  /** The file being uploaded now and how much of it has gone (browser uploads). */
+  upload?: UploadProgress;
 }
 
 export interface UseImport {
@@ -83,7 +86,11 @@ export function useImport(): UseImport {
     },
     importFiles: (files) => {
       lastFiles = new Map(files.map((f) => [f.name, f]));
-      return run(() => client.importFiles(files, (done, total) => (progress.value = { done, total })));
+      return run(() =>
+        client.importFiles(files, (done, total) => (progress.value = { done, total }), {
+          onUpload: (upload) => (progress.value = { done: progress.value?.done ?? 0, total: files.length, upload }),
+        }),
+      );
     },
     importDecodablePart(failure) {
       const file = lastFiles.get(failure.name);

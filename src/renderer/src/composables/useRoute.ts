@@ -1,16 +1,33 @@
-// The two screens of the studio, addressed by the URL hash (#/ and #/track/<id>) so reloads and
-// the back button work, without a router dependency for two routes.
+// The screens of the studio, addressed by the URL hash (#/, #/queue, #/stats, #/track/<id> and
+// #/track/<id>/segment/<sid>) so reloads and the back button work, without a router dependency
+// for a handful of routes.
 import { onScopeDispose, ref, type Ref } from 'vue';
 
-export type Route = { name: 'library' } | { name: 'track'; id: number };
+export type Route =
+  | { name: 'library' }
+  | { name: 'queue' }
+  | { name: 'stats' }
+  | { name: 'track'; id: number; segmentId?: number };
 
 export function parseRoute(hash: string): Route {
-  const m = /^#\/track\/(\d+)$/.exec(hash);
-  return m ? { name: 'track', id: Number(m[1]) } : { name: 'library' };
+  const m = /^#\/track\/(\d+)(?:\/segment\/(\d+))?$/.exec(hash);
+  if (m) return m[2] ? { name: 'track', id: Number(m[1]), segmentId: Number(m[2]) } : { name: 'track', id: Number(m[1]) };
+  if (hash === '#/queue') return { name: 'queue' };
+  if (hash === '#/stats') return { name: 'stats' };
+  return { name: 'library' };
 }
 
 export function routeHash(r: Route): string {
-  return r.name === 'track' ? `#/track/${r.id}` : '#/';
+  switch (r.name) {
+    case 'track':
+      return r.segmentId ? `#/track/${r.id}/segment/${r.segmentId}` : `#/track/${r.id}`;
+    case 'queue':
+      return '#/queue';
+    case 'stats':
+      return '#/stats';
+    default:
+      return '#/';
+  }
 }
 
 export function useRoute(): { route: Ref<Route>; go(r: Route): void } {

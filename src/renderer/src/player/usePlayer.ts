@@ -1,8 +1,10 @@
 // Reactive face of the StemEngine for the track view: lanes (mix + stems) with mute/solo/volume,
-// transport, A–B loop, speed, and the playhead, updated once per animation frame. Reloading the
+// transport, A–B loop (A and B mark it, L toggles it; abLoop.ts), speed, and the playhead,
+// updated once per animation frame. Reloading the
 // lanes (stems arrived) keeps the playhead, the loop, playing and each remaining lane's mute, solo
 // and volume; overlapping play requests (a quick double click) start the lanes once.
-import { onScopeDispose, reactive, ref, type Ref } from 'vue';
+import { computed, onScopeDispose, reactive, ref, type ComputedRef, type Ref } from 'vue';
+import { abRange as rangeOf, isABLoop, placeA, placeB, type ABPoints } from './abLoop';
 import { StemEngine, type EngineSource, type LoopRange } from './engine';
 
 export interface LaneState {
@@ -38,10 +40,16 @@ export interface UsePlayer {
   seek(seconds: number): void;
   seekBy(seconds: number): void;
   setLoop(range: LoopRange | null): void;
+  /** A: loop start at the playhead (a running A–B loop follows). */
   setPointA(): void;
+  /** B: loop end at the playhead; does not switch the loop on (L does). */
   setPointB(): void;
-  /** L: loop A–B when both are set, else turn the loop off. */
-  toggleABLoop(): void;
+  /** The range A and B mark (drawn on the ruler, on or off), null until both are set with A < B. */
+  abRange: ComputedRef<LoopRange | null>;
+  /** Whether the loop playing now is the A–B range. */
+  abLooping: ComputedRef<boolean>;
+  /** L with an A–B range: the A–B loop on or off; false when there is no range to loop. */
+  toggleABLoop(): boolean;
   setRate(rate: number): void;
   setPreservePitch(on: boolean): void;
   toggleMute(index: number): void;
@@ -103,6 +111,16 @@ export function usePlayer(): UsePlayer {
     for (const s of sources) defaultMuted.set(s.key, !!s.muted);
     focused.value = Math.max(0, next.findIndex((l) => l.key === focusedKey));
     return next;
+  }
+  const points = (): ABPoints => ({ a: pointA.value, b: pointB.value });
+  const abRange = computed(() => rangeOf(points()));
+  const abLooping = computed(() => isABLoop(loop.value, points()));
+  /** Moves A or B; a running A–B loop follows the new range (or stops when there is none). */
+  function movePoints(next: ABPoints): void {
+    const wasLooping = abLooping.value;
+    pointA.value = next.a;
+    pointB.value = next.b;
+    if (wasLooping) api.setLoop(rangeOf(next));
   }
   // Where the listener was when a (re)load began; kept across loads that supersede each other.
   let resume: { at: number; playing: boolean; loop: LoopRange | null } | null = null;
@@ -184,18 +202,18 @@ export function usePlayer(): UsePlayer {
       sync();
     },
     setPointA() {
-      pointA.value = engine.position();
-      if (pointB.value !== null && pointB.value <= pointA.value) pointB.value = null;
+      movePoints(placeA(points(), engine.position()));
     },
     setPointB() {
-      const t = engine.position();
-      if (pointA.value === null || t <= pointA.value) return;
-      pointB.value = t;
-      api.setLoop({ start: pointA.value, end: t });
+      movePoints(placeB(points(), engine.position()));
     },
+    abRange,
+    abLooping,
     toggleABLoop() {
-      if (loop.value) api.setLoop(null);
-      else if (pointA.value !== null && pointB.value !== null) api.setLoop({ start: pointA.value, end: pointB.value });
+      if (abLooping.value) api.setLoop(null);
+      else if (abRange.value) api.setLoop(abRange.value);
+      else return false;
+      return true;
     },
     setRate(r) {
       engine.setRate(r, preservePitch.value);

@@ -1,0 +1,40 @@
+// The caption tasks say how far they are while they run (issue 10: the caption job said
+// "starting" for its whole run): what they are doing before the first segment, then which segment.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import { parseManifest } from '../inference/packs/manifest';
+import { fixture } from '../testing/tmp';
+import { TASKS, type TaskContext } from './tasks';
+
+const PACKS = path.resolve(__dirname, '../../../test/fixtures/packs');
+
+function recorder(): { ctx: TaskContext; steps: { fraction: number; detail?: string }[] } {
+  const steps: { fraction: number; detail?: string }[] = [];
+  return { ctx: { signal: new AbortController().signal, progress: (fraction, detail) => steps.push({ fraction, detail }) }, steps };
+}
+const spans = [
+  { startSec: 0, endSec: 0.5 },
+  { startSec: 0.5, endSec: 1 },
+  { startSec: 1, endSec: 1.5 },
+];
+
+describe('caption task progress', () => {
+  it('the built-in suggester reports reading, then each segment as it goes', async () => {
+    const { ctx, steps } = recorder();
+    const out = await TASKS.suggestBuiltin({ file: fixture('aria.wav'), vocalsFile: null, genre: null, segments: spans }, ctx);
+    expect(out).toHaveLength(3);
+    expect(steps.map((s) => s.detail)).toEqual(['reading audio', 'segment 1/3', 'segment 2/3', 'segment 3/3', 'captioned 3/3']);
+    expect(steps.map((s) => s.fraction)).toEqual([0, 0, 1 / 3, 2 / 3, 1]);
+  });
+
+  it('a captioner pack reports loading and reading, then the segments of each batch', async () => {
+    const dir = path.join(PACKS, 'tiny-captioner');
+    const spec = parseManifest(JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'))).captioner!;
+    const { ctx, steps } = recorder();
+    const ep = { encoder: 'cpu', decoder: 'cpu', separator: 'cpu', threads: 1 } as const;
+    const out = await TASKS.caption({ dir, spec, ep, file: fixture('aria.wav'), segments: spans, batchSize: 2, numBeams: 1 }, ctx);
+    expect(out.captions).toHaveLength(3);
+    expect(steps.map((s) => s.detail)).toEqual(['loading the model', 'reading audio', 'segments 1–2/3', 'captioned 2/3', 'segment 3/3', 'captioned 3/3']);
+  });
+});

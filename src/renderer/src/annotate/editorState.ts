@@ -1,0 +1,126 @@
+// The caption editor's state as plain data, and the rules that fill and save it: what an opened
+// segment's editor starts with, what a save sends, and the merge state a refused save (CONFLICT)
+// turns into. Pure functions, so the rules are tested without a browser or a server.
+import {
+  CAPTION_ATTRIBUTE_NAMES,
+  type CaptionAttributes,
+  type CaptionRevision,
+  type CaptionStatus,
+  type SaveCaptionInput,
+  type SegmentCaption,
+} from '../../../shared/annotation';
+import type { SegmentAttribute } from '../../../shared/types';
+
+export interface EditorState {
+  segmentId: number;
+  text: string;
+  attributes: CaptionAttributes;
+  /** The head revision this edit started from (a save names it as parentId). */
+  baseId: number | null;
+  suggestionId: number | null;
+  /** Active seconds spent on this segment since its last save (carried over from the draft). */
+  seconds: number;
+  /** Where the text came from when the segment was opened. */
+  origin: 'draft' | 'head' | 'suggestion' | 'empty';
+}
+
+/** Chips prefilled from measured attributes whose names are caption attributes. */
+export function measuredChips(measured: SegmentAttribute[]): CaptionAttributes {
+  const out: CaptionAttributes = {};
+  for (const name of CAPTION_ATTRIBUTE_NAMES) {
+    const m = measured.find((a) => a.name === name && !a.stale);
+    if (m?.value) out[name] = m.value;
+  }
+  return out;
+}
+
+/**
+ * What the editor shows when a segment opens: the caller's own unsaved draft (the server returns
+ * one only when it is newer than the head it started from, and dropping it would lose typing),
+ * else the head revision, else the suggestion with measured chips, else nothing. A draft keeps
+ * the head it was started from as its base, so saving it over a newer head is refused and merged.
+ */
+export function editorFromCaption(c: SegmentCaption): EditorState {
+  const base = { segmentId: c.segment.id, suggestionId: c.suggestion?.id ?? null };
+  if (c.draft)
+    return {
+      ...base,
+      text: c.draft.text,
+      attributes: { ...c.draft.attributes },
+      baseId: c.draft.baseRevisionId,
+      suggestionId: c.draft.suggestionId ?? base.suggestionId,
+      seconds: c.draft.secondsSpent,
+      origin: 'draft',
+    };
+  if (c.head)
+    return { ...base, text: c.head.text, attributes: { ...c.head.attributes }, baseId: c.head.id, suggestionId: c.head.suggestionId ?? base.suggestionId, seconds: 0, origin: 'head' };
+  if (c.suggestion) return { ...base, text: c.suggestion.text, attributes: measuredChips(c.attributes), baseId: null, seconds: 0, origin: 'suggestion' };
+  return { ...base, text: '', attributes: measuredChips(c.attributes), baseId: null, seconds: 0, origin: 'empty' };
+}
+
+/** A save's status: a caption with no text is the suggestion rejected, whatever was asked. */
+export function statusForSave(text: string, wanted: CaptionStatus): CaptionStatus {
+  return text.trim() === '' ? 'rejected' : wanted;
+}
+
+/** Drops empty chips (an attribute cleared in the editor is not said). */
+export function cleanAttributes(a: CaptionAttributes): CaptionAttributes {
+  const out: CaptionAttributes = {};
+  for (const name of CAPTION_ATTRIBUTE_NAMES) {
+    const v = a[name]?.trim();
+    if (v) out[name] = v;
+  }
+  return out;
+}
+
+export function saveInput(e: EditorState, status: CaptionStatus, note?: string): SaveCaptionInput {
+  const text = e.text.trim();
+  return {
+    segmentId: e.segmentId,
+    text,
+    attributes: cleanAttributes(e.attributes),
+    status: statusForSave(text, status),
+    parentId: e.baseId,
+    suggestionId: e.suggestionId,
+    secondsSpent: Math.round(e.seconds),
+    ...(note ? { note } : {}),
+  };
+}
+
+/** Both sides of a refused save: the user's work and the revision someone saved in between. */
+export interface MergeState {
+  segmentId: number;
+  mine: { text: string; attributes: CaptionAttributes };
+  /** The new head (what the other person saved). */
+  theirs: CaptionRevision;
+  /** The status the user was saving with when it was refused. */
+  wanted: CaptionStatus;
+  note?: string;
+}
+
+/**
+ * A save was refused because the head moved (CONFLICT). The user's text stays in the editor; the
+ * editor's base becomes the new head, so the next save (after the user chose or edited) names it.
+ * Returns null when the fresh caption has no head (nothing to merge with: save again as it is).
+ */
+export function mergeFromConflict(
+  editor: EditorState,
+  fresh: SegmentCaption,
+  wanted: CaptionStatus,
+  note?: string,
+): { merge: MergeState; editor: EditorState } | null {
+  if (!fresh.head) return null;
+  return {
+    merge: { segmentId: editor.segmentId, mine: { text: editor.text, attributes: { ...editor.attributes } }, theirs: fresh.head, wanted, ...(note ? { note } : {}) },
+    editor: { ...editor, baseId: fresh.head.id },
+  };
+}
+
+/**
+ * A segment opened with the caller's draft that was started from an older head: someone saved
+ * since. The merge view is shown at once rather than after a refused save.
+ */
+export function mergeOnOpen(c: SegmentCaption, e: EditorState): { merge: MergeState; editor: EditorState } | null {
+  if (!c.draft || !c.head || c.draft.baseRevisionId === c.head.id || c.draft.text === c.head.text) return null;
+  return mergeFromConflict(e, c, 'approved');
+}
