@@ -13,7 +13,7 @@ const binary = electronBinary(ROOT);
 test.describe('desktop app (Electron)', () => {
   test.skip(!binary, ELECTRON_SKIP_REASON);
 
-  test('opens the library window, locked down, and lists imported tracks', async () => {
+  test('opens the library window, locked down, asks the annotator name on first run, and lists imported tracks', async () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 's2cap-electron-'));
     const app = await electron.launch({
       executablePath: binary!,
@@ -23,6 +23,12 @@ test.describe('desktop app (Electron)', () => {
     try {
       const win = await app.firstWindow();
       await expect(win.getByTestId('empty-state')).toBeVisible();
+      // First run: the annotator's name is asked at start (annotate/namePrompt.ts), then shown in the header.
+      await expect(win.getByTestId('annotator-dialog')).toBeVisible();
+      await win.getByTestId('annotator-name').fill('Ann');
+      await win.getByTestId('annotator-save').click();
+      await expect(win.getByTestId('annotator-dialog')).toHaveCount(0);
+      await expect(win.getByTestId('annotator-current')).toHaveText('Ann');
       // The page has the bridge but no Node.
       expect(await win.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');
       expect(await win.evaluate(() => typeof window.studio?.commands.listTracks)).toBe('function');

@@ -100,7 +100,11 @@ export interface SegmentCaption {
   confidence: Confidence | null;
   /** Newest value of each measured attribute. */
   attributes: SegmentAttribute[];
-  /** The caller's own autosaved working copy, when newer than the head it started from. */
+  /**
+   * The caller's own autosaved working copy, whatever head it started from: when its
+   * baseRevisionId is not head's id, someone saved since and the editor shows both to merge. A
+   * draft saying what the head says (same trimmed text and attributes) is dropped, not returned.
+   */
   draft: CaptionDraft | null;
 }
 

@@ -94,13 +94,24 @@ describe.each(backends)('caption commands ($name)', (backend) => {
     await withCaller(ann, () => studio.saveDraft({ segmentId: s1, text: 'a breathy', baseRevisionId: null, suggestionId: sug.id, secondsSpent: 3 }));
     expect((await withCaller(ann, () => studio.getCaption({ segmentId: s1 }))).draft).toMatchObject({ text: 'a breathy', author: 'ann', suggestionId: sug.id, secondsSpent: 3 });
     expect((await withCaller(bob, () => studio.getCaption({ segmentId: s1 }))).draft).toBeNull();
-    // Someone else saves after ann's draft: her draft of the old head is no longer offered…
+    // Someone else saves after ann's draft: her draft of the old head is still offered, with its
+    // base, so her editor shows both to merge rather than losing what she typed.
     const h = await withCaller(bob, () => studio.saveCaption({ segmentId: s1, text: 'a breathy female voice', status: 'draft', parentId: null, suggestionId: sug.id }));
     expect(h.source).toBe('suggestion');
-    expect((await withCaller(ann, () => studio.getCaption({ segmentId: s1 }))).draft).toBeNull();
-    // …until she types on (newer than the head), or starts from the new head.
+    const stale = await withCaller(ann, () => studio.getCaption({ segmentId: s1 }));
+    expect(stale.head?.id).toBe(h.id);
+    expect(stale.draft).toMatchObject({ text: 'a breathy', baseRevisionId: null, author: 'ann' });
+    // She starts from the new head and types on.
     await withCaller(ann, () => studio.saveDraft({ segmentId: s1, text: 'a breathy alto', baseRevisionId: h.id }));
     expect((await withCaller(ann, () => studio.getCaption({ segmentId: s1 }))).draft?.text).toBe('a breathy alto');
+    // A draft that says what the head says (text as saved, the same attributes) holds nothing of
+    // hers: it is not offered, and it is gone.
+    await withCaller(ann, () => studio.saveDraft({ segmentId: s1, text: ' a breathy female voice ', attributes: { mood: '' }, baseRevisionId: null }));
+    expect((await withCaller(ann, () => studio.getCaption({ segmentId: s1 }))).draft).toBeNull();
+    expect(await store.captions.getDraft(s1, 'ann')).toBeUndefined();
+    await withCaller(ann, () => studio.saveDraft({ segmentId: s1, text: 'a breathy female voice', attributes: { mood: 'calm' }, baseRevisionId: null }));
+    expect((await withCaller(ann, () => studio.getCaption({ segmentId: s1 }))).draft?.attributes).toEqual({ mood: 'calm' });
+    expect(await store.captions.deleteDraft(s1, 'ann', '2000-01-01T00:00:00.000Z')).toBe(false); // autosaved since: kept
     await withCaller(ann, () => studio.discardDraft({ segmentId: s1 }));
     expect((await withCaller(ann, () => studio.getCaption({ segmentId: s1 }))).draft).toBeNull();
     expect((await studio.getCaption({ segmentId: s1 })).state).toBe('draft');

@@ -3,7 +3,7 @@
 // history, restore and review. Every save runs in one transaction with what goes with it: the
 // author's draft cleared and the track's review status brought up to date.
 import type { StudioApi } from '../../shared/api';
-import type { CaptionRevision, SegmentCaption } from '../../shared/annotation';
+import type { CaptionAttributes, CaptionRevision, SegmentCaption } from '../../shared/annotation';
 import { StudioError } from '../../shared/errors';
 import type { Segment } from '../../shared/types';
 import { callerName, callerRole, resolveAuthor, setAnnotatorName, whoAmI } from '../annotator';
@@ -19,6 +19,17 @@ export type CaptionCommands = Pick<
   StudioApi,
   'whoAmI' | 'setAnnotatorName' | 'getCaption' | 'saveCaption' | 'saveDraft' | 'discardDraft' | 'captionHistory' | 'restoreRevision' | 'reviewCaption'
 >;
+
+/** Same text (as a save trims it) and the same attributes (empty ones unsaid). */
+function sameCaption(a: { text: string; attributes: CaptionAttributes }, b: { text: string; attributes: CaptionAttributes }): boolean {
+  const said = (x: CaptionAttributes) =>
+    Object.entries(x)
+      .filter(([, v]) => typeof v === 'string' && v.trim() !== '')
+      .map(([k, v]) => `${k}=${v!.trim()}`)
+      .sort()
+      .join('\n');
+  return a.text.trim() === b.text.trim() && said(a.attributes) === said(b.attributes);
+}
 
 export function captionCommands(ctx: CommandContext): CaptionCommands {
   const { store, events } = ctx;
@@ -56,19 +67,16 @@ export function captionCommands(ctx: CommandContext): CaptionCommands {
     whoAmI: () => whoAmI(store.settings),
     setAnnotatorName: ({ name }) => setAnnotatorName(store.settings, name),
 
-    getCaption: ({ segmentId }) =>
-      store.transaction(
-        async (tx): Promise<SegmentCaption> => {
+    async getCaption({ segmentId }) {
+      const { caption, me } = await store.transaction(
+        async (tx) => {
           const segment = await tx.segments.require(segmentId);
           const track = await tx.tracks.require(segment.trackId);
           const head = (await tx.captions.latest(segmentId)) ?? null;
           const suggestion = (await tx.suggestions.newestOf(segmentId)) ?? null;
           const confidence = await tx.suggestions.confidenceOf(suggestion?.score ?? null);
           const me = await callerName(tx.settings);
-          const mine = me ? ((await tx.captions.getDraft(segmentId, me)) ?? null) : null;
-          // The caller's working copy, unless the head has moved on past it (someone saved after it).
-          const draft = mine && (mine.baseRevisionId === (head?.id ?? null) || !head || mine.updatedAt > head.createdAt) ? mine : null;
-          return {
+          const caption: SegmentCaption = {
             segment,
             track: { id: track.id, title: track.title, artist: track.artist, album: track.album, fileName: track.fileName },
             state: segmentState(head, suggestion),
@@ -76,11 +84,23 @@ export function captionCommands(ctx: CommandContext): CaptionCommands {
             suggestion,
             confidence,
             attributes: await tx.attributes.latestOf(segmentId),
-            draft,
+            // The caller's working copy whatever head it started from: when that is not the head
+            // any more, the editor shows both to merge (dropping it would lose their typing).
+            draft: me ? ((await tx.captions.getDraft(segmentId, me)) ?? null) : null,
           };
+          return { caption, me };
         },
         { write: false },
-      ),
+      );
+      const { draft, head } = caption;
+      // A draft saying what the head says holds nothing of the caller's own: it goes (unless it
+      // was autosaved again since it was read).
+      if (me && draft && head && sameCaption(draft, head)) {
+        await store.captions.deleteDraft(segmentId, me, draft.updatedAt);
+        return { ...caption, draft: null };
+      }
+      return caption;
+    },
 
     async saveCaption(input) {
       const segment = await store.segments.require(input.segmentId);

@@ -185,9 +185,14 @@ export class CaptionsRepo {
     return row && toDraft(row);
   }
 
-  /** Removes an author's draft of a segment; whether there was one. */
-  async deleteDraft(segmentId: number, author: string): Promise<boolean> {
-    const r = await this.c.db.deleteFrom('caption_drafts').where('segment_id', '=', segmentId).where('author', '=', author).executeTakeFirst();
+  /**
+   * Removes an author's draft of a segment; whether there was one. With `updatedAt`, only the
+   * draft as it was read then: one autosaved since is newer work and stays.
+   */
+  async deleteDraft(segmentId: number, author: string, updatedAt?: string): Promise<boolean> {
+    let q = this.c.db.deleteFrom('caption_drafts').where('segment_id', '=', segmentId).where('author', '=', author);
+    if (updatedAt !== undefined) q = q.where('updated_at', '=', updatedAt);
+    const r = await q.executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CaptionDraft, CaptionRevision, SegmentCaption } from '../../../shared/annotation';
 import type { Suggestion } from '../../../shared/types';
-import { editorFromCaption, mergeFromConflict, mergeOnOpen, saveInput } from './editorState';
+import { editorFromCaption, mergeFromConflict, mergeOnOpen, pristineContent, saveInput } from './editorState';
 
 const seg = { id: 5, trackId: 1, startSec: 0, endSec: 10, createdAt: '2025-01-01T00:00:00Z' };
 const suggestion: Suggestion = {
@@ -65,5 +65,17 @@ describe('merge', () => {
     expect(m.editor.baseId).toBe(4);
     const same = caption({ head: rev(4, 'their words'), draft: draft(4, 'my draft') });
     expect(mergeOnOpen(same, editorFromCaption(same))).toBeNull();
+  });
+  it('a draft typed before the first head was saved merges too; one saying what the head says does not', () => {
+    const first = caption({ head: rev(4, 'their words', 'ben'), draft: draft(null, 'my draft') });
+    expect(mergeOnOpen(first, editorFromCaption(first))?.merge).toMatchObject({ mine: { text: 'my draft' }, theirs: { id: 4 } });
+    const chipsOnly = caption({ head: rev(4, 'their words', 'ben'), draft: { ...draft(null, 'their words'), attributes: { mood: 'sad' } } });
+    expect(mergeOnOpen(chipsOnly, editorFromCaption(chipsOnly))?.merge.mine.attributes).toEqual({ mood: 'sad' });
+    const equal = caption({ head: rev(4, 'their words', 'ben'), draft: { ...draft(null, 'their words'), attributes: { mood: 'calm' } } });
+    expect(mergeOnOpen(equal, editorFromCaption(equal))).toBeNull();
+  });
+  it("what the editor holds before the user's own edits: the head, else the prefill, never the draft", () => {
+    expect(pristineContent(caption({ head: rev(3, 'head text'), draft: draft(3, 'my draft') }))).toEqual({ text: 'head text', attributes: { mood: 'calm' } });
+    expect(pristineContent(caption({ draft: draft(null, 'my draft') }))).toEqual({ text: suggestion.text, attributes: { gender: 'female' } });
   });
 });

@@ -10,6 +10,7 @@ import {
   type SegmentCaption,
 } from '../../../shared/annotation';
 import type { SegmentAttribute } from '../../../shared/types';
+import { sameContent, type EditorContent } from './editorHistory';
 
 export interface EditorState {
   segmentId: number;
@@ -36,9 +37,9 @@ export function measuredChips(measured: SegmentAttribute[]): CaptionAttributes {
 
 /**
  * What the editor shows when a segment opens: the caller's own unsaved draft (the server returns
- * one only when it is newer than the head it started from, and dropping it would lose typing),
- * else the head revision, else the suggestion with measured chips, else nothing. A draft keeps
- * the head it was started from as its base, so saving it over a newer head is refused and merged.
+ * it whatever head it started from, since dropping it would lose typing), else the head revision,
+ * else the suggestion with measured chips, else nothing. A draft keeps the head it was started
+ * from as its base, so saving it over a newer head is refused and merged (mergeOnOpen).
  */
 export function editorFromCaption(c: SegmentCaption): EditorState {
   const base = { segmentId: c.segment.id, suggestionId: c.suggestion?.id ?? null };
@@ -117,10 +118,20 @@ export function mergeFromConflict(
 }
 
 /**
- * A segment opened with the caller's draft that was started from an older head: someone saved
- * since. The merge view is shown at once rather than after a refused save.
+ * What the editor holds before any edit of the user's: the head, else the prefilled suggestion
+ * (or nothing). The editor has the user's own edits while its content differs from this.
+ */
+export function pristineContent(c: SegmentCaption): EditorContent {
+  const e = editorFromCaption({ ...c, draft: null });
+  return { text: e.text, attributes: { ...e.attributes } };
+}
+
+/**
+ * A segment opened with the caller's draft that was started from another head (or before the
+ * first one): someone saved since. The merge view is shown at once rather than after a refused save.
  */
 export function mergeOnOpen(c: SegmentCaption, e: EditorState): { merge: MergeState; editor: EditorState } | null {
-  if (!c.draft || !c.head || c.draft.baseRevisionId === c.head.id || c.draft.text === c.head.text) return null;
+  if (!c.draft || !c.head || c.draft.baseRevisionId === c.head.id) return null;
+  if (sameContent({ text: c.draft.text, attributes: c.draft.attributes }, { text: c.head.text, attributes: c.head.attributes })) return null;
   return mergeFromConflict(e, c, 'approved');
 }

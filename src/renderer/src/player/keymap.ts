@@ -70,8 +70,8 @@ export const COMMANDS: readonly ShortcutCommand[] = [
   { id: 'undo', label: 'Undo', group: 'Caption', action: { type: 'undo' }, defaults: ['Ctrl+z'] },
   { id: 'redo', label: 'Redo', group: 'Caption', action: { type: 'redo' }, defaults: ['Ctrl+Shift+z', 'Ctrl+y'] },
   // Review mode (a reviewer on someone else's approved caption): Ctrl+Shift beside approve & next's Ctrl+Enter.
-  { id: 'acceptReview', label: 'Accept the caption & next (review)', group: 'Review', action: { type: 'acceptReview' }, defaults: ['Ctrl+Shift+Enter'] },
-  { id: 'sendBack', label: 'Send the caption back with a note (review)', group: 'Review', action: { type: 'sendBack' }, defaults: ['Ctrl+Shift+Backspace'] },
+  { id: 'acceptReview', label: 'Accept the caption & next', group: 'Review', action: { type: 'acceptReview' }, defaults: ['Ctrl+Shift+Enter'] },
+  { id: 'sendBack', label: 'Send the caption back with a note', group: 'Review', action: { type: 'sendBack' }, defaults: ['Ctrl+Shift+Backspace'] },
   { id: 'showHelp', label: 'Show these shortcuts', group: 'Help', action: { type: 'showHelp' }, defaults: ['?'] },
 ];
 

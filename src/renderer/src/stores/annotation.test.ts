@@ -29,11 +29,14 @@ function fakeStudio() {
       review: 'pending', restoredFrom: null, createdAt: new Date().toISOString(),
     };
     revisions.push(r);
-    drafts.delete(i.segmentId);
+    if (drafts.get(i.segmentId)?.author === author) drafts.delete(i.segmentId);
     return r;
   };
+  const handlers = new Map<string, (e: unknown) => void>();
   const client = {
-    on: () => () => {},
+    on: (name: string, fn: (e: unknown) => void) => (handlers.set(name, fn), () => handlers.delete(name)),
+    openTrack: async () => detail(),
+    queryQueue: async () => ({ items: [] }),
     getCaption: async ({ segmentId }: { segmentId: number }): Promise<SegmentCaption> => ({
       segment: seg(segmentId, segmentId * 20), track: { id: 1, title: null, artist: null, album: null, fileName: 'a.wav' }, state: 'suggested',
       head: head(segmentId), suggestion: null, confidence: null, attributes: [], draft: drafts.get(segmentId) ?? null,
@@ -64,10 +67,18 @@ function fakeStudio() {
   return {
     client: client as unknown as StudioClient, calls, write, drafts, refuseDeletes: () => (refuseDelete = true),
     holdDrafts: () => (held = []),
+    /** Someone else saves: the revision is written and every window is told. */
+    saveAs: (author: string, i: SaveCaptionInput) => {
+      const r = write(i, author);
+      handlers.get('captionChanged')?.({ segmentId: r.segmentId, trackId: 1, revision: r });
+      return r;
+    },
     landDrafts: () => (held?.splice(0).forEach((r) => r()), (held = null)),
   };
 }
 
+const detail = () =>
+  ({ track: { id: 1, durationSec: 120 }, segments: [seg(1, 20), seg(2, 40)], suggestions: [], attributes: [], jobs: [], stems: [] }) as unknown as TrackDetail;
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
 describe('annotation store', () => {
@@ -81,9 +92,26 @@ describe('annotation store', () => {
     setActivePinia(pinia);
     store = useAnnotationStore();
     store.trackId = 1;
-    store.detail = { track: { id: 1, durationSec: 120 }, segments: [seg(1, 20), seg(2, 40)], suggestions: [], attributes: [], jobs: [], stems: [] } as unknown as TrackDetail;
+    store.detail = detail();
   });
-  afterEach(() => vi.useRealTimers());
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  /** Opens the track as the view does (listening to the studio's events), with fake timers. */
+  async function openTrack() {
+    vi.useFakeTimers();
+    vi.stubGlobal('window', { addEventListener: () => {}, removeEventListener: () => {} });
+    vi.stubGlobal('document', { visibilityState: 'hidden', hasFocus: () => false });
+    store.trackId = null;
+    await store.open(1);
+  }
+  async function openSegment(id: number) {
+    store.select(id);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(store.editor?.segmentId).toBe(id);
+  }
 
   async function open(id: number) {
     store.select(id);
@@ -149,6 +177,49 @@ describe('annotation store', () => {
     expect(store.editor).toMatchObject({ text: 'my words', baseId: 1 });
     expect(await store.save('approved')).toMatchObject({ parentId: 1, text: 'my words' });
     expect(store.merge).toBeNull();
+  });
+
+  it("someone else's save after the autosave landed keeps the user's text; reopening shows both to merge", async () => {
+    await openTrack();
+    await openSegment(1);
+    store.setText('bob words');
+    await vi.advanceTimersByTimeAsync(450); // autosave landed: nothing unsaved, but the edits are the user's own
+    expect(studio.drafts.get(1)).toMatchObject({ text: 'bob words', baseRevisionId: null });
+    expect(store.dirty).toBe(false);
+    expect(store.ownEdits).toBe(true);
+
+    const theirs = studio.saveAs('alice', { segmentId: 1, text: 'alice words', status: 'approved', parentId: null });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(store.editor).toMatchObject({ text: 'bob words', baseId: null });
+    expect(store.remoteChange).toMatchObject({ id: theirs.id, author: 'alice' });
+    expect(store.merge).toBeNull();
+
+    // Reopened later: the draft started before alice's head opens the merge at once.
+    await openSegment(2);
+    await openSegment(1);
+    expect(store.merge).toMatchObject({ mine: { text: 'bob words' }, theirs: { id: theirs.id, author: 'alice', text: 'alice words' } });
+    expect(store.editor).toMatchObject({ text: 'bob words', baseId: theirs.id });
+    expect(store.remoteChange).toBeNull();
+    expect(await store.save('approved')).toMatchObject({ parentId: theirs.id, text: 'bob words' });
+    expect(store.merge).toBeNull();
+    expect(store.ownEdits).toBe(false);
+  });
+
+  it("without edits of the user's own (none, or typed and taken back), the editor follows someone else's save", async () => {
+    await openTrack();
+    await openSegment(1);
+    store.setText('a few words');
+    await vi.advanceTimersByTimeAsync(450);
+    store.setText('');
+    await vi.advanceTimersByTimeAsync(450); // back to the prefill: the draft goes too
+    expect(studio.drafts.has(1)).toBe(false);
+    expect(store.ownEdits).toBe(false);
+    studio.saveAs('alice', { segmentId: 1, text: 'alice words', status: 'approved', parentId: null });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(store.editor).toMatchObject({ text: 'alice words', baseId: 1 });
+    expect(store.remoteChange).toBeNull();
+    expect(store.merge).toBeNull();
+    expect(store.ownEdits).toBe(false);
   });
 
   it('a refused delete puts the segment back with the studio message; undo restores a deleted one', async () => {

@@ -1,7 +1,8 @@
 // The Annotate workflow's state in one place (issue 10): the open track (detail, segments,
 // selection), the selected segment's caption and the editor working on it (text, chips, base
-// head, time spent), autosave, editor undo/redo, merge after a refused save, and the history
-// panel. Components render it; nothing is passed down through props. Editor edits and their
+// head, time spent), autosave, editor undo/redo, merge (after a refused save, or on opening a
+// draft started from an older head), someone else's save followed only while the editor holds none
+// of the user's own edits, and the history panel. Components render it; nothing is passed down through props. Editor edits and their
 // undo/redo are annotate/useEditorEdits.ts; segment edits (optimistic,
 // with undo) live in annotate/segmentEditing.ts and are part of this store's API. The rules
 // themselves (what an editor starts with, what a save sends, merge, navigation, undo stacks,
@@ -13,7 +14,7 @@ import { isErrorPayload } from '../../../shared/errors';
 import type { TrackDetail } from '../../../shared/types';
 import { createAutosave } from '../annotate/autosave';
 import { sameContent, type EditorContent } from '../annotate/editorHistory';
-import { editorFromCaption, mergeFromConflict, mergeOnOpen, saveInput, type EditorState, type MergeState } from '../annotate/editorState';
+import { cleanAttributes, editorFromCaption, mergeFromConflict, mergeOnOpen, pristineContent, saveInput, type EditorState, type MergeState } from '../annotate/editorState';
 import { byTime } from '../annotate/navigation';
 import { useSegmentEditing } from '../annotate/segmentEditing';
 import { useEditorEdits } from '../annotate/useEditorEdits';
@@ -40,7 +41,7 @@ export const useAnnotationStore = defineStore('annotation', () => {
   const caption = shallowRef<SegmentCaption | null>(null);
   const editor = ref<EditorState | null>(null);
   const merge = ref<MergeState | null>(null);
-  /** Someone else saved the open segment while the user had unsaved edits. */
+  /** Someone else saved the open segment while its editor held the user's own edits (kept; saving shows both to merge). */
   const remoteChange = ref<CaptionRevision | null>(null);
   const history = ref<CaptionRevision[]>([]);
   const saving = ref(false);
@@ -54,23 +55,39 @@ export const useAnnotationStore = defineStore('annotation', () => {
     error.value = what ? `${what}: ${message(err)}` : message(err);
   }
 
-  // ---- Editor: edits with undo/redo (useEditorEdits), autosave, dirty state ----------------------------------------------
+  // ---- Editor: edits with undo/redo (useEditorEdits), autosave, dirty state and own edits -----------------------------
   /** What was last written (draft or revision) for a segment: nothing new, nothing to autosave. */
   const lastSaved = shallowRef<{ segmentId: number; content: EditorContent } | null>(null);
+  /** Not yet written anywhere (autosave pending): the status line's "unsaved". */
   const dirty = computed(() => {
     const e = editor.value;
     return !!e && !(lastSaved.value?.segmentId === e.segmentId && sameContent(content(e), lastSaved.value.content));
   });
+  /** What the editor held before the user touched it: the head it is based on, or the prefill. */
+  const pristine = shallowRef<{ segmentId: number; content: EditorContent } | null>(null);
+  /**
+   * The editor holds the user's own edits (autosaved as a draft or not): someone else's save must
+   * not replace them. Without any, the editor follows the head.
+   */
+  const ownEdits = computed(() => {
+    const e = editor.value;
+    return !!e && !(pristine.value?.segmentId === e.segmentId && sameContent(content(e), pristine.value.content));
+  });
 
-  const autosave = createAutosave({
+  type DraftWrite = { segmentId: number; discard: true } | Parameters<typeof client.saveDraft>[0];
+  const autosave = createAutosave<DraftWrite>({
     snapshot() {
       const e = editor.value;
       if (!e || !dirty.value) return null;
       lastSaved.value = { segmentId: e.segmentId, content: content(e) };
+      // Edited back to what it was based on: nothing of the user's to keep, so no draft either
+      // (a draft left behind would be offered to merge once someone else saves).
+      if (!ownEdits.value) return { segmentId: e.segmentId, discard: true };
       return { segmentId: e.segmentId, text: e.text, attributes: { ...e.attributes }, baseRevisionId: e.baseId, suggestionId: e.suggestionId, secondsSpent: Math.round(e.seconds) };
     },
     async save(v) {
-      await client.saveDraft(v);
+      if ('discard' in v) await client.discardDraft({ segmentId: v.segmentId });
+      else await client.saveDraft(v);
     },
     onError(err) {
       lastSaved.value = null; // try again with the next change
@@ -160,21 +177,39 @@ export const useAnnotationStore = defineStore('annotation', () => {
     if (id !== null) void loadCaption(id);
   }
 
-  async function loadCaption(id: number, keepEditor = false): Promise<void> {
+  /**
+   * Loads segment `id`'s caption. The editor is kept (only the caption refreshed) when
+   * `keepEditor` says so as the answer arrives; else it is filled anew: the user's draft (the
+   * merge view at once when the draft was started from another head), the head or the prefill.
+   * Resolves to whether the editor was kept.
+   */
+  async function loadCaption(id: number, keepEditor: boolean | (() => boolean) = false): Promise<boolean> {
     const seq = ++captionSeq;
     try {
       const c = await client.getCaption({ segmentId: id });
-      if (seq !== captionSeq || selectedId.value !== id) return;
+      if (seq !== captionSeq || selectedId.value !== id) return false;
       caption.value = c;
-      if (keepEditor && editor.value) return;
+      if (editor.value && (typeof keepEditor === 'function' ? keepEditor() : keepEditor)) return true;
       const e = editorFromCaption(c);
       const m = mergeOnOpen(c, e);
       lastSaved.value = { segmentId: id, content: content(e) };
+      pristine.value = { segmentId: id, content: pristineContent(c) };
       setEditor(m?.editor ?? e);
       merge.value = m?.merge ?? null;
     } catch (err) {
       if (seq === captionSeq) fail(err);
     }
+    return false;
+  }
+
+  /**
+   * Someone else saved the open segment while its editor held nothing of the user's: it shows the
+   * new head. A discard of a reverted draft still pending lands first; edits typed while the new
+   * head loads are kept, with the remote-change banner.
+   */
+  async function followHead(id: number, rev: CaptionRevision): Promise<void> {
+    await autosave.flush();
+    if (await loadCaption(id, () => ownEdits.value || !!merge.value)) remoteChange.value = rev;
   }
 
   // ---- Saving ---------------------------------------------------------------------------------
@@ -215,6 +250,11 @@ export const useAnnotationStore = defineStore('annotation', () => {
     ownRevisions.add(rev.id);
     states.value = new Map(states.value).set(rev.segmentId, rev.status);
     if (editor.value?.segmentId !== rev.segmentId) return;
+    // What was saved is now what the editor is based on (the editor's own spelling of it when it
+    // says the same, e.g. a trailing space the save trimmed; edits typed since stay the user's own).
+    const said = (c: EditorContent) => ({ text: c.text.trim(), attributes: cleanAttributes(c.attributes) });
+    const now = content(editor.value);
+    pristine.value = { segmentId: rev.segmentId, content: sameContent(said(now), said(rev)) ? now : content(rev) };
     editor.value.baseId = rev.id;
     editor.value.seconds = 0;
     merge.value = null;
@@ -249,6 +289,7 @@ export const useAnnotationStore = defineStore('annotation', () => {
       if (m) {
         editor.value = m.editor;
         merge.value = m.merge;
+        remoteChange.value = null; // the merge view says it now
       }
       error.value = null;
     } catch (e) {
@@ -263,6 +304,7 @@ export const useAnnotationStore = defineStore('annotation', () => {
     replaceContent({ text: m.theirs.text, attributes: m.theirs.attributes });
     autosave.cancel();
     lastSaved.value = { segmentId: m.segmentId, content: { text: m.theirs.text, attributes: { ...m.theirs.attributes } } };
+    pristine.value = { segmentId: m.segmentId, content: content(m.theirs) };
     merge.value = null;
     await autosave.after(() => client.discardDraft({ segmentId: m.segmentId })).catch((e: unknown) => fail(e));
   }
@@ -301,7 +343,7 @@ export const useAnnotationStore = defineStore('annotation', () => {
       return true;
     } catch (err) {
       fail(err, 'Restore refused');
-      await loadCaption(id, dirty.value);
+      await loadCaption(id, ownEdits.value);
       return false;
     }
   }
@@ -323,15 +365,16 @@ export const useAnnotationStore = defineStore('annotation', () => {
       client.on('trackChanged', (e) => {
         if (e.trackId !== trackId.value) return;
         void reload();
-        if (selectedId.value !== null) void loadCaption(selectedId.value, dirty.value || !!merge.value);
+        if (selectedId.value !== null) void loadCaption(selectedId.value, () => ownEdits.value || !!merge.value);
       }),
       client.on('captionChanged', (e) => {
         if (e.trackId !== trackId.value) return;
         states.value = new Map(states.value).set(e.segmentId, e.revision.status);
         if (e.segmentId !== selectedId.value || ownRevisions.has(e.revision.id)) return;
         if (history.value.length) history.value = [...history.value, e.revision];
-        if (dirty.value || merge.value) remoteChange.value = e.revision;
-        else void loadCaption(e.segmentId);
+        // The user's own edits stay (saving them shows both to merge); else the editor follows.
+        if (ownEdits.value || merge.value) remoteChange.value = e.revision;
+        else void followHead(e.segmentId, e.revision);
       }),
       client.on('jobUpdated', (job) => {
         const d = detail.value;
@@ -363,7 +406,7 @@ export const useAnnotationStore = defineStore('annotation', () => {
 
   return {
     trackId, detail, error, notice, conflictAt, states, selectedId, selected, segments, caption, editor, merge,
-    remoteChange, history, saving, dirty, canUndoEdit, canRedoEdit,
+    remoteChange, history, saving, dirty, ownEdits, canUndoEdit, canRedoEdit,
     suggestionFor, attributesFor, open, close, reload, select, loadCaption, setText, setAttribute, replaceContent,
     undoEdit, redoEdit, flushAutosave: () => autosave.flush(), save, applyRevision, takeTheirs, keepMine, rejectSuggestion,
     loadHistory, restore, suggestAgain, relink,

@@ -23,7 +23,7 @@ export const useReviewStore = defineStore('review', () => {
   /** The caller may accept or send back the open segment's caption now. */
   const canAct = computed(() => view.value.kind === 'review');
   /** Accepting judges the saved caption: not while the editor holds changes of the reviewer's own. */
-  const canAccept = computed(() => canAct.value && !annotation.dirty);
+  const canAccept = computed(() => canAct.value && !annotation.ownEdits);
 
   /**
    * Accepts the open segment's head, or sends it back with `note` (required). Resolves to the
@@ -34,7 +34,7 @@ export const useReviewStore = defineStore('review', () => {
     if (v.kind !== 'review') return null;
     const segmentId = v.head.segmentId;
     let why: string | undefined;
-    if (verdict === 'accepted' && annotation.dirty) {
+    if (verdict === 'accepted' && annotation.ownEdits) {
       annotation.error = 'You changed the text: approve your version (Ctrl+Enter), or undo your changes to accept theirs.';
       return null;
     }
@@ -54,7 +54,7 @@ export const useReviewStore = defineStore('review', () => {
     } catch (err) {
       annotation.error = `Review of segment #${segmentId} refused: ${err instanceof Error || isErrorPayload(err) ? err.message : String(err)}`;
       // Someone saved or reviewed in between: show what the caption is now (keeping any edits).
-      void annotation.loadCaption(segmentId, annotation.dirty);
+      void annotation.loadCaption(segmentId, annotation.ownEdits);
       return null;
     } finally {
       busy.value--;

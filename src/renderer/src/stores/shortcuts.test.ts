@@ -52,7 +52,7 @@ describe('shortcuts store', () => {
   it('the review shortcuts take part in the same rule: their chords are refused to others, and are remappable', () => {
     const s = fresh();
     expect(s.bind('approveNext', 'Ctrl+Shift+Enter')).toBe(false);
-    expect(s.message).toBe('Ctrl+Shift+Enter is already "Accept the caption & next (review)": change that one first.');
+    expect(s.message).toBe('Ctrl+Shift+Enter is already "Accept the caption & next": change that one first.');
     expect(s.bind('sendBack', 'Ctrl+Enter')).toBe(false);
     expect(s.bind('sendBack', 'Alt+b')).toBe(true);
     expect(actionForKey({ key: 'b', altKey: true }, { typing: true }, s.bindings)).toEqual({ type: 'sendBack' });
