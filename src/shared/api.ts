@@ -28,6 +28,7 @@ import type {
   SegmentCaption,
   StudioStats,
 } from './annotation';
+import type { ExportProgress, ExportReport, ExportRequest } from './dataset';
 
 /** Every command: its single payload (`void` when it takes none) and its result. */
 export interface StudioCommands {
@@ -116,6 +117,15 @@ export interface StudioCommands {
   queryQueue: { in: QueueQuery; out: QueuePage };
   /** Per annotator and per model: approved, edit distance, accepted unchanged, time; plus agreement. */
   getStats: { in: { since?: string; until?: string }; out: StudioStats };
+
+  // Dataset export (see shared/dataset.ts).
+  /**
+   * Writes an export folder (temporary name, renamed into place; an existing target refused unless
+   * `force`). Progress arrives as exportProgress events under `exportId`; cancelExport stops it,
+   * leaving no target behind.
+   */
+  exportDataset: { in: ExportRequest & { exportId: string }; out: ExportReport };
+  cancelExport: { in: { exportId: string }; out: { exportId: string; cancelled: boolean } };
 }
 
 /** Every event pushed from core to the windows and sockets. */
@@ -127,6 +137,7 @@ export interface StudioEvents {
   jobUpdated: Job;
   /** A caption revision was saved (by anyone, in any process of this studio). */
   captionChanged: { segmentId: number; trackId: number; revision: CaptionRevision };
+  exportProgress: ExportProgress;
 }
 
 export type CommandName = keyof StudioCommands;
@@ -181,6 +192,8 @@ const commandTable: Record<CommandName, true> = {
   reviewCaption: true,
   queryQueue: true,
   getStats: true,
+  exportDataset: true,
+  cancelExport: true,
 };
 const eventTable: Record<EventName, true> = {
   importProgress: true,
@@ -189,6 +202,7 @@ const eventTable: Record<EventName, true> = {
   trackChanged: true,
   jobUpdated: true,
   captionChanged: true,
+  exportProgress: true,
 };
 
 export const COMMAND_NAMES = Object.freeze(Object.keys(commandTable) as CommandName[]);

@@ -44,6 +44,8 @@ export const PATH_ARGS: { readonly [K in CommandName]: Readonly<Partial<Record<F
   reviewCaption: {},
   queryQueue: {},
   getStats: {},
+  exportDataset: { out: 'path', since: 'path' },
+  cancelExport: {},
 };
 
 /** The path-valued fields of one validated payload, as [field, kind, value] triples. */

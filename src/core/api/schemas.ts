@@ -5,16 +5,16 @@ import type { CommandInput, CommandName } from '../../shared/api';
 import { StudioError } from '../../shared/errors';
 import { EP_CHOICES } from '../inference/providers';
 import { annotationSchemas } from './annotationSchemas';
+import { datasetSchemas } from './datasetSchemas';
+import { filePath, packOrFolder } from './pathSchemas';
+
+export { filePath, packOrFolder };
 
 const none = z.undefined().or(z.null()).transform(() => undefined);
 const id = z.number().int().positive();
-/** A path on the studio's machine (confined by the server: see pathArgs.ts). */
-export const filePath = z.string().min(1).max(4096);
 const seconds = z.number().finite().min(0).max(24 * 3600);
 /** An installed pack's NAME@VERSION. */
 const packRef = z.string().min(1).max(4096);
-/** An installed pack's NAME@VERSION or a pack folder on the studio's machine (confined like filePath). */
-export const packOrFolder = z.string().min(1).max(4096);
 const role = z.enum(['captioner', 'separator']);
 const ep = z.enum(EP_CHOICES, { message: `valid execution providers: ${EP_CHOICES.join(', ')}` });
 
@@ -68,6 +68,7 @@ export const commandSchemas: { [K in CommandName]: z.ZodType<CommandInput<K>, un
   listJobs: z.strictObject({ trackId: id.optional() }),
   cancelJob: z.strictObject({ id: z.string().uuid() }),
   ...annotationSchemas,
+  ...datasetSchemas,
 };
 
 /** Validates one payload; the error message names the field and what was wrong, on one line. */
