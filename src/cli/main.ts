@@ -9,6 +9,10 @@ import { STUDIO_VERSION } from '../core/version';
 import type { TrackQuery } from '../shared/types';
 import { parseCommandArgs, UsageError, type OptionSpec } from './args';
 import { cmdCaptions } from './captionCommands';
+import { cmdExport } from './exportCommand';
+import { cmdEval } from './evalCommand';
+import { cmdDataset } from './datasetCommand';
+import { cmdMetrics } from './metricsCommand';
 import { formatImportReport, formatTrackTable } from './format';
 import { captionCommand, featuresCommand, modelsCommand, separateCommand, type Flags } from './inferenceCommands';
 import { packageDir, packageRoot } from './packageDir';
@@ -52,9 +56,30 @@ Commands:
   stats [--since T] [--until T]
                             per annotator and per model: approved, word edits from the
                             suggestion, accepted unchanged, median time; agreement
+  export --format F --out DIR [--status S,S] [--since MANIFEST] [--annotator A]
+         [--pack P] [--splits 0.8,0.1,0.1] [--sample-rate 16000|original] [--vocals] [--force]
+                            write the captions for retraining (F: jsonl, csv, audiofolder,
+                            pairs, label-studio) with manifest.json (checksums, counts, query);
+                            default status approved; --since an earlier manifest.json writes
+                            only newer revisions; splits by track content hash; an existing
+                            DIR is refused unless --force (replaced once the new one is complete)
   users add NAME [--role annotator|reviewer] | users list | users remove NAME
                             server accounts: add prints the user's own token (once);
                             a removed user's token stops working at once
+  metrics --candidates C.jsonl --references R.jsonl
+                            caption metrics as pycocoevalcap v1.2 computes them (BLEU-1..4,
+                            ROUGE-L, CIDEr-D; METEOR/SPICE when S2CAP_METEOR_JAR /
+                            S2CAP_SPICE_JAR and Java exist) as one JSON object with per_item;
+                            C lines {"id","caption"}, R lines {"id","captions":[...]}
+  dataset import s2cap META.csv|META.jsonl [--audio DIR|MAP.csv]
+                            import S2Cap metadata (id, caption, begin, end, youtube_id,
+                            split) as approved reference captions: audio from a folder of
+                            files named by youtube_id or id, or a CSV map (youtube_id,path
+                            or id,path); also the studio's own jsonl/csv export (its
+                            source_path when no --audio); re-importing adds nothing twice
+  dataset import label-studio EXPORT.json [--audio DIR]
+                            import a Label Studio JSON export of audio tasks (TextArea
+                            results per region; files by path, or by name in DIR)
   features AUDIO --out F.npy [--segment S:E]
                             AST input features (float32 1024×128, as Hugging Face computes them)
   separate AUDIO --out DIR [--pack P] [--ep E] [--shifts N]
@@ -63,6 +88,12 @@ Commands:
                             suggest a caption; prints text, score, pack, ep, ms
   models [list] | install DIR|ZIP | remove ID | use captioner|separator ID
                             model packs (P: an installed NAME@VERSION or a pack folder)
+  eval [--pack P|built-in] [--split train|validation|test|all] [--status S,S] [--beams N]
+                            caption the reference segments (heads with status S, default
+                            approved; the export's split by track) with a captioner and print
+                            BLEU-1..4, ROUGE-L, CIDEr-D against them; writes no suggestions;
+                            the run is kept in the library's evaluation history
+  eval list                 the library's evaluation history
 
 Options (every command):
   --db FILE|URL             library file (default: $S2CAP_DB, else ${defaultDbPath()});
@@ -116,8 +147,16 @@ export async function runCli(argv: string[], io: CliIo = stdio): Promise<number>
         return await cmdQueue(rest, io, { open: (where) => openStudio(where, io), help: () => io.out(HELP) });
       case 'stats':
         return await cmdStats(rest, io, { open: (where) => openStudio(where, io), help: () => io.out(HELP) });
+      case 'eval':
+        return await cmdEval(rest, io, { open: (where) => openStudio(where, io), help: () => io.out(HELP) });
+      case 'export':
+        return await cmdExport(rest, io, { open: (where) => openStudio(where, io), help: () => io.out(HELP) });
       case 'users':
         return await cmdUsers(rest, io, { open: (where) => openStudio(where, io), help: () => io.out(HELP) });
+      case 'metrics':
+        return await cmdMetrics(rest, io, () => io.out(HELP));
+      case 'dataset':
+        return await cmdDataset(rest, io, { open: (where) => openStudio(where, io), help: () => io.out(HELP) });
       case 'serve':
         return await cmdServe(rest, io, { open: (where) => openStudio(where, io, true), help: () => io.out(HELP), root: packageRoot() });
       default:

@@ -13,10 +13,13 @@ import path from 'node:path';
 import type { StudioApi, StudioEventSource } from '../shared/api';
 import { annotationCommands } from './commands/annotation';
 import { datasetCommands } from './commands/dataset';
+import { DatasetImporter } from './dataset/datasetImporter';
+import { evalCommands } from './commands/evals';
 import { libraryCommands } from './commands/library';
 import { modelCommands } from './commands/models';
 import { trackCommands } from './commands/tracks';
 import { defaultPgDataDir, libraryDataDir } from './dataDir';
+import { runEval, type EvalOptions, type EvalResult } from './eval/runEval';
 import { choosePgDataDir } from './libraryFolder';
 import { StudioEventHub } from './events';
 import { PackRegistry } from './inference/packs/registry';
@@ -61,10 +64,14 @@ export interface Studio extends StudioApi, StudioEventSource {
   readonly jobs: JobRunner;
   /** Server accounts (s2cap users): made on the server's machine, never through the StudioApi. */
   readonly users: UserAccounts;
+  /** Dataset import (s2cap dataset import): files on the studio's machine, never through the StudioApi. */
+  readonly datasets: DatasetImporter;
   /** A track's or stem's file, by id (the media protocol and the HTTP server serve it). */
   media(kind: MediaKind, id: number): Promise<MediaFile>;
   /** Registers stems separated from `stems.file` with the track of the same content, if the library has one. */
   registerFileStems(stems: FileStems): Promise<{ trackId: number } | null>;
+  /** Captions the reference segments with a captioner and scores them (s2cap eval); the run is recorded for listEvals. */
+  evaluate(opts: EvalOptions): Promise<EvalResult>;
   close(): Promise<void>;
 }
 
@@ -96,7 +103,7 @@ export async function createStudio(opts: StudioOptions): Promise<Studio> {
   const jobs = new JobRunner({ store, events, pool, packs, dataDir, timing: opts.jobTiming });
   const ctx = { store, dbPath: shownDb, dataDir, events, pool, peaks, packs, jobs };
 
-  const api: StudioApi = { ...libraryCommands(ctx), ...trackCommands(ctx), ...modelCommands(ctx), ...annotationCommands(ctx), ...datasetCommands(ctx) };
+  const api: StudioApi = { ...libraryCommands(ctx), ...trackCommands(ctx), ...modelCommands(ctx), ...annotationCommands(ctx), ...datasetCommands(ctx), ...evalCommands(ctx) };
   // Jobs whose process died go back to the queue once their heartbeat has lapsed (unless this is a
   // one-shot CLI call; another process may be running jobs on this library meanwhile, see
   // jobs/jobRunner). Temporary files a killed process left (stems, uploads, peaks) go first (see
@@ -114,6 +121,7 @@ export async function createStudio(opts: StudioOptions): Promise<Studio> {
     packs,
     jobs,
     users: new UserAccounts(store),
+    datasets: new DatasetImporter(store),
     on: (event, handler) => events.on(event, handler),
     media: (kind, id) => resolveMedia(store, kind, id),
     async registerFileStems(stems) {
@@ -121,6 +129,7 @@ export async function createStudio(opts: StudioOptions): Promise<Studio> {
       if (trackId !== null) events.emit('trackChanged', { trackId, what: 'stems' });
       return trackId === null ? null : { trackId };
     },
+    evaluate: (o) => runEval({ store, packs, pool }, o),
     async close() {
       await jobs.stop();
       await pool.close();

@@ -29,6 +29,7 @@ import type {
   StudioStats,
 } from './annotation';
 import type { ExportProgress, ExportReport, ExportRequest } from './dataset';
+import type { EvalRecord } from './evaluation';
 
 /** Every command: its single payload (`void` when it takes none) and its result. */
 export interface StudioCommands {
@@ -126,6 +127,8 @@ export interface StudioCommands {
    */
   exportDataset: { in: ExportRequest & { exportId: string }; out: ExportReport };
   cancelExport: { in: { exportId: string }; out: { exportId: string; cancelled: boolean } };
+  /** Every recorded `s2cap eval` run (shared/evaluation.ts), oldest first: the Stats view's model report. */
+  listEvals: { in: void; out: EvalRecord[] };
 }
 
 /** Every event pushed from core to the windows and sockets. */
@@ -194,6 +197,7 @@ const commandTable: Record<CommandName, true> = {
   getStats: true,
   exportDataset: true,
   cancelExport: true,
+  listEvals: true,
 };
 const eventTable: Record<EventName, true> = {
   importProgress: true,

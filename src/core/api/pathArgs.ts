@@ -46,6 +46,7 @@ export const PATH_ARGS: { readonly [K in CommandName]: Readonly<Partial<Record<F
   getStats: {},
   exportDataset: { out: 'path', since: 'path' },
   cancelExport: {},
+  listEvals: {},
 };
 
 /** The path-valued fields of one validated payload, as [field, kind, value] triples. */

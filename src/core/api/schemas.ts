@@ -69,6 +69,7 @@ export const commandSchemas: { [K in CommandName]: z.ZodType<CommandInput<K>, un
   cancelJob: z.strictObject({ id: z.string().uuid() }),
   ...annotationSchemas,
   ...datasetSchemas,
+  listEvals: none,
 };
 
 /** Validates one payload; the error message names the field and what was wrong, on one line. */

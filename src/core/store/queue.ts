@@ -48,8 +48,8 @@ const ORDERS: Record<QueueOrder, RawBuilder<unknown>[]> = {
 /** A time the query names, as the stored timestamps are written (ISO UTC, milliseconds). */
 const storedTime = (t: string): string => new Date(t).toISOString();
 
-/** Every visible segment with its head revision's and newest suggestion's ids (a derived table). */
-function segmentsWithHeads(db: Kysely<Database>, trackId: number | undefined) {
+/** Every visible segment with its head revision's and newest suggestion's ids (a derived table; the export query reads it too). */
+export function segmentsWithHeads(db: Kysely<Database>, trackId: number | undefined) {
   let q = db
     .selectFrom('segments as g')
     .select([

@@ -107,6 +107,26 @@ export class SegmentsRepo {
     return rows.map(toSegment);
   }
 
+  /**
+   * The track's segments, hidden ones included, whose span is startSec–endSec within the span
+   * tolerance: visible ones first, then oldest first (a dataset import finds the segment it made before).
+   */
+  async withSpan(trackId: number, startSec: number, endSec: number): Promise<{ segment: Segment; hidden: boolean }[]> {
+    const rows = await this.c.db
+      .selectFrom('segments')
+      .selectAll()
+      .where('track_id', '=', trackId)
+      .where('start_sec', '>=', startSec - SPAN_TOLERANCE_SEC)
+      .where('start_sec', '<=', startSec + SPAN_TOLERANCE_SEC)
+      .where('end_sec', '>=', endSec - SPAN_TOLERANCE_SEC)
+      .where('end_sec', '<=', endSec + SPAN_TOLERANCE_SEC)
+      .orderBy('id')
+      .execute();
+    return rows
+      .map((r) => ({ segment: toSegment(r), hidden: r.deleted_at !== null }))
+      .sort((a, b) => Number(a.hidden) - Number(b.hidden));
+  }
+
   /** A segment whether hidden or not, with whether it is hidden. */
   async getAny(id: number): Promise<{ segment: Segment; hidden: boolean } | undefined> {
     const row = await this.c.db.selectFrom('segments').selectAll().where('id', '=', id).executeTakeFirst();

@@ -22,6 +22,7 @@ import { AttributesRepo } from './attributes';
 import { withBusyRetry, type BusyRetryOptions } from './busyRetry';
 import { CaptionsRepo } from './captions';
 import { openDb } from './db';
+import { ExportQueryRepo } from './exportQuery';
 import { JobsRepo } from './jobs';
 import { ABSOLUTE_PATHS, libraryPaths, type LibraryPaths } from './libraryPaths';
 import { PacksRepo } from './packs';
@@ -51,6 +52,7 @@ export interface Repositories {
   readonly queue: QueueRepo;
   readonly stats: StatsRepo;
   readonly users: UsersRepo;
+  readonly exports: ExportQueryRepo;
 }
 
 export interface TransactionOptions extends BusyRetryOptions {
@@ -177,6 +179,7 @@ function makeRepos(c: RepoContext): Repositories {
     queue: new QueueRepo(c),
     stats: new StatsRepo(c),
     users: new UsersRepo(c),
+    exports: new ExportQueryRepo(c),
   };
 }
 

@@ -1,4 +1,4 @@
-// The screens of the studio, addressed by the URL hash (#/, #/queue, #/stats, #/track/<id> and
+// The screens of the studio, addressed by the URL hash (#/, #/queue, #/stats, #/export, #/track/<id> and
 // #/track/<id>/segment/<sid>) so reloads and the back button work, without a router dependency
 // for a handful of routes.
 import { onScopeDispose, ref, type Ref } from 'vue';
@@ -7,6 +7,7 @@ export type Route =
   | { name: 'library' }
   | { name: 'queue' }
   | { name: 'stats' }
+  | { name: 'export' }
   | { name: 'track'; id: number; segmentId?: number };
 
 export function parseRoute(hash: string): Route {
@@ -14,6 +15,7 @@ export function parseRoute(hash: string): Route {
   if (m) return m[2] ? { name: 'track', id: Number(m[1]), segmentId: Number(m[2]) } : { name: 'track', id: Number(m[1]) };
   if (hash === '#/queue') return { name: 'queue' };
   if (hash === '#/stats') return { name: 'stats' };
+  if (hash === '#/export') return { name: 'export' };
   return { name: 'library' };
 }
 
@@ -25,6 +27,8 @@ export function routeHash(r: Route): string {
       return '#/queue';
     case 'stats':
       return '#/stats';
+    case 'export':
+      return '#/export';
     default:
       return '#/';
   }

@@ -1,0 +1,115 @@
+// `s2cap export` as a script uses it: a real library file with a real imported recording and
+// captions saved through the CLI; the summary line, --json report, the target refused then
+// replaced with --force, a bad --since and bad flags as one line with their exit codes; and
+// exportDataset/cancelExport through a studio, progress events included.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ExportProgress, ExportReport, ExportRow } from '../shared/dataset';
+import { freshStudio } from '../core/testing/freshLibrary';
+import { seedExport } from '../core/testing/seedExport';
+import { FIXTURE_DUET, tempDir } from '../core/testing/tmp';
+import { runCaptured as run } from './runCaptured';
+
+let tmp: ReturnType<typeof tempDir>;
+let db: string;
+beforeEach(() => {
+  tmp = tempDir();
+  db = path.join(tmp.dir, 'lib.db');
+});
+afterEach(() => tmp.cleanup());
+
+const ok = (r: { code: number; out: string; err: string }) => {
+  expect(r.err).toBe('');
+  expect(r.code).toBe(0);
+  return r.out;
+};
+
+describe('s2cap export', () => {
+  it('exports approved captions of an imported track; refuses the target again unless --force', async () => {
+    const audio = path.join(FIXTURE_DUET, 'duet.mp3');
+    ok(await run('import', audio, '--db', db));
+    const [track] = JSON.parse(ok(await run('list', '--db', db, '--json'))) as { id: number }[];
+    const seg = async (a: string, b: string) => (JSON.parse(ok(await run('segments', 'add', String(track!.id), a, b, '--db', db, '--json'))) as { id: number }).id;
+    const s1 = await seg('0', '5');
+    const s2 = await seg('5', '10');
+    ok(await run('captions', 'set', String(s1), 'A soft duet, two voices.', '--status', 'approved', '--author', 'ann', '--db', db));
+    ok(await run('captions', 'set', String(s2), 'Still a draft.', '--author', 'ann', '--db', db));
+
+    const out = path.join(tmp.dir, 'exports', 'v1');
+    const r = await run('export', '--format', 'jsonl', '--out', out, '--db', db);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(new RegExp(`^exported 1 segment to ${out}: train \\d, validation \\d, test \\d; skipped 0$`));
+    expect(r.err).toMatch(/^s2cap: export: query…\ns2cap: export: write…$/);
+    const rows = fs.readFileSync(path.join(out, 'data.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as ExportRow);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ caption: 'A soft duet, two voices.', begin: 0, end: 5, source_path: audio, annotator: 'ann', status: 'approved', suggestion: null, edited: false, edit_distance: null });
+
+    const again = await run('export', '--format', 'csv', '--out', out, '--db', db);
+    expect(again).toEqual({ code: 1, out: '', err: `s2cap: ${out} exists: choose another folder or pass --force` });
+    expect(fs.existsSync(path.join(out, 'data.jsonl'))).toBe(true);
+
+    const forced = JSON.parse(ok(await run('export', '--format', 'csv', '--out', out, '--status', 'approved,draft', '--force', '--json', '--db', db))) as ExportReport;
+    expect(forced.manifest.counts).toMatchObject({ total: 2, byStatus: { approved: 1, draft: 1 } });
+    expect(fs.readdirSync(out).sort()).toEqual(['data.csv', 'manifest.json']);
+    expect(fs.readdirSync(path.dirname(out))).toEqual(['v1']);
+  });
+
+  it('says what is wrong in one line: a bad --since, flags, a format', async () => {
+    const { openStore } = await import('../core/store/store');
+    const store = await openStore(db);
+    await seedExport(store, { tracks: 2, perTrack: 1 });
+    await store.close();
+    const out = path.join(tmp.dir, 'x');
+    const bad = path.join(tmp.dir, 'notes.txt');
+    fs.writeFileSync(bad, 'hello');
+    const cases: [string[], number, RegExp][] = [
+      [['--format', 'jsonl', '--out', out, '--since', bad], 1, new RegExp(`^s2cap: --since ${bad}: not valid JSON`)],
+      [['--format', 'jsonl', '--out', out, '--since', path.join(tmp.dir, 'nope.json')], 1, /nope\.json: file not found$/],
+      [['--format', 'tsv', '--out', out], 2, /^s2cap: export: invalid exportDataset payload: format/],
+      [['--out', out], 2, /^s2cap: export needs --format/],
+      [['--format', 'jsonl'], 2, /^s2cap: export needs --out/],
+      [['--format', 'jsonl', '--out', out, '--splits', '0.8,0.2'], 2, /^s2cap: --splits must be three ratios/],
+      [['--format', 'jsonl', '--out', out, '--status', 'done'], 2, /^s2cap: export: invalid exportDataset payload: status/],
+      [['--format', 'jsonl', '--out', out, '--sample-rate', '8000'], 2, /^s2cap: --sample-rate must be 16000 or original/],
+    ];
+    for (const [args, code, err] of cases) {
+      const r = await run('export', ...args, '--db', db);
+      expect(r.code, args.join(' ')).toBe(code);
+      expect(r.err).toMatch(err);
+      expect(r.err).not.toContain('\n');
+    }
+    expect(fs.existsSync(out)).toBe(false);
+    // The splits flag works when right.
+    const m = JSON.parse(ok(await run('export', '--format', 'jsonl', '--out', out, '--splits', '0,0,1', '--json', '--db', db))) as ExportReport;
+    expect(m.manifest.counts.bySplit).toEqual({ train: 0, validation: 0, test: 2 });
+  });
+});
+
+describe('exportDataset / cancelExport', () => {
+  const studio = freshStudio({ runJobs: false });
+
+  it('reports progress under its id and, cancelled, leaves nothing behind', async () => {
+    const s = studio.it;
+    const { openStore } = await import('../core/store/store');
+    const store = await openStore(path.join(studio.dir, 'lib.db')); // the same library, as a second process would
+    await seedExport(store, { tracks: 30, perTrack: 10 });
+    await store.close();
+    const seen: ExportProgress[] = [];
+    s.on('exportProgress', (p) => seen.push(p));
+    const out = path.join(studio.dir, 'done');
+    const report = await s.exportDataset({ exportId: 'e1', format: 'jsonl', out });
+    expect(report.manifest.counts.total).toBe(300);
+    expect(seen[0]).toEqual({ exportId: 'e1', phase: 'query', done: 0, total: 1 });
+    expect(seen.at(-1)).toEqual({ exportId: 'e1', phase: 'done', done: 300, total: 300 });
+    expect(seen.length).toBeLessThan(10); // throttled, not one per row
+
+    const cancelledOut = path.join(studio.dir, 'cancelled');
+    const off = s.on('exportProgress', (p) => p.exportId === 'e2' && p.phase === 'write' && void s.cancelExport({ exportId: 'e2' }));
+    await expect(s.exportDataset({ exportId: 'e2', format: 'jsonl', out: cancelledOut })).rejects.toMatchObject({ message: expect.stringContaining('was cancelled') });
+    off();
+    expect(fs.existsSync(cancelledOut)).toBe(false);
+    expect(fs.readdirSync(studio.dir).filter((n) => n.includes('.partial-'))).toEqual([]);
+    expect(await s.cancelExport({ exportId: 'e2' })).toEqual({ exportId: 'e2', cancelled: false });
+  });
+});
