@@ -44,6 +44,18 @@ describe('s2cap metrics', () => {
     expect(m.rouge_l).toBe(1);
   });
 
+  it('reads files that start with a byte order mark (as Windows tools write them)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 's2cap-metrics-'));
+    const c = path.join(dir, 'c.jsonl');
+    const ref = path.join(dir, 'r.jsonl');
+    writeFileSync(c, '\uFEFF{"id":"a","caption":"A man sings a slow song."}\r\n');
+    writeFileSync(ref, '\uFEFF{"id":"a","captions":["a man sings a slow song"]}\r\n');
+    const r = await runCaptured('metrics', '--candidates', c, '--references', ref);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.out) as CaptionMetrics).rouge_l).toBe(1);
+  });
+
   it('fails with one line when a file is missing or nothing can be scored', async () => {
     const missing = await runCaptured('metrics', '--candidates', '/nonexistent/c.jsonl', '--references', path.join(FIX, 'references.jsonl'));
     expect(missing.code).not.toBe(0);

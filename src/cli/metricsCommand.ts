@@ -12,7 +12,7 @@ const OPTIONS = { candidates: { type: 'string' }, references: { type: 'string' }
 
 function jsonlLines(file: string, flag: string): string[] {
   try {
-    return readFileSync(file, 'utf8').split(/\r?\n/);
+    return readFileSync(file, 'utf8').replace(/^\uFEFF/, '').split(/\r?\n/);
   } catch (err) {
     throw new UsageError(`${flag} ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }

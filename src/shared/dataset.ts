@@ -18,7 +18,7 @@ export interface ExportRequest {
   status?: CaptionStatus[];
   /** Only revisions newer than this earlier export's manifest.json (a path on the studio's machine). */
   since?: string;
-  /** Only heads written by this annotator. */
+  /** Only captions written by this annotator (ExportRow.annotator, not the reviewer who accepted them). */
   annotator?: string;
   /** Only segments whose suggestion came from this pack (name@version or "built-in"). */
   pack?: string;
@@ -44,7 +44,10 @@ export interface ExportRow {
   suggestion: string | null;
   suggestion_model: string | null;
   suggestion_score: number | null;
+  /** Who wrote the caption: the newest revision without a review verdict (a reviewer's accept is not authorship). */
   annotator: string;
+  /** The reviewer whose verdict (accepted, or sent back) is the head revision; null when it is none. Added after v1: optional. */
+  reviewer?: string | null;
   revision_id: number;
   status: CaptionStatus;
   /** The caption differs from the suggestion it started from. */

@@ -43,15 +43,23 @@ export async function readS2CapRows(file: string): Promise<S2CapRows> {
 }
 
 function csvRows(file: string, text: string, problems: ItemProblem[]): { line?: number; where: string; raw: Raw }[] {
-  const records = parse(text, {
+  // CRLF → LF first: csv-parse counts a CRLF inside a quoted field as two lines, which shifted the
+  // line of every later row.
+  const records = parse(text.replace(/\r\n/g, '\n'), {
     columns: (header: string[]) => header.map((h) => h.trim()),
     bom: true,
     info: true,
+    raw: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
     on_skip: (err) => void problems.push({ file, ...(typeof err?.lines === 'number' ? { line: err.lines } : {}), reason: err?.message ?? 'malformed row' }),
-  }) as { record: Raw; info: { lines: number } }[];
-  return records.map(({ record, info }) => ({ line: info.lines, where: `line ${info.lines}`, raw: record }));
+  }) as { record: Raw; info: { lines: number }; raw: string }[];
+  return records.map(({ record, info, raw }) => {
+    // info.lines is the row's last line; a row spanning lines (a quoted newline) starts earlier.
+    // raw is the row's text with the blank lines skipped before it and its line end.
+    const line = info.lines - (raw.replace(/^\n+/, '').replace(/\n$/, '').match(/\n/g)?.length ?? 0);
+    return { line, where: `line ${line}`, raw: record };
+  });
 }
 
 function jsonRows(file: string, text: string, problems: ItemProblem[]): { line?: number; where: string; raw: Raw }[] {

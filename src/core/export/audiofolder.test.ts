@@ -1,8 +1,10 @@
 // The audiofolder writer on real audio: a 30 s FLAC made with sox, the committed duet (with its
 // vocal stem) and a track whose file is gone. Checks what datasets' AudioFolder relies on (one
 // metadata.jsonl per split folder, relative file_name first, every named file present and nothing
-// else, the same columns typed the same way in every split), the clips decoded back, one decode
-// per file, skips with reasons, per-row progress and cancellation.
+// else, the same columns typed the same way in every split — also a split in which no row has a
+// suggestion — and exactly as the dataset card README.md declares them), the card's YAML (read by a
+// strict parser of the subset it is written in), the clips decoded back, one decode per file, skips
+// with reasons, per-row progress and cancellation.
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -15,9 +17,10 @@ import { readSegments } from '../inference/segmentAudio';
 import { freshStore } from '../testing/freshLibrary';
 import { seedExport } from '../testing/seedExport';
 import { FIXTURE_DUET, tempDir } from '../testing/tmp';
-import { audiofolderWriter } from './audiofolder';
+import { audiofolderWriter, CARD_NAME } from './audiofolder';
 import type { ExportTrackGroup, FormatWriteOptions } from './formatWriter';
 import { runExport } from './runExport';
+import { STUDIO_VERSION } from '../version';
 
 vi.mock('../audio/decode', async (original) => {
   const mod = await original<typeof import('../audio/decode')>();
@@ -120,16 +123,116 @@ function arrowSchema(file: string): string {
   return execFileSync('python3', ['-c', ARROW_TYPES, file]).toString().trim();
 }
 
+type Parsed = string | number | boolean | Parsed[] | { [k: string]: Parsed };
+/**
+ * A strict reader of the YAML subset the card is written in (block mappings and sequences, JSON-
+ * quoted strings, plain numbers, booleans and bare words): anything else — a tab, a stray indent,
+ * a duplicate key, an unquoted string with punctuation — throws, naming the line.
+ */
+function parseCardYaml(text: string): Parsed {
+  const lines = text.split('\n');
+  let i = 0;
+  const fail = (why: string): never => {
+    throw new Error(`card YAML line ${i + 1}: ${why}: ${JSON.stringify(lines[i])}`);
+  };
+  const indentOf = (l: string): number => l.length - l.trimStart().length;
+  const KEY = /^([A-Za-z_][A-Za-z0-9_]*|"(?:[^"\\]|\\.)*"):(?: (.+))?$/;
+  const scalar = (t: string): Parsed => {
+    if (t.startsWith('"')) return JSON.parse(t) as string;
+    if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t);
+    if (t === 'true' || t === 'false') return t === 'true';
+    if (t === '[]') return [];
+    if (/^[a-z][a-z0-9]*$/.test(t)) return t;
+    return fail('not a scalar this card writes');
+  };
+  const isItem = (l: string, indent: number): boolean => indentOf(l) === indent && l.slice(indent).startsWith('- ');
+  function block(indent: number): Parsed {
+    return isItem(lines[i]!, indent) ? seq(indent) : map(indent);
+  }
+  function map(indent: number, firstLine?: string): { [k: string]: Parsed } {
+    const out: { [k: string]: Parsed } = {};
+    let line = firstLine ?? lines[i]!;
+    while (i < lines.length) {
+      if (firstLine === undefined || Object.keys(out).length) {
+        line = lines[i]!;
+        if (indentOf(line) < indent || isItem(line, indent)) break;
+        if (indentOf(line) > indent) fail('unexpected indentation');
+        line = line.slice(indent);
+      }
+      if (line.includes('\t')) fail('tab');
+      const m = KEY.exec(line) ?? fail('not a key');
+      const k = m[1]!.startsWith('"') ? (JSON.parse(m[1]!) as string) : m[1]!;
+      if (k in out) fail(`duplicate key ${k}`);
+      i++;
+      if (m[2] !== undefined) out[k] = scalar(m[2]);
+      else {
+        const next = lines[i] ?? fail('nothing under a key');
+        if (indentOf(next) > indent) out[k] = block(indentOf(next));
+        else if (isItem(next, indent)) out[k] = seq(indent);
+        else fail('nothing under a key');
+      }
+    }
+    return out;
+  }
+  function seq(indent: number): Parsed[] {
+    const out: Parsed[] = [];
+    while (i < lines.length && isItem(lines[i]!, indent)) {
+      const rest = lines[i]!.slice(indent + 2);
+      if (KEY.test(rest)) out.push(map(indent + 2, rest));
+      else {
+        out.push(scalar(rest));
+        i++;
+      }
+    }
+    if (i < lines.length && indentOf(lines[i]!) > indent) fail('unexpected indentation');
+    return out;
+  }
+  const v = block(0);
+  if (i !== lines.length) fail('left over');
+  return v;
+}
+
+interface Card {
+  configs?: { config_name: string; data_files: { split: string; path: string[] }[] }[];
+  dataset_info: { features: { name: string; dtype?: string; struct?: { name: string; dtype: string }[] }[]; splits: { name: string; num_examples: number }[] };
+}
+
+/** The card's front matter (checked against Python's YAML reader too, when python3 has one) and prose. */
+function readCard(dir: string): { card: Card; prose: string } {
+  const file = path.join(dir, CARD_NAME);
+  const text = fs.readFileSync(file, 'utf8');
+  const m = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(text);
+  if (!m) throw new Error(`${CARD_NAME} has no YAML front matter`);
+  const card = parseCardYaml(m[1]!);
+  const py = 'import json, sys\ntry:\n import yaml\nexcept ImportError:\n print("null"); sys.exit(0)\nprint(json.dumps(yaml.safe_load(sys.stdin.read())))';
+  const theirs = JSON.parse(execFileSync('python3', ['-c', py], { input: m[1]! }).toString()) as unknown;
+  if (theirs !== null) expect(theirs).toEqual(card);
+  return { card: card as unknown as Card, prose: m[2]! };
+}
+
+/** The metadata.jsonl schema the card declares, in arrowSchema's notation (audio columns are file name strings there). */
+function declaredSchema(card: Card): string {
+  const arrow: Record<string, string> = { string: 'string', float64: 'double', int64: 'int64', bool: 'bool' };
+  return card.dataset_info.features
+    .map((f) => {
+      if (f.dtype === 'audio') return `${f.name === 'audio' ? 'file_name' : `${f.name}_file_name`}:string`;
+      if (f.struct) return `${f.name}:struct<${[...f.struct].sort((a, b) => (a.name < b.name ? -1 : 1)).map((x) => `${x.name}:${arrow[x.dtype]}`).join(',')}>`;
+      return `${f.name}:${arrow[f.dtype!] ?? `unknown dtype ${f.dtype}`}`;
+    })
+    .join(' ');
+}
+
 describe('audiofolderWriter', () => {
   it('writes split folders whose metadata.jsonl names exactly the clips present, typed alike in every split', async () => {
     const shaA = 'a'.repeat(64);
     const shaB = 'b'.repeat(64);
     const shaC = 'c'.repeat(64);
     const a = group(song, null, [row(shaA, 'train', 0, 5), row(shaA, 'train', 4, 12.5, { attributes: { tempo: 'slow', mood: 'calm' } }), row(shaA, 'train', 20, 29.75)]);
-    // No suggestion at all in the test split: its columns must still type as in train.
+    a.rows[0]!.reviewer = 'rev';
+    // No suggestion at all in the test split, and no reviewer: its columns must still type as in train.
     const b = group(DUET, DUET_VOCALS, [
       row(shaB, 'test', 1, 6, { suggestion: null, suggestion_model: null, suggestion_score: null, edit_distance: null, edited: false, attributes: {} }),
-      row(shaB, 'test', 5.5, 10, { suggestion: null, suggestion_model: null, suggestion_score: -1.5, edit_distance: 0, edited: false }),
+      row(shaB, 'test', 5.5, 10, { suggestion: null, suggestion_model: null, suggestion_score: null, edit_distance: null, edited: false, reviewer: null }),
     ]);
     const gone = path.join(tmp.dir, 'gone.wav');
     const c = group(gone, null, [row(shaC, 'validation', 0, 5), row(shaC, 'validation', 5, 10)]);
@@ -138,8 +241,9 @@ describe('audiofolderWriter', () => {
 
     // One decode pass per file, however many segments it has.
     expect(decodeCalls().slice(before)).toEqual([song, DUET]);
-    // Only splits with rows; the missing file's rows skipped with the reason.
-    expect(fs.readdirSync(r.dir).sort()).toEqual(['test', 'train']);
+    // Only splits with rows, and the card; the missing file's rows skipped with the reason.
+    expect(fs.readdirSync(r.dir).sort()).toEqual([CARD_NAME, 'test', 'train']);
+    const { card, prose } = readCard(r.dir);
     expect(r.skipped).toEqual(c.rows.map((x) => [x.id, `gone.wav: audio file missing (${gone})`]));
     // Progress per row, ending at the total.
     expect(r.progress.at(-1)).toEqual([7, 7]);
@@ -159,13 +263,22 @@ describe('audiofolderWriter', () => {
       expect(named.every((f) => !path.isAbsolute(f) && !f.split('/').includes('..'))).toBe(true);
       expect(filesUnder(path.join(r.dir, split))).toEqual([...named, 'metadata.jsonl'].map((f) => path.normalize(f)).sort());
       expect(new Set(lines.map((l) => Object.keys(l).join(','))).size).toBe(1);
-      schemas.add(arrowSchema(path.join(r.dir, split, 'metadata.jsonl')));
-      // The row's fields as given, with absent strings as "".
+      // Every column typed as the card declares it, null nowhere; the card's data_files name this split's files.
+      const schema = arrowSchema(path.join(r.dir, split, 'metadata.jsonl'));
+      expect(schema).toBe(declaredSchema(card));
+      schemas.add(schema);
+      expect(card.configs![0]!.data_files.find((d) => d.split === split)!.path).toEqual([`${split}/metadata.jsonl`, `${split}/clips/*.wav`]);
+      expect(card.dataset_info.splits.find((x) => x.name === split)!.num_examples).toBe(rows.length);
+      // The row's fields as given, with absent strings as "" and absent numbers filled.
       const first = lines[0]!;
       const src = rows[0]!;
       expect(first).toMatchObject({ caption: src.caption, begin: src.begin, end: src.end, track_sha256: src.track_sha256, revision_id: src.revision_id, split });
       expect(first.suggestion).toBe(src.suggestion ?? '');
       expect(Object.keys(first.attributes as object).sort()).toEqual(['gender', 'genre', 'mood', 'pitch', 'tempo', 'timbre', 'volume']);
+      for (const [k, l] of lines.entries()) {
+        const x = rows[k]!;
+        expect([l.suggestion_score, l.has_suggestion_score, l.edit_distance, l.reviewer]).toEqual([x.suggestion_score ?? 0, x.suggestion_score !== null, x.edit_distance ?? -1, x.reviewer ?? '']);
+      }
       // Clips: 16 kHz mono, the segment's length, the same samples the captioner reads for that span.
       const want = await readSegments(rows[0]!.source_path, rows.map((x) => ({ startSec: x.begin, endSec: x.end })));
       for (const [i, l] of lines.entries()) {
@@ -178,6 +291,12 @@ describe('audiofolderWriter', () => {
       }
     }
     expect(schemas.size, [...schemas].join('\n')).toBe(1);
+    // The card: one default config over the written splits, the audio column first, provenance in prose.
+    expect(card.configs!.map((c) => [c.config_name, c.data_files.map((d) => d.split)])).toEqual([['default', ['train', 'test']]]);
+    expect(card.dataset_info.features[0]).toEqual({ name: 'audio', dtype: 'audio' });
+    expect(prose).toContain(`S2Cap Studio ${STUDIO_VERSION}: 5 segments (train 3, test 2; by status: approved 5), 2 left out`);
+    expect(prose).toContain('"format": "audiofolder"');
+    for (const f of card.dataset_info.features) expect(prose).toContain(f.dtype === 'audio' ? `→ \`${f.name}\`` : `| \`${f.name}\` |`);
   });
 
   it('cuts the vocal stem beside each clip when asked, skipping tracks without one', async () => {
@@ -190,12 +309,19 @@ describe('audiofolderWriter', () => {
     expect(decodeCalls().slice(before)).toEqual([DUET, DUET_VOCALS]);
     expect(r.skipped).toEqual([[a.rows[0]!.id, 'song.flac: no vocal stem; separate the track, or export without vocals']]);
     expect(r.progress.at(-1)).toEqual([3, 3]);
+    const { card } = readCard(r.dir);
+    expect(card.dataset_info.features.slice(0, 2)).toEqual([
+      { name: 'audio', dtype: 'audio' },
+      { name: 'vocals', dtype: 'audio' },
+    ]);
     for (const [split, x] of [
       ['train', b.rows[0]!],
       ['validation', b.rows[1]!],
     ] as const) {
       const [l] = readMetadata(r.dir, split);
       expect(Object.keys(l!).slice(0, 2)).toEqual(['file_name', 'vocals_file_name']);
+      expect(arrowSchema(path.join(r.dir, split, 'metadata.jsonl'))).toBe(declaredSchema(card));
+      expect(card.configs![0]!.data_files.find((d) => d.split === split)!.path).toEqual([`${split}/metadata.jsonl`, `${split}/clips/*.wav`, `${split}/vocals/*.wav`]);
       expect(l!.vocals_file_name).toBe(`vocals/${x.id}.wav`);
       expect(filesUnder(path.join(r.dir, split))).toEqual(['metadata.jsonl', `clips/${x.id}.wav`, `vocals/${x.id}.wav`].map(path.normalize).sort());
       const voc = await decodeFile(path.join(r.dir, split, l!.vocals_file_name as string));
@@ -223,7 +349,7 @@ describe('audiofolderWriter', () => {
       [a.rows[1]!.id, 'song.flac: it has no audio in 31.00–35.00 s (decodes to 30.00 s)'],
       [b.rows[0]!.id, expect.stringMatching(/^notes\.wav: cannot decode .*notes\.wav: /)],
     ]);
-    expect(fs.readdirSync(r.dir)).toEqual(['train']);
+    expect(fs.readdirSync(r.dir).sort()).toEqual([CARD_NAME, 'train']);
     expect(filesUnder(path.join(r.dir, 'train'))).toEqual(['clips/' + a.rows[0]!.id + '.wav', 'metadata.jsonl'].map(path.normalize).sort());
   });
 
@@ -263,7 +389,9 @@ describe('audiofolder through the export framework (runExport on a SQLite librar
     expect(report.manifest.counts.total).toBe(8);
     expect(report.skipped).toEqual([expect.stringMatching(/^track-4\.wav: audio file missing .*: 2 segments \(/)]);
     let lines = 0;
-    for (const split of fs.readdirSync(out).filter((n) => n !== 'manifest.json')) {
+    // The card is written by the writer, so the manifest hashes it like every other file.
+    expect(report.manifest.files[CARD_NAME]).toBe(crypto.createHash('sha256').update(fs.readFileSync(path.join(out, CARD_NAME))).digest('hex'));
+    for (const split of fs.readdirSync(out).filter((n) => n !== 'manifest.json' && n !== CARD_NAME)) {
       const meta = readMetadata(out, split);
       lines += meta.length;
       for (const m of meta) {

@@ -1,7 +1,8 @@
 // The Hugging Face `datasets` audiofolder export: DIR/{train,validation,test}/ (only the splits that
-// have rows), each with `metadata.jsonl` and the clips it names, so that
-// `load_dataset("audiofolder", data_dir=DIR)` loads it as it is. What AudioFolder does with it
-// (datasets' packaged_modules/folder_based_builder, read for 3.4–5.x):
+// have rows), each with `metadata.jsonl` and the clips it names, and DIR/README.md, the dataset
+// card (audiofolderCard.ts: configs, declared features, provenance), so that
+// `load_dataset("audiofolder", data_dir=DIR)` and `load_dataset(DIR)` load it as it is. What
+// AudioFolder does with it (datasets' packaged_modules/folder_based_builder, read for 2.14–5.x):
 // - every `metadata.jsonl` in a split folder is that split's metadata; `file_name` is a path
 //   relative to the folder holding the metadata file (absolute paths and `..` are refused), and
 //   becomes the `audio` column (an Audio feature); every other key becomes a column as pyarrow's
@@ -11,17 +12,21 @@
 //   arrives as a relative path string. AudioFolder resolves `*_file_name` keys in the order the
 //   columns appear, taking `file_name` first for whichever comes first, so `file_name` is written
 //   first.
-// - the metadata files of all splits must type to the SAME features, or loading fails ("Metadata
-//   files … have different features"). pyarrow types a column that is null in every row of a file
-//   as `null`, so a split where, say, no row has a suggestion would clash with one where some do.
-//   Hence here: every row has the same keys in the same order; absent strings (suggestion,
-//   suggestion_model) are written as "" (the jsonl/csv formats keep null); `attributes` always has
-//   all caption attribute names, "" where nothing was said; with vocals asked, every row has a vocal
-//   clip (rows of tracks without a vocal stem are skipped, with the reason); real numbers (begin,
-//   end, suggestion_score) always carry a decimal point, since pyarrow types `5` as an integer and
-//   `5.5` as a float. Numbers stay null when
-//   absent (suggestion_score, edit_distance): no number means "none", so a split in which no row
-//   has a suggestion still types those two as null; README says so.
+// - the metadata files of all splits must infer the SAME features, or loading fails ("Metadata
+//   files … have different features"). That check runs on the inferred types whatever features
+//   the card declares or the caller passes (features= does not avoid it), and pyarrow types a
+//   column that is null in every row of a file as `null`; so metadata.jsonl never holds a null:
+//   - strings that may be absent are "": suggestion, suggestion_model, reviewer;
+//   - numbers that may be absent get a fill value: edit_distance -1 (no suggestion: a distance is
+//     never negative); suggestion_score 0.0, with the bool `has_suggestion_score` beside it saying
+//     whether it is a score (any number could be a model's score, so no fill value alone would do);
+//   - `attributes` always has every attribute name any row of the export has (the caption
+//     attribute names first), "" where nothing was said;
+//   - real numbers (begin, end, suggestion_score) always carry a decimal point, since pyarrow types
+//     `5` as an integer and `5.5` as a float;
+//   - with vocals asked, every row has a vocal clip (rows of tracks without a vocal stem are
+//     skipped, with the reason).
+//   The jsonl/csv formats keep nulls. The card declares exactly these types; README says so.
 //
 // Clips come from core/export/audioClips: one decode pass per file, 16 kHz mono PCM16 by default
 // (`sampleRate: 'original'` keeps the file's rate and channels). Clips are `clips/<row id>.wav` and
@@ -32,30 +37,53 @@ import { CAPTION_ATTRIBUTE_NAMES } from '../../shared/annotation';
 import type { ExportRow, SplitName } from '../../shared/dataset';
 import { SPLIT_NAMES } from '../../shared/dataset';
 import { writeFileAtomic } from '../fsAtomic';
+import { datasetCard } from './audiofolderCard';
 import { cutClips, type ClipRate, type ClipSpan, type CutResult } from './audioClips';
 import type { FormatWriter } from './formatWriter';
 
-/** One line of a split's metadata.jsonl. */
-export type AudiofolderRecord = { file_name: string; vocals_file_name?: string } & Omit<ExportRow, 'suggestion' | 'suggestion_model' | 'attributes'> & {
+/** The dataset card's file name at the export root. */
+export const CARD_NAME = 'README.md';
+
+/** One line of a split's metadata.jsonl: no nulls (see the header). */
+export type AudiofolderRecord = { file_name: string; vocals_file_name?: string } & Omit<
+  ExportRow,
+  'suggestion' | 'suggestion_model' | 'suggestion_score' | 'reviewer' | 'edit_distance' | 'attributes'
+> & {
     suggestion: string;
     suggestion_model: string;
+    suggestion_score: number;
+    has_suggestion_score: boolean;
+    reviewer: string;
+    edit_distance: number;
     attributes: Record<string, string>;
   };
+
+/** A row that made it, with its clip names: turned into a record once every row's attributes are known. */
+interface Written {
+  row: ExportRow;
+  fileName: string;
+  vocalsFileName?: string;
+}
 
 export const audiofolderWriter: FormatWriter = {
   async write(dir, groups, opts) {
     const total = groups.reduce((n, g) => n + g.rows.length, 0);
     const rate: ClipRate = opts.request.sampleRate ?? 16000;
     const vocals = opts.request.vocals === true;
-    const records: Record<SplitName, AudiofolderRecord[]> = { train: [], validation: [], test: [] };
+    const written: Record<SplitName, Written[]> = { train: [], validation: [], test: [] };
     const progress = new RowProgress(total, opts.onProgress);
+    let skipped = 0;
+    const skip = (r: ExportRow, reason: string): void => {
+      skipped++;
+      opts.skip(r, reason);
+    };
 
     for (const group of groups) {
       opts.signal.throwIfAborted();
       const rows = group.rows;
       const name = path.basename(group.track.path);
       const skipAll = (reason: string): void => {
-        for (const r of rows) opts.skip(r, reason);
+        for (const r of rows) skip(r, reason);
       };
       if (!rows.length) continue;
       if (!isFile(group.track.path)) {
@@ -100,14 +128,18 @@ export const audiofolderWriter: FormatWriter = {
         if (short) {
           removeClips([mixSpans[i]!, ...(vocals ? [vocSpans[i]!] : [])]);
           const what = short === voc ? `its vocal stem has` : 'it has';
-          opts.skip(r, `${name}: ${what} no audio in ${r.begin.toFixed(2)}–${r.end.toFixed(2)} s (decodes to ${short.decodedSec.toFixed(2)} s)`);
+          skip(r, `${name}: ${what} no audio in ${r.begin.toFixed(2)}–${r.end.toFixed(2)} s (decodes to ${short.decodedSec.toFixed(2)} s)`);
           return;
         }
-        records[r.split].push(toRecord(r, clipName(r, 'clips'), vocals ? clipName(r, 'vocals') : undefined));
+        written[r.split].push({ row: r, fileName: clipName(r, 'clips'), ...(vocals ? { vocalsFileName: clipName(r, 'vocals') } : {}) });
       });
       progress.endGroup(rows.length);
     }
 
+    const attributeNames = attributeNamesOf(SPLIT_NAMES.flatMap((s) => written[s].map((w) => w.row)));
+    const records = Object.fromEntries(
+      SPLIT_NAMES.map((s) => [s, written[s].map((w) => toRecord(w.row, w.fileName, w.vocalsFileName, attributeNames))]),
+    ) as Record<SplitName, AudiofolderRecord[]>;
     for (const split of SPLIT_NAMES) {
       const lines = records[split];
       if (!lines.length) {
@@ -118,8 +150,17 @@ export const audiofolderWriter: FormatWriter = {
       opts.signal.throwIfAborted();
       await writeFileAtomic(path.join(dir, split, 'metadata.jsonl'), lines.map(metadataLine).join('\n') + '\n');
     }
+    opts.signal.throwIfAborted();
+    await writeFileAtomic(path.join(dir, CARD_NAME), datasetCard({ request: opts.request, records, attributeNames, vocals, skipped }));
   },
 };
+
+/** The caption attribute names, then any other attribute name a row has (sorted): the attributes struct's fields. */
+export function attributeNamesOf(rows: readonly ExportRow[]): string[] {
+  const extra = new Set<string>();
+  for (const r of rows) for (const k of Object.keys(r.attributes)) if (!(CAPTION_ATTRIBUTE_NAMES as readonly string[]).includes(k)) extra.add(k);
+  return [...CAPTION_ATTRIBUTE_NAMES, ...[...extra].sort()];
+}
 
 /** A clip's path relative to its split folder (the metadata's file_name). */
 function clipName(row: ExportRow, kind: 'clips' | 'vocals'): string {
@@ -156,11 +197,13 @@ class RowProgress {
   }
 }
 
-/** The metadata line of a row: file names first (AudioFolder's order rule), then the row's fields. */
-export function toRecord(row: ExportRow, fileName: string, vocalsFileName?: string): AudiofolderRecord {
+/**
+ * The metadata line of a row: file names first (AudioFolder's order rule), then the row's fields
+ * in the card's order (audiofolderCard.ts ROW_COLUMNS), absent values filled as the header says.
+ */
+export function toRecord(row: ExportRow, fileName: string, vocalsFileName?: string, attributeNames: readonly string[] = attributeNamesOf([row])): AudiofolderRecord {
   const attributes: Record<string, string> = {};
-  for (const k of CAPTION_ATTRIBUTE_NAMES) attributes[k] = row.attributes[k] ?? '';
-  for (const [k, v] of Object.entries(row.attributes)) attributes[k] ??= v;
+  for (const k of attributeNames) attributes[k] = row.attributes[k] ?? '';
   // Explicit order, the same in every line, whatever order the row's keys came in.
   const rec: Record<string, unknown> = { file_name: fileName };
   if (vocalsFileName) rec.vocals_file_name = vocalsFileName;
@@ -173,16 +216,17 @@ export function toRecord(row: ExportRow, fileName: string, vocalsFileName?: stri
     source_path: row.source_path,
     suggestion: row.suggestion ?? '',
     suggestion_model: row.suggestion_model ?? '',
-    suggestion_score: row.suggestion_score,
+    suggestion_score: row.suggestion_score ?? 0,
+    has_suggestion_score: row.suggestion_score !== null,
     annotator: row.annotator,
+    reviewer: row.reviewer ?? '',
     revision_id: row.revision_id,
     status: row.status,
     edited: row.edited,
-    edit_distance: row.edit_distance,
+    edit_distance: row.edit_distance ?? -1,
     attributes,
     split: row.split,
   });
-  for (const [k, v] of Object.entries(row)) if (!(k in rec)) rec[k] = v; // fields added to ExportRow later
   return rec as AudiofolderRecord;
 }
 

@@ -22,6 +22,7 @@ export const CSV_COLUMNS = [
   'suggestion_model',
   'suggestion_score',
   'annotator',
+  'reviewer',
   'revision_id',
   'status',
   'edited',

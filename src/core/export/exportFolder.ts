@@ -2,13 +2,15 @@
 // filesystem, so the final step is one rename), filled by the format's writer, hashed into
 // manifest.json, then renamed into place. The target is never half-written: a cancel or a failure
 // removes the temporary folder, and one a killed process left behind is removed by the next
-// export into the same parent folder. An existing target is refused unless `force`; then it is
-// replaced only once the new one is complete (old renamed aside, new renamed in, old removed; a
+// export into the same parent folder. An existing target is refused unless `force`, and even then
+// only an earlier export (a folder with manifest.json) or an empty folder is replaced — never a
+// folder of someone's files named by mistake; it is replaced only once the new one is complete (old renamed aside, new renamed in, old removed; a
 // crash between the two renames is repaired by the next export, which puts the old one back).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../../shared/errors';
+import { currentPathScope } from '../pathScope';
 import { syncDir } from './manifest';
 
 const LEFTOVER = /^\.(.+)\.(partial|old)-(\d+)-[0-9a-f]{8}$/;
@@ -27,6 +29,20 @@ function alive(pid: number): boolean {
 const tempName = (name: string, kind: 'partial' | 'old') => `.${name}.${kind}-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
 
 export const conflictMessage = (out: string): string => `${out} exists: choose another folder or pass --force`;
+
+/** Whether --force may replace `out`: it is an earlier export (has manifest.json) or an empty folder. */
+function replaceable(out: string): boolean {
+  try {
+    if (!fs.statSync(out).isDirectory()) return false;
+    const entries = fs.readdirSync(out);
+    return entries.length === 0 || entries.includes('manifest.json');
+  } catch {
+    return false;
+  }
+}
+
+const notAnExport = (out: string): string =>
+  `${out} exists and is not an earlier export (no manifest.json): --force only replaces an export or an empty folder; choose another folder`;
 
 /**
  * Removes what dead exports left in `parent` for the target `name`: temporary folders, and old
@@ -71,9 +87,17 @@ export class ExportFolder {
   static async create(out: string, force: boolean): Promise<ExportFolder> {
     const f = new ExportFolder(out);
     if (f.name === '' || f.name === '.' || f.name === '..') throw new StudioError('BAD_REQUEST', `${out}: not a folder name to export into`);
+    // A confined caller (the HTTP server) may name an allowed folder itself as `out`; the temporary
+    // and set-aside folders go in its parent, which must be allowed too (else --force would remove
+    // the allowed folder and write outside it).
+    const scope = currentPathScope();
+    if (scope && !(await scope.allows(f.parent))) throw new StudioError('FORBIDDEN', `${out}: ${scope.refusal}`);
     await fs.promises.mkdir(f.parent, { recursive: true });
     await sweepExportLeftovers(f.parent, f.name);
-    if (!force && fs.existsSync(f.out)) throw new StudioError('CONFLICT', conflictMessage(f.out));
+    if (fs.existsSync(f.out)) {
+      if (!force) throw new StudioError('CONFLICT', conflictMessage(f.out));
+      if (!replaceable(f.out)) throw new StudioError('CONFLICT', notAnExport(f.out));
+    }
     await fs.promises.mkdir(f.dir);
     return f;
   }
@@ -82,6 +106,7 @@ export class ExportFolder {
   async publish(force: boolean): Promise<void> {
     const exists = fs.existsSync(this.out);
     if (exists && !force) throw new StudioError('CONFLICT', conflictMessage(this.out));
+    if (exists && !replaceable(this.out)) throw new StudioError('CONFLICT', notAnExport(this.out));
     if (!exists) {
       try {
         await fs.promises.rename(this.dir, this.out);

@@ -22,7 +22,8 @@ export function toExportRow(s: ExportSource, split: SplitName): ExportRow {
     suggestion: sug?.text ?? null,
     suggestion_model: sug?.model ?? null,
     suggestion_score: sug?.score ?? null,
-    annotator: s.head.author,
+    annotator: s.annotator,
+    reviewer: s.reviewer,
     revision_id: s.head.id,
     status: s.head.status,
     // Without a suggestion there is nothing the caption could differ from.

@@ -73,6 +73,7 @@ describe.each(testStores())('export formats ($name)', (backend) => {
       suggestion: c.suggestion || null,
       suggestion_model: c.suggestion_model || null,
       suggestion_score: c.suggestion_score === '' ? null : Number(c.suggestion_score),
+      reviewer: c.reviewer || null,
       revision_id: Number(c.revision_id),
       edited: c.edited === 'true',
       edit_distance: c.edit_distance === '' ? null : Number(c.edit_distance),

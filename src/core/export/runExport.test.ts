@@ -47,7 +47,7 @@ describe.each(testStores())('export folder and query rules ($name)', (backend) =
     expect(fs.readFileSync(path.join(third.out, 'data.jsonl'), 'utf8')).toBe('');
   });
 
-  it('refuses an existing target; --force replaces it with the complete new export', async () => {
+  it('refuses an existing target; --force replaces an earlier export (only) with the complete new export', async () => {
     const { store } = await backend.open();
     await seedExport(store, { tracks: 2, perTrack: 2 });
     const out = fresh('taken');
@@ -55,15 +55,27 @@ describe.each(testStores())('export folder and query rules ($name)', (backend) =
     fs.writeFileSync(path.join(out, 'keep.txt'), 'mine');
     await expect(runExport(store, { format: 'jsonl', out })).rejects.toMatchObject({ code: 'CONFLICT', message: `${out} exists: choose another folder or pass --force` });
     expect(fs.readdirSync(out)).toEqual(['keep.txt']);
+    // A folder of someone's files is never replaced, --force or not.
+    await expect(runExport(store, { format: 'jsonl', out, force: true })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('is not an earlier export') });
+    expect(fs.readdirSync(out)).toEqual(['keep.txt']);
+    // An earlier export is.
+    const earlier = fresh('earlier');
+    await runExport(store, { format: 'jsonl', out: earlier });
+    fs.writeFileSync(path.join(earlier, 'data.jsonl'), 'old rows');
     // A --force whose writer fails leaves the old target as it was.
     const failing: FormatWriter = { write: async () => Promise.reject(new Error('disk full')) };
-    await expect(runExport(store, { format: 'jsonl', out, force: true }, { writer: failing })).rejects.toThrow('disk full');
-    expect(fs.readdirSync(out)).toEqual(['keep.txt']);
-    const report = await runExport(store, { format: 'jsonl', out, force: true });
-    expect(fs.readdirSync(out).sort()).toEqual(['data.jsonl', 'manifest.json']);
-    expect(readRows(out)).toHaveLength(4);
-    expect(report.out).toBe(out);
-    expect(siblings(out)).toEqual([]);
+    await expect(runExport(store, { format: 'jsonl', out: earlier, force: true }, { writer: failing })).rejects.toThrow('disk full');
+    expect(fs.readFileSync(path.join(earlier, 'data.jsonl'), 'utf8')).toBe('old rows');
+    const report = await runExport(store, { format: 'jsonl', out: earlier, force: true });
+    expect(fs.readdirSync(earlier).sort()).toEqual(['data.jsonl', 'manifest.json']);
+    expect(readRows(earlier)).toHaveLength(4);
+    expect(report.out).toBe(earlier);
+    expect(siblings(earlier)).toEqual([]);
+    // An empty folder is fine too.
+    const empty = fresh('empty');
+    fs.mkdirSync(empty);
+    await runExport(store, { format: 'jsonl', out: empty, force: true });
+    expect(readRows(empty)).toHaveLength(4);
   });
 
   it('a cancel mid-write or a failing writer leaves no target and no temporary folder', async () => {
@@ -173,5 +185,35 @@ describe('manifest read as --since', () => {
     fs.writeFileSync(file, JSON.stringify(m));
     const { readSinceManifest } = await import('./manifest');
     expect(await readSinceManifest(file)).toBe(7);
+  });
+});
+
+describe('an export for a confined caller (the HTTP server)', () => {
+  it('refuses an allowed folder itself as --out: its temporary and old folders would sit outside it, and --force would delete it', async () => {
+    const lib = tempDir();
+    try {
+      const { openStore } = await import('../store/store');
+      const { PathConfinement } = await import('../../server/pathGuard');
+      const { runInPathScope } = await import('../pathScope');
+      const store = await openStore(path.join(lib.dir, 'lib.db'));
+      await seedExport(store, { tracks: 1, perTrack: 1 });
+      const allowed = path.join(lib.dir, 'srv', 'music');
+      fs.mkdirSync(allowed, { recursive: true });
+      fs.writeFileSync(path.join(allowed, 'song.wav'), 'the music');
+      const scope = await PathConfinement.create([allowed]);
+      for (const force of [false, true]) {
+        const err = await runInPathScope(scope, () => runExport(store, { format: 'jsonl', out: allowed, force })).catch((e: { code: string; message: string }) => e);
+        expect(err).toMatchObject({ code: 'FORBIDDEN', message: `${allowed}: ${scope.refusal}` });
+      }
+      expect(fs.readdirSync(allowed)).toEqual(['song.wav']);
+      expect(fs.readdirSync(path.dirname(allowed))).toEqual(['music']);
+      // Inside it, as before.
+      const inside = path.join(allowed, 'exports', 'v1');
+      const report = await runInPathScope(scope, () => runExport(store, { format: 'jsonl', out: inside }));
+      expect(readRows(report.out)).toHaveLength(1);
+      await store.close();
+    } finally {
+      lib.cleanup();
+    }
   });
 });

@@ -1,6 +1,7 @@
 // The export query on both back ends: which segments it takes (head status, annotator, pack,
 // after a revision id, hidden segments never) and what it says of each (the head's text, author
-// and chips; the suggestion the head started from, else the newest; the vocal stem).
+// and chips; the suggestion the head started from, else the newest; the vocal stem; who wrote the
+// caption as opposed to the reviewer whose verdict is the head).
 import { describe, expect, it } from 'vitest';
 import { testStores } from '../testing/testStores';
 import type { Store } from './store';
@@ -47,6 +48,8 @@ describe.each(testStores())('export query ($name)', (backend) => {
       track: { id: w.t1.id, sha256: 'a'.repeat(64), path: '/music/a.wav', durationSec: 60, sampleRate: 44100, channels: 2 },
       vocalsPath: '/stems/a-vocals.wav',
       head: { id: w.r1.id, text: 'a warm female voice', author: 'ana', status: 'approved', attributes: { gender: 'female' } },
+      annotator: 'ana',
+      reviewer: null,
       suggestion: { id: expect.any(Number), text: 'a warm voice', score: -0.5, model: 'cap@2.0' },
     });
     expect(b!.suggestion).toMatchObject({ text: 'built-in text', score: null, model: 'built-in' });
@@ -65,5 +68,45 @@ describe.each(testStores())('export query ($name)', (backend) => {
     expect(await ids({ status: ['approved'], pack: 'cap@9' })).toEqual([]);
     expect(await ids({ status: ['approved'], afterRevisionId: w.r1.id })).toEqual([w.s2.id]);
     expect(await ids({ status: ['approved'], afterRevisionId: w.r2.id })).toEqual([]);
+  });
+
+  it('credits the annotator a reviewer accepted or sent back, not the reviewer, and names the reviewer', async () => {
+    const { store } = await backend.open();
+    const t = await store.tracks.insert({ path: '/music/c.wav', fileName: 'c.wav', sha256: 'c'.repeat(64), sizeBytes: 3, title: null, artist: null, album: null, genre: null, durationSec: 60, sampleRate: 44100, channels: 2, container: null, codec: null });
+    const rev = (segmentId: number, author: string, status: 'approved' | 'draft', review?: 'accepted' | 'sentBack', text = 'a bright tenor') =>
+      store.captions.append({ segmentId, text, author, source: 'human', status, ...(review ? { review } : {}) });
+    // a: cy approved, rev accepted (the accept revision, written under rev's name, is the head).
+    const a = await store.segments.insert(t.id, 0, 10);
+    await rev(a.id, 'cy', 'approved');
+    const aHead = await rev(a.id, 'rev', 'approved', 'accepted');
+    // b: dee approved, rev sent it back (head: a draft written by rev).
+    const b = await store.segments.insert(t.id, 10, 20);
+    await rev(b.id, 'dee', 'approved');
+    await rev(b.id, 'rev', 'draft', 'sentBack');
+    // c: dee approved, rev sent back, dee approved again: no verdict on the head.
+    const c = await store.segments.insert(t.id, 20, 30);
+    await rev(c.id, 'dee', 'approved');
+    await rev(c.id, 'rev', 'draft', 'sentBack');
+    await rev(c.id, 'dee', 'approved', undefined, 'a bright, airy tenor');
+    // d: cy approved, fay rewrote and approved, rev accepted: fay's is the caption.
+    const d = await store.segments.insert(t.id, 30, 40);
+    await rev(d.id, 'cy', 'approved');
+    await rev(d.id, 'fay', 'approved', undefined, 'a dark tenor');
+    await rev(d.id, 'rev', 'approved', 'accepted', 'a dark tenor');
+
+    const who = async (q: Parameters<Store['exports']['rows']>[0]) =>
+      (await store.exports.rows(q)).map((r) => [r.segmentId, r.annotator, r.reviewer, r.head.author]);
+    expect(await who({ status: ['approved'] })).toEqual([
+      [a.id, 'cy', 'rev', 'rev'],
+      [c.id, 'dee', null, 'dee'],
+      [d.id, 'fay', 'rev', 'rev'],
+    ]);
+    expect(await who({ status: ['draft'] })).toEqual([[b.id, 'dee', 'rev', 'rev']]);
+    // --annotator filters on who wrote the caption: the reviewer wrote none.
+    expect((await store.exports.rows({ status: ['approved', 'draft'], annotator: 'rev' })).map((r) => r.segmentId)).toEqual([]);
+    expect((await store.exports.rows({ status: ['approved', 'draft'], annotator: 'cy' })).map((r) => r.segmentId)).toEqual([a.id]);
+    expect((await store.exports.rows({ status: ['approved', 'draft'], annotator: 'dee' })).map((r) => r.segmentId)).toEqual([b.id, c.id]);
+    expect((await store.exports.rows({ status: ['approved'], annotator: 'fay' })).map((r) => r.head.id)).toEqual([expect.any(Number)]);
+    expect((await store.exports.rows({ status: ['approved'], afterRevisionId: aHead.id })).map((r) => r.segmentId)).toEqual([c.id, d.id]);
   });
 });

@@ -4,6 +4,13 @@
 // suggestion the head started from (else the segment's newest) with its pack, and the track's
 // vocal stem. One statement, the same on SQLite and PostgreSQL, in track then time order; the
 // export framework (core/export) turns these into rows, splits and files.
+//
+// Who wrote the caption: a reviewer's verdict is a revision too (accept / send back, written under
+// the reviewer's name, review column 'accepted' / 'rejected'), so the head's author is not always
+// the annotator. As the Stats view credits it (metrics/studioStats.ts), the annotator is the author
+// of the newest revision at or before the head that carries no verdict (review 'draft' or
+// 'submitted'); `--annotator` filters on that. The reviewer is the head's author when the head is
+// a verdict, else none.
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { CaptionAttributes, CaptionStatus } from '../../shared/annotation';
 import { BUILT_IN_MODEL, segmentsWithHeads } from './queue';
@@ -12,7 +19,7 @@ import { packLabel, type RepoContext } from './repoContext';
 export interface ExportQuery {
   /** Head statuses to take (at least one). */
   status: readonly CaptionStatus[];
-  /** Only heads written by this author. */
+  /** Only captions written by this annotator (see the header: not the reviewer who accepted them). */
   annotator?: string;
   /** Only segments whose suggestion (as below) came from this pack: name@version, a bare name, or 'built-in'. */
   pack?: string;
@@ -29,12 +36,22 @@ export interface ExportSource {
   /** The track's vocal stem file (absolute), when it has one. */
   vocalsPath: string | null;
   head: { id: number; text: string; author: string; status: CaptionStatus; attributes: CaptionAttributes };
+  /** Who wrote the caption: the newest revision at or before the head without a review verdict. */
+  annotator: string;
+  /** The reviewer whose verdict (accepted / sent back) is the head; null when the head is no verdict. */
+  reviewer: string | null;
   /** The suggestion the head started from, else the segment's newest; null: none. */
   suggestion: { id: number; text: string; score: number | null; model: string } | null;
 }
 
 /** The chosen suggestion: the one the head names, else the segment's newest. */
 const SUGGESTION = sql`coalesce(h.suggestion_id, b.sug_id)`;
+
+/** Review column values of revisions that are an annotator's caption, not a reviewer's verdict. */
+const NO_VERDICT = sql.raw(`('draft', 'submitted')`);
+/** The annotator (header): by the (segment_id, id) index, one row per segment. */
+const ANNOTATOR = sql<string>`coalesce((SELECT a.author FROM caption_revisions a WHERE a.segment_id = h.segment_id AND a.id <= h.id AND a.review IN ${NO_VERDICT} ORDER BY a.id DESC LIMIT 1), h.author)`;
+const REVIEWER = sql<string | null>`CASE WHEN h.review IN ${NO_VERDICT} THEN NULL ELSE h.author END`;
 
 function attributesOf(json: string | null): CaptionAttributes {
   if (!json) return {};
@@ -63,7 +80,7 @@ export class ExportQueryRepo {
       .leftJoin('stems as v', (j) => j.onRef('v.track_id', '=', 't.id').on('v.name', '=', 'vocals'))
       .where((eb) => {
         const conds: Expression<SqlBool>[] = [eb('h.status', 'in', [...q.status])];
-        if (q.annotator !== undefined) conds.push(eb('h.author', '=', q.annotator));
+        if (q.annotator !== undefined) conds.push(eb(ANNOTATOR, '=', q.annotator));
         if (q.afterRevisionId !== undefined) conds.push(eb('h.id', '>', q.afterRevisionId));
         if (q.pack !== undefined) {
           if (q.pack === BUILT_IN_MODEL) conds.push(eb.and([eb('s.id', 'is not', null), eb('s.pack_id', 'is', null)]));
@@ -88,6 +105,8 @@ export class ExportQueryRepo {
         'h.id as head_id',
         'h.text as head_text',
         'h.author',
+        ANNOTATOR.as('annotator'),
+        REVIEWER.as('reviewer'),
         'h.status',
         'h.attributes',
         's.id as sug_id',
@@ -114,6 +133,8 @@ export class ExportQueryRepo {
       },
       vocalsPath: r.vocals_path === null ? null : paths.toAbsolute(r.vocals_path),
       head: { id: r.head_id, text: r.head_text, author: r.author, status: r.status, attributes: attributesOf(r.attributes) },
+      annotator: r.annotator,
+      reviewer: r.reviewer,
       suggestion:
         r.sug_id === null || r.sug_text === null
           ? null
