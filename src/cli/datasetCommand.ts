@@ -52,6 +52,7 @@ export function formatDatasetReport(r: DatasetImportReport): string {
     `  segments: ${r.segments.created} created, ${r.segments.reused} already there`,
     `  revisions: ${r.revisions.created} created, ${r.revisions.unchanged} already there` + (splits ? ` (${splits})` : ''),
   ];
+  if (r.suggestions.created || r.suggestions.unchanged) lines.push(`  suggestions (predictions): ${r.suggestions.created} created, ${r.suggestions.unchanged} already there`);
   for (const p of r.problems) lines.push(`  ! ${p.file}${p.line ? `:${p.line}` : ''}: ${p.reason}`);
   for (const m of r.missingAudio) {
     const at = [...m.lines.map((l) => `line ${l}`), ...m.where].join(', ');

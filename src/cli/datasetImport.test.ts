@@ -107,12 +107,17 @@ describe('round trip: the studio export re-imported into a fresh library', () =>
           const last = i === texts.length - 1;
           parentId = (await studio.saveCaption({ segmentId: seg.id, text, status: last ? status : 'draft', parentId, author, ...(last ? { attributes } : {}) })).id;
         }
+        return seg.id;
       };
-      await save(ta!.id, 0, 10, ['first try', 'A bright female voice over piano, "airy", mid-tempo.'], 'approved', 'ann', { gender: 'female', mood: 'airy' });
+      const first = await save(ta!.id, 0, 10, ['first try', 'A bright female voice over piano, "airy", mid-tempo.'], 'approved', 'ann', { gender: 'female', mood: 'airy' });
       await save(ta!.id, 5, 15, ['Overlapping span, flagged.'], 'flagged', 'bob');
       await save(ta!.id, 20, 30, ['Still a draft, with a comma, and a\nnew line.'], 'draft', 'ann');
       await save(tb!.id, 5, 15, ['A low male voice, slow.'], 'rejected', 'bob', { tempo: 'slow' });
       await save(tb!.id, 20, 40.5, ['Chorus to the end, louder.'], 'approved', 'ann');
+      // A pack's suggestion: the Label Studio export's prediction (model_version mycap@2.0.0).
+      const store = studioStore(studio);
+      const packId = await store.packs.ensureRow({ name: 'mycap', version: '2.0.0', roles: ['captioner'] }, path.join(tmp.dir, 'mycap'));
+      await store.suggestions.insert({ segmentId: first, startSec: 0, endSec: 10, text: 'female voice, piano', score: -0.7, tokenLogprobs: [], packId, ep: 'cpu', ms: 5 });
     } finally {
       await studio.close();
     }
@@ -162,7 +167,17 @@ describe('round trip: the studio export re-imported into a fresh library', () =>
     await exportTo('--format', 'label-studio', '--out', out, '--status', 'approved,draft,rejected,flagged', '--db', a);
     const b = path.join(tmp.dir, 'b.db');
     const r = JSON.parse(ok(await run('dataset', 'import', 'label-studio', path.join(out, 'tasks.json'), '--db', b, '--json'))) as DatasetImportReport;
-    expect(r).toMatchObject({ format: 'label-studio', captions: 5, revisions: { created: 5, unchanged: 0 }, problems: [], missingAudio: [] });
+    expect(r).toMatchObject({ format: 'label-studio', captions: 5, revisions: { created: 5, unchanged: 0 }, suggestions: { created: 1, unchanged: 0 }, problems: [], missingAudio: [] });
     expect(await heads(b)).toEqual(exported(await heads(a)));
+    // The exported prediction comes back as a suggestion labelled with where it came from.
+    const studio = await createStudio({ dbPath: b, runJobs: false });
+    try {
+      const store = studioStore(studio);
+      const ta = (await store.tracks.list()).find((t) => t.fileName === 'yt_AAAA.wav')!;
+      const seg = (await store.segments.list(ta.id)).find((s) => s.startSec === 0)!;
+      expect(await store.suggestions.newestOf(seg.id)).toMatchObject({ text: 'female voice, piano', pack: 'label-studio:mycap@2.0.0', score: -0.7, startSec: 0, endSec: 10 });
+    } finally {
+      await studio.close();
+    }
   });
 });

@@ -1,6 +1,7 @@
 // `s2cap export` as a script uses it: a real library file with a real imported recording and
 // captions saved through the CLI; the summary line, --json report, the target refused then
-// replaced with --force, a bad --since and bad flags as one line with their exit codes; and
+// replaced with --force, a bad --since and bad flags as one line with their exit codes, the
+// --since fallback note for a manifest from before the state map; and
 // exportDataset/cancelExport through a studio, progress events included.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -83,6 +84,25 @@ describe('s2cap export', () => {
     // The splits flag works when right.
     const m = JSON.parse(ok(await run('export', '--format', 'jsonl', '--out', out, '--splits', '0,0,1', '--json', '--db', db))) as ExportReport;
     expect(m.manifest.counts.bySplit).toEqual({ train: 0, validation: 0, test: 2 });
+  });
+
+  it('--since a manifest from before the state map: the fallback is one note line on stderr', async () => {
+    const { openStore } = await import('../core/store/store');
+    const store = await openStore(db);
+    await seedExport(store, { tracks: 2, perTrack: 1 });
+    await store.close();
+    const v1 = path.join(tmp.dir, 'v1');
+    ok(await run('export', '--format', 'jsonl', '--out', v1, '--json', '--db', db));
+    const manifest = JSON.parse(fs.readFileSync(path.join(v1, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+    delete manifest.exported;
+    const old = path.join(tmp.dir, 'old-manifest.json');
+    fs.writeFileSync(old, JSON.stringify(manifest));
+    const r = await run('export', '--format', 'jsonl', '--out', path.join(tmp.dir, 'v2'), '--since', old, '--db', db);
+    expect(r.code).toBe(0);
+    const notes = r.err.split('\n').filter((l) => l.startsWith('s2cap: note: '));
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(new RegExp(`^s2cap: note: --since ${old}: .*maxRevisionId \\d+`));
+    expect(r.out).toMatch(/^exported 0 segments/);
   });
 });
 

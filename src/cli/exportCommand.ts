@@ -94,6 +94,7 @@ export async function cmdExport(argv: string[], io: CliIo, deps: ExportCliDeps):
     if (v.json) io.out(JSON.stringify(report));
     else {
       for (const line of report.skipped) io.err(`s2cap: skipped ${line}`);
+      for (const line of report.notes ?? []) io.err(`s2cap: note: ${line}`);
       io.out(formatExportSummary(report));
     }
     return 0;

@@ -61,7 +61,8 @@ Commands:
                             write the captions for retraining (F: jsonl, csv, audiofolder,
                             pairs, label-studio) with manifest.json (checksums, counts, query);
                             default status approved; --since an earlier manifest.json writes
-                            only newer revisions; splits by track content hash; an existing
+                            only rows changed since it and lists the ones no longer eligible
+                            in withdrawn.jsonl; splits by track content hash; an existing
                             DIR is refused unless --force (replaced once the new one is complete)
   users add NAME [--role annotator|reviewer] | users list | users remove NAME
                             server accounts: add prints the user's own token (once);

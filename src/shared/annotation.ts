@@ -139,7 +139,7 @@ export interface QueueQuery {
   order?: QueueOrder;
   /** Only segments in one of these states (all when absent or empty). */
   status?: SegmentState[];
-  /** Only segments whose newest suggestion came from this pack (name@version, or "built-in"). */
+  /** Only segments whose newest suggestion came from this pack (name@version, a source label such as "label-studio:mycap-v2", or "built-in"). */
   model?: string;
   /** Only segments whose head revision was written by this annotator. */
   annotator?: string;
@@ -218,7 +218,7 @@ export interface AnnotatorStats {
 }
 
 export interface ModelStats {
-  /** name@version, or "built-in". */
+  /** name@version, a source label such as "label-studio:mycap-v2", or "built-in". */
   model: string;
   suggestions: number;
   approved: number;

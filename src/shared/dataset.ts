@@ -16,7 +16,7 @@ export interface ExportRequest {
   out: string;
   /** Segments whose head revision has one of these statuses (default ['approved']). */
   status?: CaptionStatus[];
-  /** Only revisions newer than this earlier export's manifest.json (a path on the studio's machine). */
+  /** Only what changed since this earlier export's manifest.json (a path on the studio's machine): see ExportManifest.exported. */
   since?: string;
   /** Only captions written by this annotator (ExportRow.annotator, not the reviewer who accepted them). */
   annotator?: string;
@@ -65,20 +65,34 @@ export interface ExportManifest {
   createdAt: string;
   /** The request as run (out and since as given). */
   query: Omit<ExportRequest, 'out' | 'force'>;
-  /** The newest revision id exported: what a later `--since` export starts after. */
+  /** The newest revision id exported (information; only a --since manifest without `exported` is compared to it). */
   maxRevisionId: number;
   counts: { total: number; bySplit: Record<SplitName, number>; byStatus: Partial<Record<CaptionStatus, number>> };
   /** Model packs whose suggestions appear, name@version. */
   packs: string[];
   /** Every file written (relative path → sha256), manifest.json itself excepted. */
   files: Record<string, string>;
+  /**
+   * The state a consumer holding this export and all its --since predecessors has: row id →
+   * [revision id, begin, end]. A later `--since` writes the rows missing here or differing, and
+   * withdraws the ids here no longer eligible. Written by every export since it was added; absent
+   * in older manifests (read as such: --since falls back to maxRevisionId).
+   */
+  exported?: Record<string, ExportedState>;
+  /** Ids of the --since manifest's `exported` no longer eligible (deleted, status left, filtered out); also withdrawn.jsonl. [] for a full export. */
+  withdrawn?: string[];
 }
+
+/** What a consumer holds of one row: [revision id, begin, end]. */
+export type ExportedState = [revisionId: number, begin: number, end: number];
 
 export interface ExportReport {
   out: string;
   manifest: ExportManifest;
   /** Segments left out and why ("track 3: audio file missing"). */
   skipped: string[];
+  /** One-line notes about how the export ran (a --since manifest too old for the state map). */
+  notes?: string[];
 }
 
 export interface ExportProgress {

@@ -33,6 +33,8 @@ export interface CaptionItem extends ItemPlace {
   author: string;
   attributes: CaptionAttributes;
   split?: string;
+  /** Set for a model prediction (Label Studio): written as a suggestion with this source and score, not a revision. */
+  suggestion?: { source: string; score: number | null };
 }
 
 /** A row (or a line of the audio map) left out, and why. */
@@ -45,11 +47,13 @@ export interface ItemProblem {
 export interface DatasetImportReport {
   file: string;
   format: 's2cap' | 'studio-export' | 'label-studio';
-  /** Captions read from the file (rows that parsed). */
+  /** Captions read from the file (rows that parsed; predictions not included). */
   captions: number;
   tracks: { imported: number; reused: number };
   segments: { created: number; reused: number };
   revisions: { created: number; unchanged: number };
+  /** Model predictions (Label Studio) written as suggestions, or already there (same segment, text and source). */
+  suggestions: { created: number; unchanged: number };
   /** Captions written or already present, per split named by the file (none: "unsplit"). */
   splits: Record<string, number>;
   /** Malformed rows and rows whose span or audio could not be used: skipped, the rest imported. */
@@ -68,6 +72,7 @@ export function emptyReport(file: string, format: DatasetImportReport['format'])
     tracks: { imported: 0, reused: 0 },
     segments: { created: 0, reused: 0 },
     revisions: { created: 0, unchanged: 0 },
+    suggestions: { created: 0, unchanged: 0 },
     splits: {},
     problems: [],
     missingAudio: [],

@@ -1,6 +1,7 @@
 // Dataset import (`s2cap dataset import s2cap|label-studio …`): reference captions from outside the
 // studio — the official S2Cap metadata, the studio's own jsonl/csv export, a Label Studio JSON
-// export — become tracks, segments and caption revisions (source 'import'). A core service on the
+// export — become tracks, segments and caption revisions (source 'import'); Label Studio predictions
+// become suggestions labelled with their origin ("label-studio:<model_version>"). A core service on the
 // Studio object (like studio.users), not a StudioApi command: it reads files on the studio's
 // machine, named by whoever runs the CLI there.
 import path from 'node:path';
@@ -34,13 +35,13 @@ export class DatasetImporter {
     return report;
   }
 
-  /** A Label Studio JSON export of audio tasks: annotations' TextArea results become approved revisions. */
+  /** A Label Studio JSON export of audio tasks: annotations' TextArea results become approved revisions, predictions' become suggestions labelled "label-studio:<model_version>". */
   async importLabelStudio(file: string, opts: DatasetImportOptions = {}): Promise<DatasetImportReport> {
     const abs = path.resolve(file);
     const lookup = opts.audio ? await openAudioLookup(path.resolve(opts.audio)) : NO_AUDIO_SOURCE;
     const tasks = await readLabelStudioTasks(abs);
     const report = emptyReport(abs, 'label-studio');
-    report.captions = tasks.items.length;
+    report.captions = tasks.items.filter((i) => !i.suggestion).length;
     report.problems.push(...lookup.problems, ...tasks.problems);
     report.notes.push(...tasks.notes);
     await writeCaptionItems(this.store, abs, tasks.items, lookup, report);

@@ -1,7 +1,8 @@
 // Label Studio import on every back end, from an export in the documented task format
 // (labelstud.io/guide/task_format): file:// and absolute paths, uploads found by name in --audio,
 // per-region TextArea spans (on the result or on its region), whole-file captions, authors from
-// completed_by, predictions and cancelled annotations counted not imported, missing audio listed.
+// completed_by, cancelled annotations counted not imported, missing audio listed (predictions:
+// labelStudioPredictions.test.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -85,10 +86,8 @@ describe.each(backends)('Label Studio import ($name)', (backend) => {
     expect(r.revisions).toEqual({ created: 4, unchanged: 0 });
     expect(r.missingAudio).toEqual([{ key: 'missing.wav', lines: [], where: ['task 4'] }]);
     expect(r.problems.map((p) => p.reason)).toEqual(['task 5: no "data" object']);
-    expect(r.notes).toEqual([
-      '1 Label Studio prediction was not imported: the studio keeps model suggestions only with the model pack that made them',
-      '1 cancelled annotation skipped',
-    ]);
+    expect(r.suggestions).toEqual({ created: 1, unchanged: 0 }); // the prediction (labelStudioPredictions.test.ts)
+    expect(r.notes).toEqual(['1 cancelled annotation skipped']);
     const again = await new DatasetImporter(store).importLabelStudio(EXPORT, { audio: AUDIO });
     expect(again.revisions).toEqual({ created: 0, unchanged: 4 });
     expect(again.segments).toEqual({ created: 0, reused: 4 });

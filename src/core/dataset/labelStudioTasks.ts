@@ -3,11 +3,14 @@
 // as /data/upload/1/3f2a9c1e-song.wav, found by name in the --audio folder); each annotation's
 // `result[]` entries of type `textarea` carry the caption in `value.text[]`, with the region's
 // `value.start`/`value.end` in seconds (or those of the region result with the same id; neither:
-// the whole file). Predictions are counted, not imported: a suggestion in this studio records the
-// model pack that made it, which a Label Studio prediction does not name in a form the studio can
-// trust (see DatasetImportReport.notes). A task this studio exported (core/export/labelStudio.ts)
-// carries `data.s2cap`: the track's sha256 and path, and per region id the annotator, status and
-// attributes, which are restored, so such an export round-trips.
+// the whole file). Predictions' textarea results become suggestions (CaptionItem.suggestion) with
+// the result's score (else the prediction's, else none; stored as given: its scale is the model's)
+// and the source "label-studio:<model_version>" (no model_version: "label-studio:unknown"), so the
+// studio names where they came from instead of passing them off as its built-in suggester's.
+// A task this studio exported (core/export/labelStudio.ts) carries `data.s2cap`: the track's
+// sha256 and path, and per region id the annotator, status and attributes, which are restored, and
+// its predictions (model_version = name@version) come back labelled "label-studio:name@version",
+// so such an export round-trips.
 import fs from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { CAPTION_STATUSES, type CaptionStatus } from '../../shared/annotation';
@@ -42,7 +45,6 @@ export async function readLabelStudioTasks(file: string): Promise<LabelStudioTas
 
   const items: CaptionItem[] = [];
   const problems: ItemProblem[] = [];
-  let predictions = 0;
   let cancelled = 0;
   tasks.forEach((task: unknown, i: number) => {
     const where = `task ${isObject(task) && (typeof task.id === 'number' || typeof task.id === 'string') ? task.id : `#${i + 1}`}`;
@@ -55,9 +57,6 @@ export async function readLabelStudioTasks(file: string): Promise<LabelStudioTas
     if (!found && !sourcePath) return fail('no audio in "data" (data.audio, or a field naming an audio file)');
     const audio: AudioRef = { ...found, ...(sourcePath && !found?.path ? { path: sourcePath } : {}), ...(sha256 ? { sha256 } : {}) };
     const provenance = new Map((Array.isArray(studio.segments) ? studio.segments : []).filter(isObject).map((g) => [g.id, g]));
-    for (const p of Array.isArray(task.predictions) ? task.predictions : []) {
-      if (isObject(p) && Array.isArray(p.result)) predictions += p.result.filter((r) => isObject(r) && r.type === 'textarea').length;
-    }
     for (const a of Array.isArray(task.annotations) ? task.annotations : []) {
       if (!isObject(a) || !Array.isArray(a.result)) continue;
       if (a.was_cancelled === true) {
@@ -65,32 +64,55 @@ export async function readLabelStudioTasks(file: string): Promise<LabelStudioTas
         continue;
       }
       const author = authorOf(a.completed_by);
-      const results = a.result.filter(isObject);
-      for (const r of results) {
-        if (r.type !== 'textarea') continue;
-        const value = isObject(r.value) ? r.value : {};
-        const texts = (Array.isArray(value.text) ? value.text : [value.text]).filter((t): t is string => typeof t === 'string' && t.trim() !== '');
-        if (!texts.length) continue;
-        // The span: on the textarea itself (per-region TextArea), else on the region it belongs to.
-        const region = results.find((o) => o !== r && o.id !== undefined && o.id === r.id && isObject(o.value) && num(o.value.start) !== undefined);
-        const span = num(value.start) !== undefined ? value : region && isObject(region.value) ? region.value : null;
-        const begin = span ? num(span.start) ?? null : null;
-        const end = span ? num(span.end) ?? null : null;
-        if (begin !== null && end !== null && !(end > begin)) {
-          fail(`a region ends (${end} s) before it begins (${begin} s)`);
-          continue;
-        }
+      for (const { r, begin, end, texts } of textareas(a.result, fail)) {
         const own = provenance.get(r.id);
         const status = own && CAPTION_STATUSES.includes(own.status as CaptionStatus) ? (own.status as CaptionStatus) : 'approved';
         const by = own && typeof own.annotator === 'string' && own.annotator.trim() ? own.annotator.trim().slice(0, 80) : author;
-        for (const t of texts) items.push({ where, audio, begin, end, text: t.trim(), status, author: by, attributes: pickAttributes(own?.attributes) });
+        for (const t of texts) items.push({ where, audio, begin, end, text: t, status, author: by, attributes: pickAttributes(own?.attributes) });
+      }
+    }
+    for (const p of Array.isArray(task.predictions) ? task.predictions : []) {
+      if (!isObject(p) || !Array.isArray(p.result)) continue;
+      const source = labelStudioSource(p.model_version);
+      for (const { r, begin, end, texts } of textareas(p.result, fail)) {
+        const score = num(r.score) ?? num(p.score) ?? null;
+        for (const t of texts) items.push({ where, audio, begin, end, text: t, status: 'draft', author: source, attributes: {}, suggestion: { source, score } });
       }
     }
   });
   const notes: string[] = [];
-  if (predictions) notes.push(`${predictions} Label Studio prediction${predictions === 1 ? ' was' : 's were'} not imported: the studio keeps model suggestions only with the model pack that made them`);
   if (cancelled) notes.push(`${cancelled} cancelled annotation${cancelled === 1 ? '' : 's'} skipped`);
   return { items, problems, notes };
+}
+
+/** The source label of a prediction: "label-studio:<model_version>" (one this studio already labelled so, as it is). */
+export function labelStudioSource(modelVersion: unknown): string {
+  const v = typeof modelVersion === 'string' || typeof modelVersion === 'number' ? String(modelVersion).trim().slice(0, 200) : '';
+  if (!v) return `${LABEL_STUDIO_AUTHOR}:unknown`;
+  return v.startsWith(`${LABEL_STUDIO_AUTHOR}:`) ? v : `${LABEL_STUDIO_AUTHOR}:${v}`;
+}
+
+/** The textarea results of one annotation or prediction, with their span (null: the whole file) and non-empty texts. */
+function textareas(list: unknown[], fail: (reason: string) => void): { r: Obj; begin: number | null; end: number | null; texts: string[] }[] {
+  const results = list.filter(isObject);
+  const out: { r: Obj; begin: number | null; end: number | null; texts: string[] }[] = [];
+  for (const r of results) {
+    if (r.type !== 'textarea') continue;
+    const value = isObject(r.value) ? r.value : {};
+    const texts = (Array.isArray(value.text) ? value.text : [value.text]).filter((t): t is string => typeof t === 'string' && t.trim() !== '').map((t) => t.trim());
+    if (!texts.length) continue;
+    // The span: on the textarea itself (per-region TextArea), else on the region it belongs to.
+    const region = results.find((o) => o !== r && o.id !== undefined && o.id === r.id && isObject(o.value) && num(o.value.start) !== undefined);
+    const span = num(value.start) !== undefined ? value : region && isObject(region.value) ? region.value : null;
+    const begin = span ? num(span.start) ?? null : null;
+    const end = span ? num(span.end) ?? null : null;
+    if (begin !== null && end !== null && !(end > begin)) {
+      fail(`a region ends (${end} s) before it begins (${begin} s)`);
+      continue;
+    }
+    out.push({ r, begin, end, texts });
+  }
+  return out;
 }
 
 /** completed_by is a user id, an object (older exports: id, email, names) or, from some tools, a name. */

@@ -3,7 +3,9 @@
 // and imported through the library's importer (file work, so outside any transaction; the same
 // content is the same track). Then, in ONE transaction for the whole input file, the segments and
 // caption revisions: a failure leaves nothing of the file's captions behind. Re-importing is a
-// no-op: a segment is matched by track and span, a caption by its text among the segment's revisions.
+// no-op: a segment is matched by track and span, a caption by its text among the segment's revisions,
+// a prediction (CaptionItem.suggestion: written as a suggestion for the segment's span, with its
+// source and score) by its text and source among the segment's suggestions.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { checkSegmentSpan } from '../segmentRules';
@@ -62,9 +64,9 @@ export async function writeCaptionItems(store: Store, file: string, items: Capti
   if (clipNote) report.notes.push('files named by a row\'s id and shorter than its span were taken as that segment\'s own clip (the whole file)');
 
   const done = await store.transaction(async (tx) => {
-    const res = { segCreated: 0, segReused: 0, revCreated: 0, revSame: 0, splits: {} as Record<string, number> };
+    const res = { segCreated: 0, segReused: 0, revCreated: 0, revSame: 0, sugCreated: 0, sugSame: 0, splits: {} as Record<string, number> };
     for (const id of new Set(writable.map((w) => w.trackId))) await tx.segments.lockTrack(id);
-    const spans = new Map<string, { segmentId: number | null; texts: Set<string>; hiddenTexts: Set<string> }>();
+    const spans = new Map<string, { segmentId: number | null; texts: Set<string>; hiddenTexts: Set<string>; hiddenIds: number[] }>();
     for (const w of writable) {
       const key = `${w.trackId}:${w.begin}:${w.end}`;
       let span = spans.get(key);
@@ -76,9 +78,27 @@ export async function writeCaptionItems(store: Store, file: string, items: Capti
           segmentId: visible?.segment.id ?? null,
           texts: visible ? await textsOf([visible.segment.id]) : new Set(),
           hiddenTexts: await textsOf(found.filter((f) => f.hidden).map((f) => f.segment.id)),
+          hiddenIds: found.filter((f) => f.hidden).map((f) => f.segment.id),
         };
         if (visible) res.segReused++;
         spans.set(key, span);
+      }
+      const sug = w.item.suggestion;
+      if (sug) {
+        // Already there, or on a segment someone hid (as for captions: not brought back).
+        const on = span.segmentId !== null ? [span.segmentId] : span.hiddenIds;
+        if ((await Promise.all(on.map((id) => tx.suggestions.hasFromSource(id, w.item.text, sug.source)))).some(Boolean)) {
+          res.sugSame++;
+          continue;
+        }
+        if (span.segmentId === null) {
+          span.segmentId = (await tx.segments.insert(w.trackId, w.begin, w.end)).id;
+          res.segCreated++;
+        }
+        const text = w.item.text;
+        await tx.suggestions.insert({ segmentId: span.segmentId, startSec: w.begin, endSec: w.end, text, score: sug.score, tokenLogprobs: [], packId: null, ep: null, ms: null, source: sug.source });
+        res.sugCreated++;
+        continue;
       }
       const splitName = w.item.split ?? 'unsplit';
       res.splits[splitName] = (res.splits[splitName] ?? 0) + 1;
@@ -109,6 +129,8 @@ export async function writeCaptionItems(store: Store, file: string, items: Capti
   report.segments.reused += done.segReused;
   report.revisions.created += done.revCreated;
   report.revisions.unchanged += done.revSame;
+  report.suggestions.created += done.sugCreated;
+  report.suggestions.unchanged += done.sugSame;
   for (const [k, n] of Object.entries(done.splits)) report.splits[k] = (report.splits[k] ?? 0) + n;
 }
 

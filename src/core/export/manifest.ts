@@ -1,13 +1,14 @@
 // manifest.json of an export (shared/dataset.ts ExportManifest): what was asked, what came out
-// (counts per split and status, the packs whose suggestions appear, the newest revision id for a
-// later `--since`), and the sha256 of every file, so a training run can check it reads exactly
-// what was exported. Hashing also fsyncs each file: the folder is renamed into place only once
-// every byte of it is on disk. `readSinceManifest` reads an earlier export's manifest for `--since`.
+// (counts per split and status, the packs whose suggestions appear, the newest revision id, the
+// state map `exported` and the `withdrawn` ids a later `--since` works from: incremental.ts), and
+// the sha256 of every file, so a training run can check it reads exactly what was exported.
+// Hashing also fsyncs each file: the folder is renamed into place only once every byte of it is on
+// disk. `readSinceManifest` reads an earlier export's manifest for `--since`.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../../shared/errors';
-import { SPLIT_NAMES, type ExportManifest, type ExportRequest, type ExportRow, type SplitName } from '../../shared/dataset';
+import { SPLIT_NAMES, type ExportedState, type ExportManifest, type ExportRequest, type ExportRow, type SplitName } from '../../shared/dataset';
 import { describeFsError } from '../library/scan';
 import { STUDIO_VERSION } from '../version';
 
@@ -69,6 +70,10 @@ export interface ManifestInput {
   rows: readonly ExportRow[];
   /** The --since manifest's maxRevisionId, carried forward when nothing newer was written. */
   sinceRevisionId: number;
+  /** The consumer's state after this export (incremental.ts). */
+  exported: Record<string, ExportedState>;
+  /** Ids withdrawn since the --since manifest, sorted. */
+  withdrawn: string[];
   files: Record<string, string>;
   createdAt?: Date;
 }
@@ -95,6 +100,8 @@ export function buildManifest(m: ManifestInput): ExportManifest {
     counts: { total: m.rows.length, bySplit, byStatus },
     packs: [...packs].sort(),
     files: m.files,
+    exported: m.exported,
+    withdrawn: m.withdrawn,
   };
 }
 
@@ -109,8 +116,17 @@ export async function writeManifest(dir: string, manifest: ExportManifest): Prom
   }
 }
 
-/** The maxRevisionId of an earlier export's manifest.json; a one-line BAD_REQUEST naming the file otherwise. */
-export async function readSinceManifest(file: string): Promise<number> {
+/** What --since needs of an earlier manifest; `exported` null: one written before the state map. */
+export interface SinceManifest {
+  maxRevisionId: number;
+  exported: Record<string, ExportedState> | null;
+}
+
+const isState = (v: unknown): v is ExportedState =>
+  Array.isArray(v) && v.length === 3 && Number.isInteger(v[0]) && Number.isFinite(v[1]) && Number.isFinite(v[2]);
+
+/** An earlier export's manifest.json as --since reads it; a one-line BAD_REQUEST naming the file otherwise. */
+export async function readSinceManifest(file: string): Promise<SinceManifest> {
   const bad = (why: string) => new StudioError('BAD_REQUEST', `--since ${file}: ${why}`);
   let text: string;
   try {
@@ -128,5 +144,9 @@ export async function readSinceManifest(file: string): Promise<number> {
   if (!m || typeof m !== 'object' || m.schemaVersion === undefined) throw bad('not an export manifest (no schemaVersion)');
   if (m.schemaVersion !== 1) throw bad(`manifest schema version ${String(m.schemaVersion)} is not one this studio reads (1)`);
   if (!Number.isInteger(m.maxRevisionId) || (m.maxRevisionId as number) < 0) throw bad('its maxRevisionId is missing or not a whole number');
-  return m.maxRevisionId as number;
+  if (m.exported === undefined) return { maxRevisionId: m.maxRevisionId as number, exported: null };
+  const ex: unknown = m.exported;
+  if (!ex || typeof ex !== 'object' || Array.isArray(ex)) throw bad('its exported is not a map of id → [revisionId, begin, end]');
+  for (const [id, v] of Object.entries(ex)) if (!isState(v)) throw bad(`its exported entry "${id}" is not [revisionId, begin, end]`);
+  return { maxRevisionId: m.maxRevisionId as number, exported: ex as Record<string, ExportedState> };
 }

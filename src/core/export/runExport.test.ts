@@ -1,4 +1,5 @@
-// The export's folder and query rules, on both back ends: --since writes only newer revisions, an
+// The export's folder and query rules, on both back ends: --since writes only newer revisions (the
+// state map as a whole: incrementalExport.test.ts), an
 // existing target is refused and --force replaces it only once the new one is complete, a cancel or
 // a failing writer leaves no target and no temporary folder, a temporary folder left by a killed
 // exporter is removed by the next export, and a bad --since file is one line naming it.
@@ -125,6 +126,7 @@ describe.each(testStores())('export folder and query rules ($name)', (backend) =
       [bad, '{ not json', /: not valid JSON/],
       [bad, '{"hello": 1}', /: not an export manifest/],
       [bad, '{"schemaVersion": 1, "maxRevisionId": "x"}', /maxRevisionId is missing or not a whole number/],
+      [bad, '{"schemaVersion": 1, "maxRevisionId": 3, "exported": {"abc-1": [3, 0]}}', /its exported entry "abc-1" is not \[revisionId, begin, end\]$/],
     ];
     for (const [file, text, why] of cases) {
       if (text !== null) fs.writeFileSync(file, text);
@@ -184,7 +186,7 @@ describe('manifest read as --since', () => {
     const file = path.join(tmp.dir, 'ok-manifest.json');
     fs.writeFileSync(file, JSON.stringify(m));
     const { readSinceManifest } = await import('./manifest');
-    expect(await readSinceManifest(file)).toBe(7);
+    expect(await readSinceManifest(file)).toEqual({ maxRevisionId: 7, exported: null });
   });
 });
 

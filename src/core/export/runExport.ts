@@ -1,6 +1,7 @@
 // One export, start to finish (shared/dataset.ts ExportRequest → ExportReport): read the --since
-// manifest, check the target (exportFolder.ts), run the export query (store/exportQuery.ts), give
-// the rows grouped by track and split (exportRows.ts, splits.ts) to the format's writer
+// manifest, check the target (exportFolder.ts), run the export query (store/exportQuery.ts), keep
+// what changed since the --since manifest's state map and list what it withdraws (incremental.ts),
+// give the rows grouped by track and split (exportRows.ts, splits.ts) to the format's writer
 // (formats.ts) inside a temporary folder, hash every file into manifest.json (manifest.ts), rename
 // the folder into place. Cancel (signal) or any failure removes the temporary folder: no target
 // is ever half-written. Progress goes to `onProgress`, at most a few times a second.
@@ -11,6 +12,7 @@ import { ExportFolder } from './exportFolder';
 import { groupByTrack } from './exportRows';
 import type { FormatWriter } from './formatWriter';
 import { writerFor } from './formats';
+import { exportedAfter, planSince, writeWithdrawn } from './incremental';
 import { buildManifest, hashFolder, readSinceManifest, writeManifest } from './manifest';
 import { normaliseSplits } from './splits';
 
@@ -58,18 +60,19 @@ export async function runExport(store: Store, request: ExportRequest, opts: RunE
     throw new StudioError('BAD_REQUEST', (err as Error).message);
   }
   const status = request.status?.length ? [...new Set(request.status)] : [...DEFAULT_EXPORT_STATUS];
-  const sinceRevisionId = request.since === undefined ? undefined : await readSinceManifest(request.since);
+  const since = request.since === undefined ? undefined : await readSinceManifest(request.since);
   const force = request.force ?? false;
   const folder = await ExportFolder.create(request.out, force);
   try {
     progress('query', 0, 1);
-    const sources = await store.exports.rows({
+    const eligible = await store.exports.rows({
       status,
       ...(request.annotator !== undefined ? { annotator: request.annotator } : {}),
       ...(request.pack !== undefined ? { pack: request.pack } : {}),
-      ...(sinceRevisionId !== undefined ? { afterRevisionId: sinceRevisionId } : {}),
     });
     signal.throwIfAborted();
+    const plan = planSince(eligible, since, request.since);
+    const sources = plan.write;
     progress('query', 1, 1);
     const groups = groupByTrack(sources, splits);
     const skips = new Map<string, string[]>();
@@ -88,14 +91,16 @@ export async function runExport(store: Store, request: ExportRequest, opts: RunE
       },
     });
     signal.throwIfAborted();
+    if (since) await writeWithdrawn(folder.dir, plan.withdrawn, signal);
     const files = await hashFolder(folder.dir, signal);
     const rows: ExportRow[] = groups.flatMap((g) => g.rows).filter((r) => !skippedIds.has(r.id));
-    const manifest = buildManifest({ request, status, splits, rows, sinceRevisionId: sinceRevisionId ?? 0, files });
+    const exported = exportedAfter(plan.base, rows);
+    const manifest = buildManifest({ request, status, splits, rows, sinceRevisionId: since?.maxRevisionId ?? 0, exported, withdrawn: plan.withdrawn, files });
     await writeManifest(folder.dir, manifest);
     signal.throwIfAborted();
     await folder.publish(force);
     progress('done', rows.length, rows.length);
-    return { out: folder.out, manifest, skipped: skippedLines(skips) };
+    return { out: folder.out, manifest, skipped: skippedLines(skips), ...(plan.notes.length ? { notes: plan.notes } : {}) };
   } catch (err) {
     await folder.discard();
     if (signal.aborted) throw cancelled(folder.out);

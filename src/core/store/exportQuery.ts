@@ -13,8 +13,9 @@
 // a verdict, else none.
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { CaptionAttributes, CaptionStatus } from '../../shared/annotation';
-import { BUILT_IN_MODEL, segmentsWithHeads } from './queue';
-import { packLabel, type RepoContext } from './repoContext';
+import { segmentsWithHeads } from './queue';
+import { suggestionModel, suggestionModelIs } from './suggestions';
+import type { RepoContext } from './repoContext';
 
 export interface ExportQuery {
   /** Head statuses to take (at least one). */
@@ -23,7 +24,7 @@ export interface ExportQuery {
   annotator?: string;
   /** Only segments whose suggestion (as below) came from this pack: name@version, a bare name, or 'built-in'. */
   pack?: string;
-  /** Only heads newer than this revision id (an earlier export's maxRevisionId). */
+  /** Only heads newer than this revision id. (`--since` compares whole rows instead: core/export/incremental.ts.) */
   afterRevisionId?: number;
 }
 
@@ -82,13 +83,7 @@ export class ExportQueryRepo {
         const conds: Expression<SqlBool>[] = [eb('h.status', 'in', [...q.status])];
         if (q.annotator !== undefined) conds.push(eb(ANNOTATOR, '=', q.annotator));
         if (q.afterRevisionId !== undefined) conds.push(eb('h.id', '>', q.afterRevisionId));
-        if (q.pack !== undefined) {
-          if (q.pack === BUILT_IN_MODEL) conds.push(eb.and([eb('s.id', 'is not', null), eb('s.pack_id', 'is', null)]));
-          else {
-            const at = q.pack.lastIndexOf('@');
-            conds.push(at > 0 ? eb.and([eb('p.name', '=', q.pack.slice(0, at)), eb('p.version', '=', q.pack.slice(at + 1))]) : eb('p.name', '=', q.pack));
-          }
-        }
+        if (q.pack !== undefined) conds.push(suggestionModelIs(q.pack));
         return eb.and(conds);
       })
       .select([
@@ -113,6 +108,7 @@ export class ExportQueryRepo {
         's.text as sug_text',
         's.score',
         'p.name as pack_name',
+        's.source',
         'p.version as pack_version',
       ])
       .orderBy('b.track_id')
@@ -138,7 +134,7 @@ export class ExportQueryRepo {
       suggestion:
         r.sug_id === null || r.sug_text === null
           ? null
-          : { id: r.sug_id, text: r.sug_text, score: r.score === null ? null : Number(r.score), model: packLabel(r.pack_name, r.pack_version) ?? BUILT_IN_MODEL },
+          : { id: r.sug_id, text: r.sug_text, score: r.score === null ? null : Number(r.score), model: suggestionModel(r.pack_name, r.pack_version, r.source) },
     }));
   }
 }

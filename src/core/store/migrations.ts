@@ -220,4 +220,10 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE UNIQUE INDEX users_live_name ON users(name) WHERE removed_at IS NULL;
   `,
+  // 10: where a suggestion came from when no pack made it: "label-studio:<model_version>" for a
+  // Label Studio prediction brought in by `s2cap dataset import label-studio`; NULL for the
+  // built-in suggester and for pack suggestions (pack_id names those). See suggestionLabel.
+  `
+  ALTER TABLE suggestions ADD COLUMN source TEXT;
+  `,
 ];

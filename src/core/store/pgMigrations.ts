@@ -241,4 +241,8 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   CREATE UNIQUE INDEX users_live_name ON users(name) WHERE removed_at IS NULL;
   `,
+  // 10: mirrors SQLite step 10 (suggestions.source: a Label Studio prediction's origin).
+  `
+  ALTER TABLE suggestions ADD COLUMN source text;
+  `,
 ];

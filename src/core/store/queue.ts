@@ -10,17 +10,17 @@
 // SuggestionsRepo.confidencesOf (the same percentile the Annotate view shows).
 import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { QueueItem, QueueOrder, QueuePage, QueueQuery, ReviewVerdict, SegmentState } from '../../shared/annotation';
-import { packLabel, type RepoContext } from './repoContext';
+import type { RepoContext } from './repoContext';
 import type { Database } from './schema';
 import { SPAN_TOLERANCE_SEC } from './segments';
-import { SuggestionsRepo } from './suggestions';
+import { BUILT_IN_MODEL, SuggestionsRepo, suggestionModel, suggestionModelIs } from './suggestions';
 import { containsPattern } from './tracks';
 
 export const QUEUE_PAGE_DEFAULT = 100;
 export const QUEUE_PAGE_MAX = 1000;
 
-/** The label of suggestions made without a pack (the built-in suggester). */
-export const BUILT_IN_MODEL = 'built-in';
+/** The label of suggestions made without a pack or source (the built-in suggester); defined with suggestionLabel. */
+export { BUILT_IN_MODEL };
 
 /** The review column's values as the contract reads them. */
 export const reviewVerdict = (review: string): ReviewVerdict => (review === 'accepted' ? 'accepted' : review === 'rejected' ? 'sentBack' : 'pending');
@@ -77,13 +77,7 @@ function queueRows(db: Kysely<Database>, q: QueueQuery, caller: string | null) {
     .where((eb) => {
       const conds: Expression<SqlBool>[] = [];
       if (q.status?.length) conds.push(eb(STATE, 'in', q.status));
-      if (q.model) {
-        if (q.model === BUILT_IN_MODEL) conds.push(eb.and([eb('s.id', 'is not', null), eb('s.pack_id', 'is', null)]));
-        else {
-          const at = q.model.lastIndexOf('@');
-          conds.push(at > 0 ? eb.and([eb('p.name', '=', q.model.slice(0, at)), eb('p.version', '=', q.model.slice(at + 1))]) : eb('p.name', '=', q.model));
-        }
-      }
+      if (q.model) conds.push(suggestionModelIs(q.model));
       if (q.annotator) conds.push(eb('h.author', '=', q.annotator));
       if (q.since) conds.push(eb(UPDATED, '>=', storedTime(q.since)));
       if (q.until) conds.push(eb(UPDATED, '<', storedTime(q.until)));
@@ -140,6 +134,7 @@ export class QueueRepo {
       's.score',
       'p.name as pack_name',
       'p.version as pack_version',
+      's.source',
       STATE.as('state'),
       UPDATED.as('updated_at'),
     ]);
@@ -165,7 +160,7 @@ export class QueueRepo {
       headRevisionId: r.head_id ?? null,
       annotator: r.author ?? null,
       review: r.review ? reviewVerdict(r.review) : null,
-      suggestionPack: r.sug_id === null ? null : (packLabel(r.pack_name, r.pack_version) ?? BUILT_IN_MODEL),
+      suggestionPack: r.sug_id === null ? null : suggestionModel(r.pack_name, r.pack_version, r.source),
       score: r.score ?? null,
       confidenceLevel: r.score === null ? null : (levels.get(r.score)?.level ?? null),
       updatedAt: r.updated_at,

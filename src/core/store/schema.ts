@@ -74,6 +74,7 @@ export interface SuggestionsTable {
   created_at: Generated<string>;
   start_sec: number | null; // v4, REAL
   end_sec: number | null; // v4, REAL
+  source: string | null; // v10: where a pack-less suggestion came from, e.g. "label-studio:mycap-v2"
 }
 
 export interface CaptionRevisionsTable {

@@ -3,8 +3,8 @@
 // segment's newest one with its pack, and how many suggestions each model made. Read in one
 // snapshot by the caller (store.transaction(…, { write: false })).
 import { sql } from 'kysely';
-import { packLabel, type RepoContext } from './repoContext';
-import { BUILT_IN_MODEL } from './queue';
+import type { RepoContext } from './repoContext';
+import { suggestionModel } from './suggestions';
 
 export interface StatsRevisionRow {
   id: number;
@@ -23,7 +23,7 @@ export interface StatsSuggestionRow {
   id: number;
   segmentId: number;
   text: string;
-  /** name@version, or "built-in". */
+  /** name@version, a source label ("label-studio:…"), or "built-in" (suggestionModel). */
   model: string;
 }
 
@@ -69,7 +69,7 @@ export class StatsRepo {
     const suggestions = await db
       .selectFrom('suggestions as s')
       .leftJoin('model_packs as p', 'p.id', 's.pack_id')
-      .select(['s.id', 's.segment_id', 's.text', 'p.name', 'p.version'])
+      .select(['s.id', 's.segment_id', 's.text', 'p.name', 'p.version', 's.source'])
       .where((e) =>
         e.or([
           e('s.id', 'in', e.selectFrom('suggestions as x').innerJoin('segments as g', 'g.id', 'x.segment_id').select((f) => f.fn.max('x.id').as('id')).where('g.deleted_at', 'is', null).groupBy('x.segment_id')),
@@ -80,12 +80,11 @@ export class StatsRepo {
     let perModel = db
       .selectFrom('suggestions as s')
       .leftJoin('model_packs as p', 'p.id', 's.pack_id')
-      .select((e) => ['p.name', 'p.version', e.fn.countAll<number | string>().as('n')])
+      .select((e) => ['p.name', 'p.version', 's.source', e.fn.countAll<number | string>().as('n')])
       .where('s.segment_id', 'in', live)
-      .groupBy(['p.name', 'p.version']);
+      .groupBy(['p.name', 'p.version', 's.source']);
     if (window.since) perModel = perModel.where('s.created_at', '>=', window.since);
     if (window.until) perModel = perModel.where('s.created_at', '<', window.until);
-    const model = (name: string | null, version: string | null) => packLabel(name, version) ?? BUILT_IN_MODEL;
     return {
       segments: Number(counts.segments),
       suggested: Number(counts.suggested ?? 0),
@@ -100,8 +99,8 @@ export class StatsRepo {
         secondsSpent: r.seconds_spent,
         createdAt: r.created_at,
       })),
-      suggestions: suggestions.map((s) => ({ id: s.id, segmentId: s.segment_id, text: s.text, model: model(s.name, s.version) })),
-      suggestionsPerModel: (await perModel.execute()).map((r) => ({ model: model(r.name, r.version), n: Number(r.n) })),
+      suggestions: suggestions.map((s) => ({ id: s.id, segmentId: s.segment_id, text: s.text, model: suggestionModel(s.name, s.version, s.source) })),
+      suggestionsPerModel: (await perModel.execute()).map((r) => ({ model: suggestionModel(r.name, r.version, r.source), n: Number(r.n) })),
     };
   }
 }

@@ -3,7 +3,10 @@
 // it was made for and reads as stale once its segment has been resized.
 // A score reads as a confidence an annotator can use (confidenceOf): its percentile among the
 // library's current model suggestions, in fifths — one computation for the Annotate view and the queue.
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+// A suggestion no pack made is the built-in suggester's, unless it records a `source` (a Label
+// Studio prediction brought in by dataset import): suggestionLabel/suggestionModelIs are the one
+// place that naming is decided, for the Annotate view, the queue, stats and the export.
+import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Confidence } from '../../shared/annotation';
 import type { Suggestion } from '../../shared/types';
 import { packLabel, type RepoContext } from './repoContext';
@@ -19,8 +22,32 @@ export interface NewSuggestion {
   score: number | null;
   tokenLogprobs: number[];
   packId: number | null;
-  ep: string;
-  ms: number;
+  ep: string | null;
+  ms: number | null;
+  /** Where it came from when no pack made it, e.g. "label-studio:mycap-v2" (labelStudioSource). */
+  source?: string | null;
+}
+
+/** The model label of suggestions made without a pack or a source (the built-in suggester). */
+export const BUILT_IN_MODEL = 'built-in';
+
+/** A suggestion's model as the studio names it: the pack's name@version, else its source label, else null (built-in). */
+export const suggestionLabel = (packName: string | null, packVersion: string | null, source: string | null): string | null =>
+  packLabel(packName, packVersion) ?? source ?? null;
+
+/** suggestionLabel, with the built-in suggester named BUILT_IN_MODEL (queue, stats, export). */
+export const suggestionModel = (packName: string | null, packVersion: string | null, source: string | null): string =>
+  suggestionLabel(packName, packVersion, source) ?? BUILT_IN_MODEL;
+
+/**
+ * The condition "the suggestion `s` (joined to its pack as `p`) is model `model`", as
+ * suggestionModel names it: BUILT_IN_MODEL, a pack's name@version or bare name, or a source label.
+ */
+export function suggestionModelIs(model: string): RawBuilder<SqlBool> {
+  if (model === BUILT_IN_MODEL) return sql<SqlBool>`(s.id IS NOT NULL AND p.id IS NULL AND s.source IS NULL)`;
+  const at = model.lastIndexOf('@');
+  const byPack = at > 0 ? sql<SqlBool>`(p.name = ${model.slice(0, at)} AND p.version = ${model.slice(at + 1)})` : sql<SqlBool>`p.name = ${model}`;
+  return sql<SqlBool>`(${byPack} OR (p.id IS NULL AND s.source = ${model}))`;
 }
 
 const selectSuggestions = (db: Kysely<Database>) =>
@@ -39,6 +66,7 @@ const selectSuggestions = (db: Kysely<Database>) =>
       's.created_at',
       's.start_sec',
       's.end_sec',
+      's.source',
       'seg.start_sec as seg_start_sec',
       'seg.end_sec as seg_end_sec',
       'p.name as pack_name',
@@ -53,7 +81,7 @@ const toSuggestion = (r: Row): Suggestion => ({
   text: r.text,
   score: r.score,
   tokenLogprobs: r.token_logprobs ? (JSON.parse(r.token_logprobs) as number[]) : [],
-  pack: packLabel(r.pack_name, r.pack_version),
+  pack: suggestionLabel(r.pack_name, r.pack_version, r.source),
   ep: r.ep,
   ms: r.ms,
   createdAt: r.created_at,
@@ -88,10 +116,24 @@ export class SuggestionsRepo {
         pack_id: s.packId,
         ep: s.ep,
         ms: s.ms,
+        source: s.source ?? null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
     return toSuggestion(await selectSuggestions(this.c.db).where('s.id', '=', id).executeTakeFirstOrThrow());
+  }
+
+  /** Whether a segment already has a suggestion with this text from this source (an import is not repeated). */
+  async hasFromSource(segmentId: number, text: string, source: string): Promise<boolean> {
+    const row = await this.c.db
+      .selectFrom('suggestions')
+      .select('id')
+      .where('segment_id', '=', segmentId)
+      .where('text', '=', text)
+      .where('source', '=', source)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   /** How many suggestions each segment of a track has (all ever made, stale or hidden too); segments with none are absent. */
@@ -163,6 +205,9 @@ export class SuggestionsRepo {
       .select((e) => [bucket(0, asked.length).as('b'), e.fn.countAll<number | string>().as('n')])
       .where('g.deleted_at', 'is', null)
       .where('s.score', 'is not', null)
+      // Scores imported with a dataset (Label Studio predictions) may be on another scale: the pool
+      // is the library's own model suggestions.
+      .where('s.source', 'is', null)
       .where((e) => e.not(e.exists(e.selectFrom('suggestions as n').select(sql.lit(1).as('one')).whereRef('n.segment_id', '=', 's.segment_id').whereRef('n.id', '>', 's.id'))))
       .groupBy(sql`1`)
       .execute();
