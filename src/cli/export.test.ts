@@ -104,6 +104,13 @@ describe('s2cap export', () => {
     expect(notes[0]).toMatch(new RegExp(`^s2cap: note: --since ${old}: .*maxRevisionId \\d+`));
     expect(r.out).toMatch(/^exported 0 segments/);
   });
+
+  it('the summary line counts the ids a --since export withdrew', async () => {
+    const { formatExportSummary } = await import('./exportCommand');
+    const manifest = { counts: { total: 1, bySplit: { train: 1, validation: 0, test: 0 }, byStatus: {} }, withdrawn: ['a-1', 'a-2'] };
+    const line = formatExportSummary({ out: '/x', skipped: [], manifest } as unknown as Parameters<typeof formatExportSummary>[0]);
+    expect(line).toBe('exported 1 segment to /x: train 1, validation 0, test 0; skipped 0; withdrawn 2');
+  });
 });
 
 describe('exportDataset / cancelExport', () => {

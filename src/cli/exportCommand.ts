@@ -63,11 +63,11 @@ export function exportInput(v: ExportFlags, exportId: string): CommandInput<'exp
   }
 }
 
-/** "exported 36 segments to OUT: train 29, validation 4, test 3; skipped 0". */
+/** "exported 36 segments to OUT: train 29, validation 4, test 3; skipped 0" (+ "; withdrawn 2" after --since). */
 export function formatExportSummary(r: ExportReport): string {
   const { total, bySplit } = r.manifest.counts;
   const skipped = r.skipped.reduce((n, line) => n + Number(/: (\d+) segments? \(/.exec(line)?.[1] ?? 1), 0);
-  return `exported ${total} segment${total === 1 ? '' : 's'} to ${r.out}: train ${bySplit.train}, validation ${bySplit.validation}, test ${bySplit.test}; skipped ${skipped}`;
+  return `exported ${total} segment${total === 1 ? '' : 's'} to ${r.out}: train ${bySplit.train}, validation ${bySplit.validation}, test ${bySplit.test}; skipped ${skipped}${r.manifest.withdrawn?.length ? `; withdrawn ${r.manifest.withdrawn.length}` : ''}`;
 }
 
 function progressPrinter(io: CliIo): (p: ExportProgress) => void {
