@@ -10,6 +10,7 @@ import WebSocket from 'ws';
 import { createStudio, type Studio } from '../core/studio';
 import { FIXTURE_AUDIO, FIXTURE_DUET, fixture, tempDir } from '../core/testing/tmp';
 import { startServer, type RunningServer, type ServeOptions } from './server';
+import { httpRequest, type HttpReply } from './testing/http';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const PACKS = path.resolve(FIXTURE_AUDIO, '..', 'packs');
@@ -40,26 +41,10 @@ async function serve(opts: Partial<ServeOptions> = {}): Promise<RunningServer> {
   return server;
 }
 
-interface Reply {
-  status: number;
-  body: { ok: boolean; value?: unknown; error?: { code: string; message: string } };
-}
+type Reply = HttpReply;
 
-function request(method: string, urlPath: string, opts: { body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply> {
-  const data = opts.body === undefined ? undefined : JSON.stringify(opts.body);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port: server!.port, method, path: urlPath, headers: { authorization: `Bearer ${TOKEN}`, ...(data ? { 'content-type': 'application/json' } : {}), ...opts.headers } },
-      (res) => {
-        let text = '';
-        res.on('data', (c) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
-      },
-    );
-    req.on('error', reject);
-    req.end(data);
-  });
-}
+const request = (method: string, urlPath: string, opts: { body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply> =>
+  httpRequest(server!.port, TOKEN, method, urlPath, opts);
 const rpc = (name: string, body: unknown, headers?: Record<string, string>) => request('POST', `/api/rpc/${name}`, { body, headers });
 
 function copyFixture(dir: string, name = 'aria.wav'): string {

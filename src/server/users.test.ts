@@ -2,13 +2,13 @@
 // as that user (whoAmI names them and their role; a save is written under their name), the library
 // token stays the owner's, and removing the user — from this process or from another one, as
 // `s2cap users remove` does — refuses their token on the next request and closes their socket.
-import http from 'node:http';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createStudio, type Studio } from '../core/studio';
 import { fixture, tempDir } from '../core/testing/tmp';
 import { startServer, WS_USER_REMOVED, type RunningServer } from './server';
+import { httpRequest } from './testing/http';
 
 const TOKEN = 'library-token-0123456789abcdef';
 
@@ -27,21 +27,9 @@ afterEach(async () => {
   tmp.cleanup();
 });
 
-function rpc(name: string, body: unknown, token: string): Promise<{ status: number; body: { ok: boolean; value?: any; error?: { code: string; message: string } } }> {
-  const data = body === undefined ? '' : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port: server.port, method: 'POST', path: `/api/rpc/${name}`, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } },
-      (res) => {
-        let text = '';
-        res.on('data', (c) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
-      },
-    );
-    req.on('error', reject);
-    req.end(data);
-  });
-}
+// Always sends a JSON content type, body or not.
+const rpc = (name: string, body: unknown, token: string) =>
+  httpRequest<any>(server.port, token, 'POST', `/api/rpc/${name}`, { body, headers: { 'content-type': 'application/json' } });
 
 function openSocket(token: string): Promise<WebSocket> {
   const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api/events?token=${encodeURIComponent(token)}`);

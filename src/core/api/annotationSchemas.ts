@@ -1,21 +1,10 @@
 // Runtime validation (zod) of the annotation commands' payloads (shared/annotation.ts), split
 // from schemas.ts, which spreads this table into the one keyed by every command.
 import { z } from 'zod';
-import type { CommandInput } from '../../shared/api';
+import type { CommandInput, CommandName } from '../../shared/api';
 import { CAPTION_ATTRIBUTE_NAMES, CAPTION_STATUSES, QUEUE_ORDERS, SEGMENT_STATES } from '../../shared/annotation';
 
-type AnnotationCommand =
-  | 'whoAmI'
-  | 'setAnnotatorName'
-  | 'getCaption'
-  | 'saveCaption'
-  | 'saveDraft'
-  | 'discardDraft'
-  | 'captionHistory'
-  | 'restoreRevision'
-  | 'reviewCaption'
-  | 'queryQueue'
-  | 'getStats';
+export type AnnotationCommand = Extract<CommandName, 'whoAmI' | 'setAnnotatorName' | 'getCaption' | 'saveCaption' | 'saveDraft' | 'discardDraft' | 'captionHistory' | 'restoreRevision' | 'reviewCaption' | 'queryQueue' | 'getStats'>;
 
 const none = z.undefined().or(z.null()).transform(() => undefined);
 const id = z.number().int().positive();

@@ -10,14 +10,12 @@ import { toChannels } from '../audio/channels';
 import * as decodeModule from '../audio/decode';
 import { decodeFile } from '../audio/decode';
 import { StreamResampler } from '../audio/resampler';
+import { decodeCallsOf } from '../testing/decodeCounting';
 import { fixture, tempDir } from '../testing/tmp';
 import { cutClips, type ClipSpan } from './audioClips';
 
-vi.mock('../audio/decode', async (original) => {
-  const mod = await original<typeof import('../audio/decode')>();
-  return { ...mod, decodeFileChunks: vi.fn(mod.decodeFileChunks) };
-});
-const decodeCalls = (): string[] => vi.mocked(decodeModule.decodeFileChunks).mock.calls.map((c) => c[0]);
+vi.mock('../audio/decode', async (original) => (await import('../testing/decodeCounting')).countingDecode(await original()));
+const decodeCalls = (): string[] => decodeCallsOf(decodeModule);
 
 const tmp = tempDir();
 afterAll(tmp.cleanup);

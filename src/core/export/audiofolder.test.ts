@@ -14,6 +14,8 @@ import type { ExportRequest, ExportRow, SplitName } from '../../shared/dataset';
 import * as decodeModule from '../audio/decode';
 import { decodeFile } from '../audio/decode';
 import { readSegments } from '../inference/segmentAudio';
+import { arrowSchema, filesUnder, parseYamlSubset } from '../testing/datasetFiles';
+import { decodeCallsOf } from '../testing/decodeCounting';
 import { freshStore } from '../testing/freshLibrary';
 import { seedExport } from '../testing/seedExport';
 import { FIXTURE_DUET, tempDir } from '../testing/tmp';
@@ -22,11 +24,8 @@ import type { ExportTrackGroup, FormatWriteOptions } from './formatWriter';
 import { runExport } from './runExport';
 import { STUDIO_VERSION } from '../version';
 
-vi.mock('../audio/decode', async (original) => {
-  const mod = await original<typeof import('../audio/decode')>();
-  return { ...mod, decodeFileChunks: vi.fn(mod.decodeFileChunks) };
-});
-const decodeCalls = (): string[] => vi.mocked(decodeModule.decodeFileChunks).mock.calls.map((c) => c[0]);
+vi.mock('../audio/decode', async (original) => (await import('../testing/decodeCounting')).countingDecode(await original()));
+const decodeCalls = (): string[] => decodeCallsOf(decodeModule);
 
 const tmp = tempDir();
 afterAll(tmp.cleanup);
@@ -94,104 +93,6 @@ function readMetadata(dir: string, split: string): Record<string, unknown>[] {
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
-function filesUnder(dir: string): string[] {
-  return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
-}
-
-/**
- * Each column's type as pyarrow's JSON reader infers it for one file (`5` int64, `5.0` double, a
- * column null in every row `null`, objects structs), read by Python's json module, which keeps the
- * same int/float distinction of the literal: the features datasets compares across splits.
- */
-const ARROW_TYPES = `
-import json, sys
-def kind(vs):
-    vs = [v for v in vs if v is not None]
-    ks = set('bool' if isinstance(v, bool) else 'int64' if isinstance(v, int) else 'double' if isinstance(v, float)
-             else 'string' if isinstance(v, str) else 'struct' for v in vs)
-    if 'double' in ks: ks.discard('int64')
-    if not ks: return 'null'
-    if ks == {'struct'}:
-        keys = sorted({k for v in vs for k in v})
-        return 'struct<' + ','.join(k + ':' + kind([v.get(k) for v in vs]) for k in keys) + '>'
-    return '|'.join(sorted(ks))
-rows = [json.loads(l) for l in open(sys.argv[1])]
-keys = list(dict.fromkeys(k for r in rows for k in r))
-print(' '.join(k + ':' + kind([r.get(k) for r in rows]) for k in keys))
-`;
-function arrowSchema(file: string): string {
-  return execFileSync('python3', ['-c', ARROW_TYPES, file]).toString().trim();
-}
-
-type Parsed = string | number | boolean | Parsed[] | { [k: string]: Parsed };
-/**
- * A strict reader of the YAML subset the card is written in (block mappings and sequences, JSON-
- * quoted strings, plain numbers, booleans and bare words): anything else — a tab, a stray indent,
- * a duplicate key, an unquoted string with punctuation — throws, naming the line.
- */
-function parseCardYaml(text: string): Parsed {
-  const lines = text.split('\n');
-  let i = 0;
-  const fail = (why: string): never => {
-    throw new Error(`card YAML line ${i + 1}: ${why}: ${JSON.stringify(lines[i])}`);
-  };
-  const indentOf = (l: string): number => l.length - l.trimStart().length;
-  const KEY = /^([A-Za-z_][A-Za-z0-9_]*|"(?:[^"\\]|\\.)*"):(?: (.+))?$/;
-  const scalar = (t: string): Parsed => {
-    if (t.startsWith('"')) return JSON.parse(t) as string;
-    if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t);
-    if (t === 'true' || t === 'false') return t === 'true';
-    if (t === '[]') return [];
-    if (/^[a-z][a-z0-9]*$/.test(t)) return t;
-    return fail('not a scalar this card writes');
-  };
-  const isItem = (l: string, indent: number): boolean => indentOf(l) === indent && l.slice(indent).startsWith('- ');
-  function block(indent: number): Parsed {
-    return isItem(lines[i]!, indent) ? seq(indent) : map(indent);
-  }
-  function map(indent: number, firstLine?: string): { [k: string]: Parsed } {
-    const out: { [k: string]: Parsed } = {};
-    let line = firstLine ?? lines[i]!;
-    while (i < lines.length) {
-      if (firstLine === undefined || Object.keys(out).length) {
-        line = lines[i]!;
-        if (indentOf(line) < indent || isItem(line, indent)) break;
-        if (indentOf(line) > indent) fail('unexpected indentation');
-        line = line.slice(indent);
-      }
-      if (line.includes('\t')) fail('tab');
-      const m = KEY.exec(line) ?? fail('not a key');
-      const k = m[1]!.startsWith('"') ? (JSON.parse(m[1]!) as string) : m[1]!;
-      if (k in out) fail(`duplicate key ${k}`);
-      i++;
-      if (m[2] !== undefined) out[k] = scalar(m[2]);
-      else {
-        const next = lines[i] ?? fail('nothing under a key');
-        if (indentOf(next) > indent) out[k] = block(indentOf(next));
-        else if (isItem(next, indent)) out[k] = seq(indent);
-        else fail('nothing under a key');
-      }
-    }
-    return out;
-  }
-  function seq(indent: number): Parsed[] {
-    const out: Parsed[] = [];
-    while (i < lines.length && isItem(lines[i]!, indent)) {
-      const rest = lines[i]!.slice(indent + 2);
-      if (KEY.test(rest)) out.push(map(indent + 2, rest));
-      else {
-        out.push(scalar(rest));
-        i++;
-      }
-    }
-    if (i < lines.length && indentOf(lines[i]!) > indent) fail('unexpected indentation');
-    return out;
-  }
-  const v = block(0);
-  if (i !== lines.length) fail('left over');
-  return v;
-}
-
 interface Card {
   configs?: { config_name: string; data_files: { split: string; path: string[] }[] }[];
   dataset_info: { features: { name: string; dtype?: string; struct?: { name: string; dtype: string }[] }[]; splits: { name: string; num_examples: number }[] };
@@ -203,7 +104,7 @@ function readCard(dir: string): { card: Card; prose: string } {
   const text = fs.readFileSync(file, 'utf8');
   const m = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(text);
   if (!m) throw new Error(`${CARD_NAME} has no YAML front matter`);
-  const card = parseCardYaml(m[1]!);
+  const card = parseYamlSubset(m[1]!, 'card YAML');
   const py = 'import json, sys\ntry:\n import yaml\nexcept ImportError:\n print("null"); sys.exit(0)\nprint(json.dumps(yaml.safe_load(sys.stdin.read())))';
   const theirs = JSON.parse(execFileSync('python3', ['-c', py], { input: m[1]! }).toString()) as unknown;
   if (theirs !== null) expect(theirs).toEqual(card);

@@ -4,7 +4,8 @@
 // draft started from an older head), someone else's save followed only while the editor holds none
 // of the user's own edits, and the history panel. Components render it; nothing is passed down through props. Editor edits and their
 // undo/redo are annotate/useEditorEdits.ts; segment edits (optimistic,
-// with undo) live in annotate/segmentEditing.ts and are part of this store's API. The rules
+// with undo) live in annotate/segmentEditing.ts and are part of this store's API; what a refused
+// save does (keep the text as a draft, open the merge view) is annotate/saveRefusal.ts. The rules
 // themselves (what an editor starts with, what a save sends, merge, navigation, undo stacks,
 // debounce) are plain modules in annotate/, tested without a browser.
 import { defineStore } from 'pinia';
@@ -14,14 +15,14 @@ import { isErrorPayload } from '../../../shared/errors';
 import type { TrackDetail } from '../../../shared/types';
 import { createAutosave } from '../annotate/autosave';
 import { sameContent, type EditorContent } from '../annotate/editorHistory';
-import { cleanAttributes, editorFromCaption, mergeFromConflict, mergeOnOpen, pristineContent, saveInput, type EditorState, type MergeState } from '../annotate/editorState';
+import { cleanAttributes, editorFromCaption, mergeOnOpen, pristineContent, saveInput, type EditorState, type MergeState } from '../annotate/editorState';
 import { byTime } from '../annotate/navigation';
+import { handleRefusedSave } from '../annotate/saveRefusal';
 import { useSegmentEditing } from '../annotate/segmentEditing';
 import { useEditorEdits } from '../annotate/useEditorEdits';
 import { useClient } from '../client/inject';
 
 const message = (err: unknown): string => (err instanceof Error || isErrorPayload(err) ? err.message : String(err));
-const codeOf = (err: unknown): string | null => ((err as { code?: unknown })?.code as string) ?? null;
 const content = (e: { text: string; attributes: EditorContent['attributes'] }): EditorContent => ({ text: e.text, attributes: { ...e.attributes } });
 
 export const useAnnotationStore = defineStore('annotation', () => {
@@ -263,39 +264,8 @@ export const useAnnotationStore = defineStore('annotation', () => {
     if (history.value.length) history.value = [...history.value, rev];
   }
 
-  async function refused(snap: EditorState, status: CaptionStatus, note: string | undefined, err: unknown): Promise<void> {
-    const here = editor.value?.segmentId === snap.segmentId;
-    // Nothing typed is lost: the working copy goes to the studio as a draft on its old base.
-    const keep = () =>
-      client
-        .saveDraft({ segmentId: snap.segmentId, text: snap.text, attributes: snap.attributes, baseRevisionId: snap.baseId, suggestionId: snap.suggestionId, secondsSpent: Math.round(snap.seconds) })
-        .catch((e: unknown) => fail(e, 'Could not keep your text as a draft'));
-    if (codeOf(err) !== 'CONFLICT') {
-      fail(err, `Segment #${snap.segmentId} was not saved`);
-      if (!here) await keep();
-      return;
-    }
-    if (!here) {
-      await keep();
-      conflictAt.value = { trackId: trackId.value ?? 0, segmentId: snap.segmentId };
-      error.value = `Segment #${snap.segmentId} was not saved: someone saved it in between. Open it to merge.`;
-      return;
-    }
-    try {
-      const fresh = await client.getCaption({ segmentId: snap.segmentId });
-      const m = mergeFromConflict(editor.value!, fresh, status, note);
-      if (editor.value?.segmentId !== snap.segmentId) return;
-      caption.value = fresh;
-      if (m) {
-        editor.value = m.editor;
-        merge.value = m.merge;
-        remoteChange.value = null; // the merge view says it now
-      }
-      error.value = null;
-    } catch (e) {
-      fail(e);
-    }
-  }
+  const refused = (snap: EditorState, status: CaptionStatus, note: string | undefined, err: unknown) =>
+    handleRefusedSave({ client, trackId, editor, caption, merge, remoteChange, conflictAt, error, fail }, snap, status, note, err);
 
   /** The merge was resolved by taking theirs as it is: the user's draft is dropped. */
   async function takeTheirs(): Promise<void> {
