@@ -14,6 +14,7 @@ import type { StudioApi, StudioEventSource } from '../shared/api';
 import { annotationCommands } from './commands/annotation';
 import { datasetCommands } from './commands/dataset';
 import { DatasetImporter } from './dataset/datasetImporter';
+import { analysisCommands } from './commands/analysis';
 import { evalCommands } from './commands/evals';
 import { libraryCommands } from './commands/library';
 import { modelCommands } from './commands/models';
@@ -103,7 +104,7 @@ export async function createStudio(opts: StudioOptions): Promise<Studio> {
   const jobs = new JobRunner({ store, events, pool, packs, dataDir, timing: opts.jobTiming });
   const ctx = { store, dbPath: shownDb, dataDir, events, pool, peaks, packs, jobs };
 
-  const api: StudioApi = { ...libraryCommands(ctx), ...trackCommands(ctx), ...modelCommands(ctx), ...annotationCommands(ctx), ...datasetCommands(ctx), ...evalCommands(ctx) };
+  const api: StudioApi = { ...libraryCommands(ctx), ...trackCommands(ctx), ...modelCommands(ctx), ...annotationCommands(ctx), ...datasetCommands(ctx), ...evalCommands(ctx), ...analysisCommands(ctx) };
   // Jobs whose process died go back to the queue once their heartbeat has lapsed (unless this is a
   // one-shot CLI call; another process may be running jobs on this library meanwhile, see
   // jobs/jobRunner). Temporary files a killed process left (stems, uploads, peaks) go first (see

@@ -30,6 +30,7 @@ import type {
 } from './annotation';
 import type { ExportProgress, ExportReport, ExportRequest } from './dataset';
 import type { EvalRecord } from './evaluation';
+import type { AttributeThresholds, TrackAnalysis } from './attributes';
 
 /** Every command: its single payload (`void` when it takes none) and its result. */
 export interface StudioCommands {
@@ -129,6 +130,15 @@ export interface StudioCommands {
   cancelExport: { in: { exportId: string }; out: { exportId: string; cancelled: boolean } };
   /** Every recorded `s2cap eval` run (shared/evaluation.ts), oldest first: the Stats view's model report. */
   listEvals: { in: void; out: EvalRecord[] };
+  /**
+   * The evidence behind a track's measured attributes, for drawing over its lanes: the vocal f0
+   * contour (vocal stem when there is one) with voicing, beats and tempo on the mix, momentary
+   * loudness, vocal activity and the caption segments it proposes. Computed once per track (and
+   * vocal stem) on the DSP worker and cached in the library's data folder.
+   */
+  getAnalysis: { in: { trackId: number }; out: TrackAnalysis };
+  /** The category boundaries measurements are put in (pitch per gender, tempo, volume): defaults until the library's approved captions are enough to set them. */
+  getAttributeThresholds: { in: void; out: AttributeThresholds };
 }
 
 /** Every event pushed from core to the windows and sockets. */
@@ -198,6 +208,8 @@ const commandTable: Record<CommandName, true> = {
   exportDataset: true,
   cancelExport: true,
   listEvals: true,
+  getAnalysis: true,
+  getAttributeThresholds: true,
 };
 const eventTable: Record<EventName, true> = {
   importProgress: true,

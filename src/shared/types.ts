@@ -235,11 +235,21 @@ export interface Suggestion {
   stale: boolean;
 }
 
-/** A measured (or model/human) attribute of a segment, e.g. gender, tempo, f0Hz. */
+/**
+ * A measured (or model/human) attribute of a segment, e.g. tempo 150 BPM (fast). Rows measured
+ * before attributes carried units (older libraries: f0Hz, tempoBpm, words) have unit, category,
+ * confidence and detail null.
+ */
 export interface SegmentAttribute {
   segmentId: number;
   name: string;
   value: string;
+  unit: string | null;
+  /** S2Cap's word for the value (see shared/attributes.ts MeasuredAttribute). */
+  category: string | null;
+  /** 0–1. */
+  confidence: number | null;
+  detail: string | null;
   source: string;
   /** The span (seconds) it was measured on; `stale` once the segment's span differs. */
   startSec: number;

@@ -47,6 +47,8 @@ export const PATH_ARGS: { readonly [K in CommandName]: Readonly<Partial<Record<F
   exportDataset: { out: 'path', since: 'path' },
   cancelExport: {},
   listEvals: {},
+  getAnalysis: {},
+  getAttributeThresholds: {},
 };
 
 /** The path-valued fields of one validated payload, as [field, kind, value] triples. */

@@ -70,6 +70,8 @@ export const commandSchemas: { [K in CommandName]: z.ZodType<CommandInput<K>, un
   ...annotationSchemas,
   ...datasetSchemas,
   listEvals: none,
+  getAnalysis: z.strictObject({ trackId: id }),
+  getAttributeThresholds: none,
 };
 
 /** Validates one payload; the error message names the field and what was wrong, on one line. */

@@ -1,6 +1,8 @@
 // Per-segment attributes (gender, pitch, tempo, volume, mood, timbre, genre, and the measured
 // numbers behind them), each with its source: measured, model or human, and the span it was
-// measured on, so a value reads as stale once its segment has been resized.
+// measured on, so a value reads as stale once its segment has been resized. Measured rows carry
+// their unit, S2Cap category, confidence and a reading aid (shared/attributes.ts).
+import type { MeasuredAttribute } from '../../shared/attributes';
 import type { SegmentAttribute } from '../../shared/types';
 import type { RepoContext } from './repoContext';
 import { spanChanged } from './segments';
@@ -8,22 +10,31 @@ import { spanChanged } from './segments';
 export class AttributesRepo {
   constructor(private readonly c: RepoContext) {}
 
-  /** `at` is the segment and the span the values were measured on (its span when the job read it). */
+  /**
+   * `at` is the segment and the span the values were measured on (its span when the job read it).
+   * Values are plain name → value pairs (a model's or a person's) or measured attributes with unit,
+   * category and confidence; an attribute that could not be measured (value null) is still stored
+   * when it says so with a category-less zero-confidence row, so "no pitch" is not read as "not measured".
+   */
   async insert(
     at: { segmentId: number; startSec: number; endSec: number },
     source: 'measured' | 'model' | 'human',
-    values: Record<string, string | number | null>,
+    values: Record<string, string | number | null> | MeasuredAttribute[],
   ): Promise<void> {
-    const rows = Object.entries(values)
-      .filter(([, value]) => value !== null && value !== undefined)
-      .map(([name, value]) => ({
-        segment_id: at.segmentId,
-        start_sec: at.startSec,
-        end_sec: at.endSec,
-        name,
-        value: typeof value === 'number' ? String(Math.round(value * 100) / 100) : (value as string),
-        source,
-      }));
+    const where = { segment_id: at.segmentId, start_sec: at.startSec, end_sec: at.endSec, source };
+    const rows = Array.isArray(values)
+      ? values.map((a) => ({
+          ...where,
+          name: a.name,
+          value: a.value === null ? '' : stored(a.value),
+          unit: a.unit,
+          category: a.category,
+          confidence: Math.round(a.confidence * 1000) / 1000,
+          detail: a.detail ?? null,
+        }))
+      : Object.entries(values)
+          .filter(([, value]) => value !== null && value !== undefined)
+          .map(([name, value]) => ({ ...where, name, value: stored(value as string | number) }));
     if (rows.length) await this.c.db.insertInto('attributes').values(rows).execute();
   }
 
@@ -38,7 +49,7 @@ export class AttributesRepo {
     const rows = await this.c.db
       .selectFrom('attributes as a')
       .innerJoin('segments as g', 'g.id', 'a.segment_id')
-      .select(['a.segment_id', 'a.name', 'a.value', 'a.source', 'a.start_sec', 'a.end_sec', 'g.start_sec as seg_start_sec', 'g.end_sec as seg_end_sec'])
+      .select(['a.segment_id', 'a.name', 'a.value', 'a.unit', 'a.category', 'a.confidence', 'a.detail', 'a.source', 'a.start_sec', 'a.end_sec', 'g.start_sec as seg_start_sec', 'g.end_sec as seg_end_sec'])
       .where('a.id', 'in', (eb) =>
         eb
           .selectFrom('attributes as a2')
@@ -56,6 +67,10 @@ export class AttributesRepo {
       segmentId: r.segment_id,
       name: r.name,
       value: r.value,
+      unit: r.unit,
+      category: r.category,
+      confidence: r.confidence === null ? null : Number(r.confidence),
+      detail: r.detail,
       source: r.source,
       startSec: r.start_sec ?? r.seg_start_sec,
       endSec: r.end_sec ?? r.seg_end_sec,
@@ -63,3 +78,6 @@ export class AttributesRepo {
     }));
   }
 }
+
+/** Numbers to two decimals (Hz, BPM, LUFS read fine so; beats and curves are not stored here). */
+const stored = (value: string | number): string => (typeof value === 'number' ? String(Math.round(value * 100) / 100) : value);

@@ -226,4 +226,12 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE suggestions ADD COLUMN source TEXT;
   `,
+  // 11: measured attributes say what their number is: the unit (BPM, Hz, LUFS…), S2Cap's category
+  // for it (slow/normal/fast, low/normal/high…), a short reading aid (note names, an octave
+  // ambiguity); confidence (0–1, present since step 1) is now filled in. Older rows keep NULLs.
+  `
+  ALTER TABLE attributes ADD COLUMN unit TEXT;
+  ALTER TABLE attributes ADD COLUMN category TEXT;
+  ALTER TABLE attributes ADD COLUMN detail TEXT;
+  `,
 ];

@@ -245,4 +245,10 @@ export const PG_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE suggestions ADD COLUMN source text;
   `,
+  // 11: mirrors SQLite step 11 (attributes.unit, category, detail).
+  `
+  ALTER TABLE attributes ADD COLUMN unit text;
+  ALTER TABLE attributes ADD COLUMN category text;
+  ALTER TABLE attributes ADD COLUMN detail text;
+  `,
 ];

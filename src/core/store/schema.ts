@@ -126,6 +126,9 @@ export interface AttributesTable {
   created_at: Generated<string>;
   start_sec: number | null; // v4, REAL
   end_sec: number | null; // v4, REAL
+  unit: string | null; // v11
+  category: string | null; // v11
+  detail: string | null; // v11
 }
 
 export interface JobsTable {

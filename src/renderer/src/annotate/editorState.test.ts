@@ -17,7 +17,7 @@ const draft = (baseRevisionId: number | null, text: string): CaptionDraft => ({
 });
 const caption = (over: Partial<SegmentCaption> = {}): SegmentCaption => ({
   segment: seg, track: { id: 1, title: 't', artist: null, album: null, fileName: 'a.wav' }, state: 'suggested', head: null, suggestion,
-  confidence: null, attributes: [{ segmentId: 5, name: 'gender', value: 'female', source: 'built-in', startSec: 0, endSec: 10, stale: false }], draft: null,
+  confidence: null, attributes: [{ segmentId: 5, name: 'gender', value: 'female', unit: null, category: 'female', confidence: 0.4, detail: null, source: 'measured', startSec: 0, endSec: 10, stale: false }], draft: null,
   ...over,
 });
 
