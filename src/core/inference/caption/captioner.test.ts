@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AST_FRAMES, AST_MEL_BINS } from '../features/fbank';
 import { validatePack } from '../packs/validate';
 import { Captioner } from './captioner';
-import { logSoftmaxLast } from './onnxDecoder';
+import { lastLogits } from './onnxDecoder';
 import { generate, type StepModel } from './search';
 
 const PACK = path.resolve(__dirname, '../../../../test/fixtures/packs/tiny-captioner');
@@ -36,7 +36,7 @@ class Recompute implements StepModel {
         encoder_attention_mask: new ort.Tensor('int64', new BigInt64Array(S!).fill(1n), [1, S!]),
         encoder_hidden_states: new ort.Tensor('float32', Float32Array.from(h), [1, S!, D!]),
       });
-      out.push(logSoftmaxLast(res.logits!)[0]!);
+      out.push(lastLogits(res.logits!)[0]!);
     }
     return out;
   }

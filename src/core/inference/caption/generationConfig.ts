@@ -16,6 +16,8 @@ export const generationSchema = z.object({
   max_length: z.number().int().min(2).max(1024).default(64),
   min_length: z.number().int().min(0).default(0),
   no_repeat_ngram_size: z.number().int().min(0).default(0),
+  repetition_penalty: z.number().positive().default(1),
+  bad_words_ids: z.array(z.array(tokenId)).nullish(),
   length_penalty: z.number().default(1),
   early_stopping: z.union([z.boolean(), z.literal('never')]).default(false),
 });

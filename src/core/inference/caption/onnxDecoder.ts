@@ -79,7 +79,7 @@ export class OnnxDecoder implements StepModel {
       next.set(name.replace(/^present\./, 'past_key_values.'), { data: t.data as Float32Array, dims: [...t.dims] });
     }
     this.past = next;
-    return logSoftmaxLast(out.logits!);
+    return lastLogits(out.logits!);
   }
 
   select(rows: number[]): void {
@@ -113,21 +113,9 @@ export class OnnxDecoder implements StepModel {
   }
 }
 
-/** log_softmax of the last position's logits, per row. */
-export function logSoftmaxLast(logits: ort.Tensor): Float32Array[] {
+/** The last position's logits of each row, as views of the output tensor (no copy; the search normalises). */
+export function lastLogits(logits: ort.Tensor): Float32Array[] {
   const [rows, T, V] = logits.dims as [number, number, number];
   const data = logits.data as Float32Array;
-  const out: Float32Array[] = [];
-  for (let r = 0; r < rows; r++) {
-    const row = data.subarray((r * T + T - 1) * V, (r * T + T) * V);
-    let max = -Infinity;
-    for (let v = 0; v < V; v++) if (row[v]! > max) max = row[v]!;
-    let sum = 0;
-    for (let v = 0; v < V; v++) sum += Math.exp(row[v]! - max);
-    const lse = max + Math.log(sum);
-    const lp = new Float32Array(V);
-    for (let v = 0; v < V; v++) lp[v] = row[v]! - lse;
-    out.push(lp);
-  }
-  return out;
+  return Array.from({ length: rows }, (_, r) => data.subarray((r * T + T - 1) * V, (r * T + T) * V));
 }

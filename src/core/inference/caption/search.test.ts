@@ -3,7 +3,8 @@
 // exhaustive enumeration of every sequence; and each processor of generation_config.
 import { describe, expect, it } from 'vitest';
 import { parseGenerationConfig, type GenerationConfig } from './generationConfig';
-import { generate, processLogprobs, type StepModel } from './search';
+import { processorsFor } from './logitsProcessors';
+import { generate, type StepModel } from './search';
 
 const START = 2;
 const EOS = 1;
@@ -111,6 +112,13 @@ describe('search', () => {
   });
 });
 
+/** One row through the config's processors (a copy; the input stays as it was). */
+const processLogprobs = (lp: Float32Array, seq: number[], c: GenerationConfig): Float32Array => {
+  const out = Float32Array.from(lp);
+  processorsFor(c).process(seq, out);
+  return out;
+};
+
 describe('processors', () => {
   const lp = Float32Array.from([-1, -1, -1, -1, -1, -1]);
   it('forces BOS on the first step and EOS on the last', () => {
@@ -140,5 +148,17 @@ describe('processors', () => {
     expect(p[5]).toBe(-1);
     const c3 = cfg({ no_repeat_ngram_size: 3 });
     expect(processLogprobs(lp, [START, 3, 4, 5, 3, 4], c3)[5]).toBe(-Infinity);
+  });
+  it('penalises repeated tokens once each, dividing positive scores and multiplying negative ones (start token included)', () => {
+    const scores = Float32Array.from([2, -1, 0.5, 3, -2, 1]);
+    const p = processLogprobs(scores, [START, 3, 3, 4], cfg({ repetition_penalty: 2 }));
+    expect(Array.from(p)).toEqual([2, -1, 0.25, 1.5, -4, 1]);
+  });
+  it('bans bad words: single tokens always, longer ones after their prefix, never EOS', () => {
+    const c = cfg({ bad_words_ids: [[5], [3, 4], [EOS]] });
+    expect(processLogprobs(lp, [START], c)[5]).toBe(-Infinity);
+    expect(processLogprobs(lp, [START], c)[4]).toBe(-1);
+    expect(processLogprobs(lp, [START, 3], c)[4]).toBe(-Infinity);
+    expect(processLogprobs(lp, [START, 3], c)[EOS]).toBe(-1);
   });
 });

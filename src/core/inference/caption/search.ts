@@ -1,11 +1,21 @@
 // The captioning loop's search: greedy and beam search over any step model, honouring
-// generation_config.json (num_beams, length_penalty, no_repeat_ngram_size, min/max_length,
-// early_stopping, forced BOS/EOS, decoder start, EOS ids) with Hugging Face's semantics.
-// Deterministic: ties go to the lower beam, then the lower token id.
+// generation_config.json (num_beams, length_penalty, no_repeat_ngram_size, repetition_penalty,
+// bad_words_ids, min/max_length, early_stopping, forced BOS/EOS, decoder start, EOS ids) with
+// Hugging Face's semantics: greedy runs the logits processors on raw logits, beam search on
+// log-probs. Costs about what greedy does per row: each row is normalised and processed in place
+// in one scratch array, and beam search keeps its 2·k best candidates in a bounded heap
+// (topCandidates.ts) instead of sorting k·V of them. Deterministic: ties go to the lower beam,
+// then the lower token id.
 import type { GenerationConfig } from './generationConfig';
+import { processorsFor } from './logitsProcessors';
+import { stoppingCriteriaFor } from './stoppingCriteria';
+import { TopCandidates } from './topCandidates';
 
 export interface StepModel {
-  /** Feeds one token per row; resolves to each row's next-token log-probabilities. */
+  /**
+   * Feeds one token per row; resolves to each row's next-token scores: logits (log-probs are fine
+   * too, the search normalises). The search may overwrite the arrays.
+   */
   step(lastTokens: number[]): Promise<Float32Array[]>;
   /** Rebuilds the rows (and their caches) from these current rows, in this order. */
   select(rows: number[]): void;
@@ -18,7 +28,7 @@ export interface SearchResult {
   tokenLogprobs: number[];
   /** Mean of tokenLogprobs: the caption's confidence. */
   meanLogprob: number;
-  /** Ranking score of the search (length-normalised sum of search log-probs). */
+  /** Beam search: its ranking score (length-normalised sum of processed log-probs); greedy: the sum of tokenLogprobs. */
   score: number;
 }
 
@@ -30,28 +40,23 @@ interface Beam {
 
 const NEG = -Infinity;
 
-/** Log-probs after the generation config's processors, for a sequence of current length seq.length. */
-export function processLogprobs(lp: Float32Array, seq: number[], cfg: GenerationConfig): Float64Array {
-  const out = Float64Array.from(lp);
-  const curLen = seq.length;
-  const force = (id: number) => {
-    out.fill(NEG);
-    out[id] = 0;
-  };
-  if (curLen < cfg.min_length) for (const e of cfg.eos_token_id) out[e] = NEG;
-  const n = cfg.no_repeat_ngram_size;
-  if (n > 0 && curLen + 1 >= n) {
-    const prefix = seq.slice(curLen - n + 1);
-    for (let i = 0; i + n <= curLen; i++) {
-      let same = true;
-      for (let j = 0; j < n - 1 && same; j++) same = seq[i + j] === prefix[j];
-      if (same) out[seq[i + n - 1]!] = NEG;
-    }
+/** log(sum(exp(row))), stable. */
+export function logSumExp(row: Float32Array): number {
+  let max = NEG;
+  for (let v = 0; v < row.length; v++) if (row[v]! > max) max = row[v]!;
+  if (max === NEG) return NEG;
+  let sum = 0;
+  for (let v = 0; v < row.length; v++) sum += Math.exp(row[v]! - max);
+  return max + Math.log(sum);
+}
+
+/** One reusable row-sized Float32Array per search (the vocabulary size is known at the first step). */
+class RowScratch {
+  private data = new Float32Array(0);
+  of(n: number): Float32Array {
+    if (this.data.length !== n) this.data = new Float32Array(n);
+    return this.data;
   }
-  // Forcing comes last, as in transformers, so a forced token is never banned; EOS wins over BOS.
-  if (curLen === 1 && cfg.forced_bos_token_id != null) force(cfg.forced_bos_token_id);
-  if (curLen === cfg.max_length - 1 && cfg.forced_eos_token_id != null) force(cfg.forced_eos_token_id);
-  return out;
 }
 
 const finish = (b: Beam, score: number): SearchResult => {
@@ -65,25 +70,35 @@ export async function generate(model: StepModel, items: number, cfg: GenerationC
 }
 
 async function greedy(model: StepModel, items: number, cfg: GenerationConfig): Promise<SearchResult[]> {
+  const processors = processorsFor(cfg);
+  const stopping = stoppingCriteriaFor(cfg);
+  const scratch = new RowScratch();
   const beams: Beam[] = Array.from({ length: items }, () => ({ seq: [cfg.decoder_start_token_id], raw: [], sum: 0 }));
   const results: (SearchResult | null)[] = new Array(items).fill(null);
   let active = beams.map((_, i) => i);
   while (active.length) {
-    const lps = await model.step(active.map((i) => beams[i]!.seq.at(-1)!));
+    const rows = await model.step(active.map((i) => beams[i]!.seq.at(-1)!));
     const next: number[] = [];
     const keep: number[] = [];
-    active.forEach((item, row) => {
+    active.forEach((item, r) => {
       const b = beams[item]!;
-      const p = processLogprobs(lps[row]!, b.seq, cfg);
+      const row = rows[r]!;
+      const rawLse = logSumExp(row);
+      // Processors edit a scratch copy (allocated once): the model's row keeps the raw log-prob.
+      let scores = row;
+      if (processors.processors.length) (scores = scratch.of(row.length)).set(row);
+      processors.process(b.seq, scores);
       let best = 0;
-      for (let v = 1; v < p.length; v++) if (p[v]! > p[best]!) best = v;
+      for (let v = 1; v < scores.length; v++) if (scores[v]! > scores[best]!) best = v;
+      const raw = row[best]! - rawLse;
+      // Greedy's score is the sum of the picked tokens' model log-probs (nothing ranks greedy results).
+      b.sum += raw;
       b.seq.push(best);
-      b.raw.push(lps[row]![best]!);
-      b.sum += p[best]!;
-      if (cfg.eos_token_id.includes(best) || b.seq.length >= cfg.max_length) results[item] = finish(b, b.sum);
+      b.raw.push(raw);
+      if (stopping.done(b.seq)) results[item] = finish(b, b.sum);
       else {
         next.push(item);
-        keep.push(row);
+        keep.push(r);
       }
     });
     if (next.length && next.length !== active.length) model.select(keep);
@@ -120,6 +135,7 @@ class Hypotheses {
 }
 
 async function beam(model: StepModel, items: number, cfg: GenerationConfig, k: number): Promise<SearchResult[]> {
+  const processors = processorsFor(cfg);
   // Only the first beam of each item is live at the start, so the K beams do not all repeat it.
   let beams: Beam[][] = Array.from({ length: items }, () =>
     Array.from({ length: k }, (_, j) => ({ seq: [cfg.decoder_start_token_id], raw: [], sum: j === 0 ? 0 : NEG })),
@@ -127,6 +143,9 @@ async function beam(model: StepModel, items: number, cfg: GenerationConfig, k: n
   const hyps = Array.from({ length: items }, () => new Hypotheses(k, cfg.length_penalty, cfg.max_length));
   // transformers keeps enough candidates that EOS ones cannot starve the live beams.
   const pool = Math.max(2, 1 + cfg.eos_token_id.length) * k;
+  const top = new TopCandidates(pool);
+  const scratch = new RowScratch();
+  const rawLse = new Float64Array(k);
   const results: (SearchResult | null)[] = new Array(items).fill(null);
   let active = Array.from({ length: items }, (_, i) => i);
 
@@ -138,26 +157,43 @@ async function beam(model: StepModel, items: number, cfg: GenerationConfig, k: n
       const item = active[a]!;
       const cur = beams[item]!;
       const curLen = cur[0]!.seq.length;
-      const cands: { j: number; v: number; s: number; raw: number }[] = [];
+      top.reset();
       for (let j = 0; j < k; j++) {
         const b = cur[j]!;
         if (b.sum === NEG) continue;
-        const raw = lps[a * k + j]!;
-        const p = processLogprobs(raw, b.seq, cfg);
-        for (let v = 0; v < p.length; v++) if (p[v]! > NEG) cands.push({ j, v, s: b.sum + p[v]!, raw: raw[v]! });
+        const row = lps[a * k + j]!;
+        // log-probs, processed, in the scratch array; the model's row keeps the raw scores.
+        const lse = logSumExp(row);
+        rawLse[j] = lse;
+        const lp = scratch.of(row.length);
+        for (let v = 0; v < row.length; v++) lp[v] = row[v]! - lse;
+        processors.process(b.seq, lp);
+        const sum = b.sum;
+        // Offer every token; once the heap is full only those beating its worst get in.
+        let threshold = top.threshold - sum;
+        for (let v = 0; v < lp.length; v++) {
+          const p = lp[v]!;
+          if (p > threshold && p > NEG) {
+            top.offer(sum + p, j, v);
+            threshold = top.threshold - sum;
+          }
+        }
       }
-      cands.sort((x, y) => y.s - x.s || x.j - y.j || x.v - y.v);
       const next: Beam[] = [];
       const parents: number[] = [];
-      for (let r = 0; r < Math.min(cands.length, pool) && next.length < k; r++) {
-        const c = cands[r]!;
-        const parent = cur[c.j]!;
-        const child: Beam = { seq: [...parent.seq, c.v], raw: [...parent.raw, c.raw], sum: c.s };
-        if (cfg.eos_token_id.includes(c.v)) {
-          if (r < k) hyps[item]!.add(child, c.s);
+      const order = top.sorted();
+      for (let r = 0; r < order.length && next.length < k; r++) {
+        const slot = order[r]!;
+        const j = top.beam[slot]!;
+        const v = top.token[slot]!;
+        const s = top.score[slot]!;
+        const parent = cur[j]!;
+        const child: Beam = { seq: [...parent.seq, v], raw: [...parent.raw, lps[a * k + j]![v]! - rawLse[j]!], sum: s };
+        if (cfg.eos_token_id.includes(v)) {
+          if (r < k) hyps[item]!.add(child, s);
         } else {
           next.push(child);
-          parents.push(c.j);
+          parents.push(j);
         }
       }
       const h = hyps[item]!;
