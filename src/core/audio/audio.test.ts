@@ -91,7 +91,7 @@ describe('channels', () => {
   });
 });
 
-describe('resampling (libsamplerate)', () => {
+describe('resampling (polyphase, resampler.ts)', () => {
   it('a 1 kHz sine stays at 1 kHz after 44.1 → 16 kHz, with the exact output length', async () => {
     const x = sine(1000, 44100, 3);
     const r = await StreamResampler.create(1, 44100, 16000);

@@ -1,6 +1,6 @@
 // Cuts many spans of one audio file into WAV clips in a single streaming decode pass: the file is
 // decoded once (core/audio/decode), converted to the target layout and rate as the chunks arrive
-// (16 kHz mono through the studio's libsamplerate resampler, exactly as the AST features read
+// (16 kHz mono through the studio's resampler (core/audio/resampler), exactly as the AST features read
 // audio, or the file's own rate and channels), and every span's samples are written to its clip
 // while the stream passes over it. Exporting N segments of a track therefore costs one decode,
 // not N, and memory stays bounded whatever the track's length (nothing outside the open clips is
