@@ -73,7 +73,7 @@ export async function separateCommand(studio: Studio, args: string[], f: Flags, 
   const pack = await studio.packs.choose('separator', f.pack);
   const settings = epSettings(await studio.getSettings());
   const ep = f.ep ? parseEp(f.ep) : settings.separator;
-  // No pack: the built-in centre-channel separator (stereo mixes only).
+  // No pack: the built-in classical separator (stereo mixes only).
   const sep = pack ? await Separator.load(pack.dir, pack.manifest.separator!, { ep, threads: settings.threads }) : new CenterSeparator();
   const res = await separateFile(file, sep, {
     outDir: path.resolve(f.out),
@@ -102,10 +102,11 @@ export async function captionCommand(studio: Studio, args: string[], f: Flags, o
   const numBeams = intFlag(f.beams, 'beams', 1, 16);
   const pack = await studio.packs.choose('captioner', f.pack);
   if (!pack) {
-    // No captioner installed: the built-in suggester, clearly labelled (no model, no score).
+    // No captioner installed: the built-in suggester, clearly labelled (no model; its score is
+    // ln of the mean confidence of the attributes it states).
     const t0 = performance.now();
     const [r] = await suggestBuiltin({ file, vocalsFile: null, genre: null, spans: [seg] });
-    const info = { text: r!.text, score: null, pack: 'built-in', ep: 'cpu', ms: Math.round(performance.now() - t0) };
+    const info = { text: r!.text, score: r!.score, pack: 'built-in', ep: 'cpu', ms: Math.round(performance.now() - t0) };
     out(f.json ? JSON.stringify(info) : `${info.text}\n(${BUILTIN_SUGGESTER}: measured attributes, not a model; install a captioner pack for model captions)`);
     return;
   }

@@ -117,8 +117,9 @@ describe('s2cap', () => {
 
     expect((await run('models', 'list', '--db', lib.db)).out).toMatch(/No model packs installed/);
     const builtin = JSON.parse((await run('caption', path.join(FIXTURE_DUET, 'duet.mp3'), '--json', '--db', lib.db)).out);
-    expect(builtin).toMatchObject({ score: null, pack: 'built-in', ep: 'cpu' });
-    expect(builtin.text).toMatch(/singer .* voice sings/);
+    expect(builtin).toMatchObject({ pack: 'built-in', ep: 'cpu' });
+    expect(builtin.score).toBeLessThan(0); // ln(mean confidence of the attributes it states)
+    expect(builtin.text).toMatch(/\b(singer|vocalist)\b/);
     const inst = await run('models', 'install', path.join(PACKS, 'identity-separator'), '--db', lib.db);
     expect(inst.out).toMatch(/installed identity-separator@1.0.0 \(separator\) — a test fixture/);
     const builtinSep = await run('separate', path.join(FIXTURE_DUET, 'duet.mp3'), '--out', path.join(lib.dir, 'b'), '--json', '--db', lib.db);

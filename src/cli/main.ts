@@ -8,6 +8,7 @@ import { createStudio, type Studio, type StudioOptions } from '../core/studio';
 import { STUDIO_VERSION } from '../core/version';
 import type { TrackQuery } from '../shared/types';
 import { parseCommandArgs, UsageError, type OptionSpec } from './args';
+import { cmdAttributes } from './attributesCommand';
 import { cmdCaptions } from './captionCommands';
 import { cmdExport } from './exportCommand';
 import { cmdEval } from './evalCommand';
@@ -87,6 +88,12 @@ Commands:
                             split into stems with a separator pack
   caption AUDIO [--pack P] [--segment S:E] [--beams N] [--ep E]
                             suggest a caption; prints text, score, pack, ep, ms
+  attributes AUDIO [--segment S:E] [--vocals FILE]
+                            measured singing attributes: tempo and beats, pitch (median,
+                            5–95 %), loudness (EBU R128) and range, vibrato, brightness,
+                            breathiness, voiced ratio, with S2Cap categories and confidences;
+                            --vocals: pitch and timbre from this stem; default thresholds
+                            unless --db names a library (its own once it has enough captions)
   models [list] | install DIR|ZIP | remove ID | use captioner|separator ID
                             model packs (P: an installed NAME@VERSION or a pack folder)
   eval [--pack P|built-in] [--split train|validation|test|all] [--status S,S] [--beams N]
@@ -156,6 +163,8 @@ export async function runCli(argv: string[], io: CliIo = stdio): Promise<number>
         return await cmdUsers(rest, io, { open: (where) => openStudio(where, io), help: () => io.out(HELP) });
       case 'metrics':
         return await cmdMetrics(rest, io, () => io.out(HELP));
+      case 'attributes':
+        return await cmdAttributes(rest, io, { open: (where) => openStudio(where, io), help: () => io.out(HELP) });
       case 'dataset':
         return await cmdDataset(rest, io, { open: (where) => openStudio(where, io), help: () => io.out(HELP) });
       case 'serve':

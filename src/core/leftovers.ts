@@ -2,8 +2,8 @@
 // cannot remove its own temporary files, so the next one does. Everything the studio writes goes
 // to a temporary name first (core/fsAtomic), so what is removed here was never a finished file:
 // unregistered stem run folders and temporary stem files (core/stemFiles), half-received
-// uploads, peaks cache files that write-file-atomic had not renamed yet, and the staging and
-// `.removing-` folders of pack installs and removals (inference/packs/install.ts).
+// uploads, peaks and analysis cache files that write-file-atomic had not renamed yet, and the
+// staging and `.removing-` folders of pack installs and removals (inference/packs/install.ts).
 // Called only by a studio that runs jobs (not by one-shot CLI commands), before its jobs start.
 // Another process may be running jobs on the library meanwhile: stem run folders of its live
 // runs are left alone (see stemFiles sweepStemLeftovers).
@@ -16,6 +16,7 @@ import type { Store } from './store/store';
 
 /** write-file-atomic names its temporary file `<final name>.<unsigned 32-bit number>`. */
 const PEAKS_TEMP = /\.peaks\.\d+$/;
+const ANALYSIS_TEMP = /\.json\.\d+$/;
 
 export async function sweepLeftovers(store: Store, dataDir: string, peaksDir: string): Promise<string[]> {
   const removed: string[] = [];
@@ -33,6 +34,12 @@ export async function sweepLeftovers(store: Store, dataDir: string, peaksDir: st
       if (!PEAKS_TEMP.test(f)) continue;
       fs.rmSync(path.join(peaksDir, f), { force: true });
       removed.push(path.join(peaksDir, f));
+    }
+    const analysisDir = path.join(dataDir, 'cache', 'analysis'); // core/analysisService
+    for (const f of fs.existsSync(analysisDir) ? fs.readdirSync(analysisDir) : []) {
+      if (!ANALYSIS_TEMP.test(f)) continue;
+      fs.rmSync(path.join(analysisDir, f), { force: true });
+      removed.push(path.join(analysisDir, f));
     }
   } catch (err) {
     // Clean-up is housekeeping: a library that cannot be swept still opens.

@@ -15,6 +15,7 @@ import { annotationCommands } from './commands/annotation';
 import { datasetCommands } from './commands/dataset';
 import { DatasetImporter } from './dataset/datasetImporter';
 import { analysisCommands } from './commands/analysis';
+import { AnalysisService } from './analysisService';
 import { evalCommands } from './commands/evals';
 import { libraryCommands } from './commands/library';
 import { modelCommands } from './commands/models';
@@ -100,9 +101,10 @@ export async function createStudio(opts: StudioOptions): Promise<Studio> {
   const pool = new WorkerPool();
   const peaksDir = path.join(dataDir, 'cache', 'peaks');
   const peaks = new PeaksService(store, peaksDir, pool);
+  const analysis = new AnalysisService(store, path.join(dataDir, 'cache', 'analysis'), pool);
   const packs = new PackRegistry(store, { installDir: path.join(dataDir, 'packs'), bundledDir: opts.bundledPacksDir, legacyDir: legacyPacksDir });
   const jobs = new JobRunner({ store, events, pool, packs, dataDir, timing: opts.jobTiming });
-  const ctx = { store, dbPath: shownDb, dataDir, events, pool, peaks, packs, jobs };
+  const ctx = { store, dbPath: shownDb, dataDir, events, pool, peaks, analysis, packs, jobs };
 
   const api: StudioApi = { ...libraryCommands(ctx), ...trackCommands(ctx), ...modelCommands(ctx), ...annotationCommands(ctx), ...datasetCommands(ctx), ...evalCommands(ctx), ...analysisCommands(ctx) };
   // Jobs whose process died go back to the queue once their heartbeat has lapsed (unless this is a

@@ -96,7 +96,7 @@ export interface SegmentCaption {
   head: CaptionRevision | null;
   /** Newest model suggestion (stale or not). */
   suggestion: Suggestion | null;
-  /** null for the built-in suggester (no model score) or no suggestion. */
+  /** null without a suggestion or a score (a built-in suggestion stating nothing measured, an imported one without). */
   confidence: Confidence | null;
   /** Newest value of each measured attribute. */
   attributes: SegmentAttribute[];

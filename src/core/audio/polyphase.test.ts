@@ -86,7 +86,8 @@ describe('polyphase resampler', () => {
       for (let h = 1; h <= 36; h++) v += (0.3 / h) * Math.sin(2 * Math.PI * f0 * h * t);
       return v + (Math.floor(t * 4) % 2 ? 0.05 * (((s = (s * 16807) % 2147483647) / 2147483647) * 2 - 1) : 0);
     });
-    const lib = async (type: number) => (await lsr.create(1, sr, 16000, { converterType: type })).full(x);
+    type Converter = (typeof lsr.ConverterType)[keyof typeof lsr.ConverterType];
+    const lib = async (type: Converter) => (await lsr.create(1, sr, 16000, { converterType: type })).full(x);
     const best = astFeatures(await lib(lsr.ConverterType.SRC_SINC_BEST_QUALITY));
     /** Worst |Δ| per mel bin against SINC_BEST, over frames clear of the ends. */
     const perBin = (y: Float32Array) => {

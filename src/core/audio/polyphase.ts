@@ -19,7 +19,7 @@ export interface PolyphaseOptions {
 const gcd = (a: number, b: number): number => (b ? gcd(b, a % b) : a);
 
 /** Modified Bessel function of the first kind, order 0 (series; converges fast for β ≤ 20). */
-function bessel0(x: number): number {
+export function bessel0(x: number): number {
   let sum = 1;
   let term = 1;
   const q = (x * x) / 4;

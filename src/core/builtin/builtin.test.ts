@@ -1,44 +1,129 @@
-import { describe as group, expect, it } from 'vitest';
-import { measure, tempoFromFlux, yinF0 } from './measure';
-import { describe, templateCaption } from './template';
+// The built-in suggester: varied sentence shapes chosen deterministically, only measured words
+// (a null category or a confidence under 0.5 is never put into words), genre only from the tag,
+// and a score = ln(mean confidence of what the sentence states).
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { MeasuredAttribute, MeasuredName } from '../../shared/attributes';
+import { MEASURED_UNITS } from '../../shared/attributes';
+import { WavWriter } from '../audio/wavWriter';
+import { synthSong } from '../analysis/songSynth';
+import { tempDir } from '../testing/tmp';
+import { scoreOf, suggestBuiltin } from './suggest';
+import { MENTION_CONFIDENCE, templateCaption } from './template';
 
-const SR = 16000;
-const tone = (f: number, sec: number, amp = 0.3) => Float32Array.from({ length: SR * sec }, (_, i) => amp * Math.sin((2 * Math.PI * f * i) / SR) + 0.3 * amp * Math.sin((4 * Math.PI * f * i) / SR));
+const m = (name: MeasuredName, value: number | string | null, category: string | null, confidence = 0.9): MeasuredAttribute => ({
+  name, value, unit: MEASURED_UNITS[name], category: value === null ? null : category, confidence: value === null ? 0 : confidence, source: 'measured',
+});
 
-group('measured attributes', () => {
-  it.each([110, 220, 440])('YIN finds a %i Hz voice', (f) => {
-    const { f0, voiced } = yinF0(tone(f, 1));
-    expect(voiced).toBeGreaterThan(0.8);
-    const med = [...f0].sort((a, b) => a - b)[Math.floor(f0.length / 2)]!;
-    expect(Math.abs(med - f) / f).toBeLessThan(0.01);
+const CATS = {
+  gender: ['male', 'female', null],
+  pitch: ['low', 'normal', 'high'],
+  tempo: ['slow', 'normal', 'fast', null],
+  loudness: ['low', 'normal', 'high'],
+  brightness: ['dark', 'warm', 'bright'],
+  breathiness: ['breathy', 'clear', null],
+} as const;
+
+/** The words each attribute's categories may be written as (template.ts's vocabulary). */
+const WORDS: Record<string, RegExp> = {
+  gender: /\b(male|female)\b/,
+  pitch: /\b(low|high|mid-range|medium)(-pitched)?\b/,
+  tempo: /\b(slow|fast|up-tempo|mid-tempo|moderate-tempo|moderately paced|unhurried|slow-paced|fast-paced)\b/,
+  loudness: /\b(softly|quietly|gently|loudly|powerfully|with force|moderate volume|moderate level)\b/,
+  brightness: /\b(dark|warm|bright)\b/,
+  breathiness: /\b(breathy|clear)\b/,
+};
+
+/** A deterministic spread of measured spans (every category of every attribute appears). */
+function sets(n: number): MeasuredAttribute[][] {
+  return Array.from({ length: n }, (_, i) => [
+    m('tempo', CATS.tempo[i % 4] ? 60 + i : null, CATS.tempo[i % 4] ?? null),
+    m('pitch', 100 + i * 7, CATS.pitch[i % 3]!),
+    m('gender', CATS.gender[(i >> 1) % 3] ?? null, CATS.gender[(i >> 1) % 3] ?? null, 0.6),
+    m('loudness', -30 + i, CATS.loudness[(i >> 2) % 3]!),
+    m('brightness', 800 + i * 40, CATS.brightness[(i + 1) % 3]!),
+    m('breathiness', CATS.breathiness[i % 3] ? 5 + i : null, CATS.breathiness[i % 3] ?? null),
+    m('vibrato_rate', 5.5, null),
+  ]);
+}
+
+/** Which of the five sentence shapes a caption has. */
+const shapeOf = (t: string) => (/^Over /.test(t) ? 'over' : /^This /.test(t) ? 'this' : / in which /.test(t) ? 'in-which' : / carries /.test(t) ? 'carries' : / with .* sings/.test(t) ? 'with-sings' : 'other');
+
+describe('templateCaption', () => {
+  it('varies its sentence shape and wording across segments, deterministically', () => {
+    const captions = sets(40).map((s, i) => templateCaption(s, i % 5 ? null : 'Folk', `${i * 10}:${i * 10 + 8}`).text);
+    const shapes = new Set(captions.map(shapeOf));
+    expect(shapes.has('other')).toBe(false);
+    expect(shapes.size).toBeGreaterThanOrEqual(4);
+    expect(new Set(captions).size).toBeGreaterThan(30);
+    // The same measurements of the same segment: the same sentence.
+    expect(sets(40).map((s, i) => templateCaption(s, i % 5 ? null : 'Folk', `${i * 10}:${i * 10 + 8}`).text)).toEqual(captions);
+    for (const c of captions) expect(c).toMatch(/^[A-Z][^.]*\.$/);
   });
 
-  it('finds the tempo of a pulse train and none in a steady tone', () => {
-    const fps = 62.5;
-    for (const bpm of [70, 100, 150]) {
-      const period = (60 / bpm) * fps;
-      const flux = Array.from({ length: Math.round(fps * 10) }, (_, i) => (i % period < 1 ? 1 : 0));
-      expect(Math.abs(tempoFromFlux(flux, fps)! - bpm)).toBeLessThan(bpm * 0.04);
+  it('never words an attribute with no category or a confidence under 0.5; genre only from the tag', () => {
+    for (const [i, s] of sets(60).entries()) {
+      // Every other set: drop trust in pitch and brightness.
+      const weak = i % 2 ? s.map((a) => (a.name === 'pitch' || a.name === 'brightness' ? { ...a, confidence: MENTION_CONFIDENCE - 0.01 } : a)) : s;
+      const { text, stated } = templateCaption(weak, null, `k${i}`);
+      for (const a of weak) {
+        if (!WORDS[a.name]) continue;
+        const sayable = a.category !== null && a.confidence >= MENTION_CONFIDENCE;
+        expect(stated.includes(a.name), `${a.name} in "${text}"`).toBe(sayable);
+        // A word of a category not measured never appears (pitch "low/high" may only come from pitch).
+        if (!sayable && a.name !== 'pitch') expect(text, `${a.name} unmeasured: "${text}"`).not.toMatch(WORDS[a.name]!);
+        if (!sayable && a.name === 'pitch') expect(text).not.toMatch(/-pitched|mid-range/);
+      }
+      expect(text).not.toMatch(/folk|pop|rock|genre|energetic|calm|vibrato/);
     }
-    expect(measure(tone(220, 4)).tempoBpm).toBeNull();
+    expect(templateCaption(sets(1)[0]!, 'Folk', 'x').text).toMatch(/\bfolk\b/);
+    const nothing = templateCaption([m('pitch', null, null), m('tempo', null, null)], null, 'y');
+    expect(nothing.stated).toEqual([]);
+    expect(nothing.text).toMatch(/singer|vocalist/);
+    expect(nothing.text).not.toMatch(WORDS.tempo!);
   });
 
-  it('measures loudness and brightness', () => {
-    const quiet = measure(tone(220, 2, 0.01));
-    const loud = measure(tone(220, 2, 0.8));
-    expect(quiet.loudnessDb).toBeLessThan(-35);
-    expect(loud.loudnessDb).toBeGreaterThan(-6);
-    expect(measure(tone(3000, 2)).centroidHz).toBeGreaterThan(measure(tone(200, 2)).centroidHz);
+  it('scores a sentence by ln(mean confidence) of what it states', () => {
+    const s = [m('tempo', 120, 'normal', 0.8), m('pitch', 220, 'normal', 0.6), m('gender', null, null), m('vibrato_rate', 5, null, 0.9)];
+    const { stated } = templateCaption(s, null, 'z');
+    expect(stated.sort()).toEqual(['pitch', 'tempo']);
+    expect(scoreOf(s, stated)).toBeCloseTo(Math.log(0.7), 4);
+    expect(scoreOf(s, [])).toBeNull();
   });
 });
 
-group('template caption', () => {
-  it('states what was measured and hedges nothing it did not measure', () => {
-    const m = { f0Hz: 262, voicedRatio: 0.8, tempoBpm: 72, loudnessDb: -34, centroidHz: 900, genre: 'Folk' };
-    expect(describe(m)).toMatchObject({ gender: 'female', pitch: 'medium', tempo: 'slow', volume: 'soft', timbre: 'dark', mood: 'calm', genre: 'folk' });
-    expect(templateCaption(m)).toBe('A female singer with a medium-pitched, dark voice sings softly over a slow, calm folk track.');
-    const unknown = { f0Hz: null, voicedRatio: 0, tempoBpm: null, loudnessDb: -20, centroidHz: 3000, genre: null };
-    expect(templateCaption(unknown)).toBe('A singer with a bright voice sings at a moderate volume over a track.');
-    expect(templateCaption({ ...unknown, f0Hz: 120, tempoBpm: 140, loudnessDb: -8 })).toBe('A male singer with a low-pitched, bright voice sings loudly over a fast, energetic track.');
+describe('suggestBuiltin', () => {
+  it('measures a WAV file (and its vocal stem) and writes a scored sentence of what it heard', async () => {
+    const tmp = tempDir();
+    try {
+      const song = synthSong({ sampleRate: 44100, seconds: 12, bpm: 140, notesHz: [392, 440], noteSec: 60 / 140, vibratoCents: 30, gain: 0.3 });
+      const write = (file: string, ch: Float32Array[]) => {
+        const w = new WavWriter(file, 44100, 2);
+        w.write(ch);
+        w.close();
+      };
+      const mix = path.join(tmp.dir, 'mix.wav');
+      const vocals = path.join(tmp.dir, 'vocals.wav');
+      write(mix, song.mix.channels);
+      write(vocals, song.vocals.channels);
+      expect(fs.existsSync(vocals)).toBe(true);
+      const [a, b] = await suggestBuiltin({ file: mix, vocalsFile: vocals, genre: 'Pop', spans: [{ startSec: 0, endSec: 10 }, { startSec: 2, endSec: 12 }] });
+      for (const s of [a!, b!]) {
+        expect(s.text).toMatch(/\bfemale\b/);
+        expect(s.text).toMatch(/\bhigh(-pitched)?\b/);
+        expect(s.text).toMatch(/\bpop\b/);
+        expect(s.stated).toEqual(expect.arrayContaining(['gender', 'pitch', 'loudness']));
+        expect(s.score).not.toBeNull();
+        expect(s.score!).toBeLessThan(0);
+        expect(s.score!).toBeCloseTo(scoreOf(s.attributes, s.stated)!, 6);
+        const hz = s.attributes.find((x) => x.name === 'pitch')!.value as number;
+        expect(hz).toBeGreaterThan(385);
+        expect(hz).toBeLessThan(445);
+      }
+    } finally {
+      tmp.cleanup();
+    }
   });
 });

@@ -1,19 +1,16 @@
 // StudioApi commands of the measured-attribute evidence (shared/attributes.ts): a track's
-// analysis (pitch contour, beats, loudness, vocal activity and proposed segments) and the
-// category thresholds. PLACEHOLDER: implemented with core/analysis (issue 12).
+// analysis (pitch contour, beats, loudness, vocal activity and proposed segments; computed on the
+// worker and cached, see core/analysisService) and the category thresholds in force (the
+// library's own pitch quantiles once it has enough approved captions, see core/analysis/thresholds).
 import type { StudioApi } from '../../shared/api';
-import { StudioError } from '../../shared/errors';
+import { attributeThresholds } from '../analysisService';
 import type { CommandContext } from './context';
 
 export type AnalysisCommands = Pick<StudioApi, 'getAnalysis' | 'getAttributeThresholds'>;
 
-export function analysisCommands(_ctx: CommandContext): AnalysisCommands {
+export function analysisCommands(ctx: CommandContext): AnalysisCommands {
   return {
-    getAnalysis: async () => {
-      throw new StudioError('INTERNAL', 'not implemented yet');
-    },
-    getAttributeThresholds: async () => {
-      throw new StudioError('INTERNAL', 'not implemented yet');
-    },
+    getAnalysis: ({ trackId }) => ctx.analysis.get(trackId),
+    getAttributeThresholds: () => attributeThresholds(ctx.store),
   };
 }

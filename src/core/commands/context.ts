@@ -1,4 +1,5 @@
 // What every group of StudioApi commands shares: the library, the event hub, the worker.
+import type { AnalysisService } from '../analysisService';
 import type { StudioEventHub } from '../events';
 import type { PackRegistry } from '../inference/packs/registry';
 import type { JobRunner } from '../jobs/jobRunner';
@@ -13,6 +14,7 @@ export interface CommandContext {
   events: StudioEventHub;
   pool: WorkerPool;
   peaks: PeaksService;
+  analysis: AnalysisService;
   packs: PackRegistry;
   jobs: JobRunner;
 }

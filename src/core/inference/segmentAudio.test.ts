@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { decodeFile } from '../audio/decode';
 import { readAudioAll } from '../audio/read';
 import { suggestBuiltin } from '../builtin/suggest';
 import { fixture, FIXTURE_DUET, tempDir } from '../testing/tmp';
-import { readSegments } from './segmentAudio';
+import { readSegments, readSpansNative } from './segmentAudio';
 
 describe('readSegments', () => {
   it('cuts several (overlapping, unordered) spans from one pass, equal to the whole file sliced', async () => {
@@ -19,6 +20,26 @@ describe('readSegments', () => {
       expect(Array.from(parts[i]!.subarray(0, 50))).toEqual(Array.from(whole!.subarray(from, from + 50)));
       expect(parts[i]!.at(-1)).toBe(whole![to - 1]);
     });
+  });
+});
+
+describe('readSpansNative', () => {
+  it('cuts spans at the file\'s own rate and channels, equal to the whole decoded file sliced', async () => {
+    for (const [name, rate, channels] of [['aria.wav', 44100, 2], ['lullaby.wav', 22050, 1]] as const) {
+      const whole = await decodeFile(fixture(name));
+      const spans = [{ startSec: 1, endSec: 1.4 }, { startSec: 0, endSec: 0.5 }, { startSec: 0.25 }];
+      const parts = await readSpansNative(fixture(name), spans);
+      expect(parts.map((p) => [p.sampleRate, p.channels.length])).toEqual(spans.map(() => [rate, channels]));
+      spans.forEach((s, i) => {
+        const from = Math.round(s.startSec * rate);
+        const to = s.endSec === undefined ? whole.channelData[0]!.length : Math.round(s.endSec * rate);
+        for (let ch = 0; ch < channels; ch++) expect(parts[i]!.channels[ch]).toEqual(whole.channelData[ch]!.subarray(from, to));
+      });
+    }
+  });
+
+  it('refuses a span past the end, naming the file', async () => {
+    await expect(readSpansNative(fixture('aria.wav'), [{ startSec: 3, endSec: 5 }])).rejects.toThrow(`${fixture('aria.wav')}: no audio in 3.00–5.00 s (it decodes to 2.00 s)`);
   });
 });
 

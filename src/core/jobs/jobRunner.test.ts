@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MEASURED_NAMES } from '../../shared/attributes';
 import type { Job } from '../../shared/types';
 import { createStudio, studioStore, type Studio } from '../studio';
 import { FIXTURE_DUET, tempDir } from '../testing/tmp';
@@ -48,7 +49,7 @@ describe('inference jobs', () => {
     // Separation without a pack: the built-in centre-channel separator, labelled as such.
     const sepJob = await studio.startSeparation({ trackId });
     const sepDone = await waitFor(studio, sepJob.id);
-    expect(sepDone.detail).toMatch(/2 stems by the built-in separator \(centre-channel isolation; install a separator pack/);
+    expect(sepDone.detail).toMatch(/2 stems by the built-in separator \(classical vocal isolation; install a separator pack/);
     expect((await studio.openTrack({ id: trackId })).stems.map((s) => [s.name, s.packId, s.ep])).toEqual([
       ['vocals', null, 'cpu'],
       ['accompaniment', null, 'cpu'],
@@ -59,10 +60,17 @@ describe('inference jobs', () => {
     expect(done.status).toBe('done');
     expect(done.detail).toMatch(/built-in suggester \(measured attributes; install a captioner pack/);
     const [s] = (await studio.openTrack({ id: trackId })).suggestions;
-    expect(s).toMatchObject({ segmentId: seg.id, pack: null, score: null, ep: 'measured on cpu' });
-    expect(s!.text).toMatch(/^A (male |female )?singer with .* voice sings .* track\.$/);
+    expect(s).toMatchObject({ segmentId: seg.id, pack: null, ep: 'measured on cpu' });
+    // Its score is ln(mean confidence) of the attributes it states, so it takes part in confidence ordering.
+    expect(s!.score).toBeLessThan(0);
+    const [item] = (await studio.queryQueue({ order: 'confidence', trackId })).items;
+    expect(item).toMatchObject({ segmentId: seg.id, suggestionPack: 'built-in', score: s!.score });
+    expect(item!.confidenceLevel).not.toBeNull();
+    expect((await studio.getCaption({ segmentId: seg.id })).confidence).not.toBeNull();
+    expect(s!.text).toMatch(/\b(singer|vocalist)\b.*\.$/);
     const attrs = (await studio.openTrack({ id: trackId })).attributes.filter((a) => a.segmentId === seg.id && a.source === 'measured');
-    expect(attrs.map((a) => a.name)).toEqual(expect.arrayContaining(['volume', 'timbre', 'loudnessDb', 'centroidHz']));
+    expect(attrs.map((a) => a.name)).toEqual([...MEASURED_NAMES]);
+    expect(attrs.find((a) => a.name === 'loudness')).toMatchObject({ unit: 'LUFS', category: expect.stringMatching(/^(low|normal|high)$/) });
     // Both carry the span they were made for; resizing the segment makes them stale.
     expect(s).toMatchObject({ startSec: 0, endSec: 8, stale: false });
     await studio.updateSegment({ id: seg.id, startSec: 1, endSec: 8 });
@@ -100,6 +108,14 @@ describe('inference jobs', () => {
       expect(s.score).toBeLessThan(0);
       expect(s.pack).toBe('tiny-captioner@1.0.0');
       expect(s.ep).toBe('encoder cpu, decoder cpu');
+    }
+    // Beside the model's captions: the segments' measured attributes (pitch and timbre from the
+    // vocals stem), made for the same spans, so a caption can be checked against them.
+    for (const seg of [a, b]) {
+      const measured = after.attributes.filter((x) => x.segmentId === seg.id && x.source === 'measured');
+      expect(measured.map((x) => x.name)).toEqual([...MEASURED_NAMES]);
+      expect(measured.every((x) => x.startSec === seg.startSec && x.endSec === seg.endSec && !x.stale)).toBe(true);
+      expect(measured.find((x) => x.name === 'loudness')!.value).toMatch(/^-\d+(\.\d+)?$/);
     }
     expect(after.track.status).toBe('captioned');
     expect(after.jobs.map((j) => j.kind)).toEqual(['caption', 'separate']);

@@ -1,13 +1,16 @@
 // Runs separation and captioning jobs one at a time on the DSP worker. Jobs are rows first
 // (so a crash or quit leaves them queued, and they resume on the next start), then work; results
-// land in the library (stems, suggestions) with the pack and provider that produced them, and
-// any provider fallback is kept on the job. Job rows are written through JobWrites, so a library
-// that another process holds locked delays the records but never throws into a worker callback.
+// land in the library (stems, suggestions and beside them the segments' measured attributes) with
+// the pack and provider that produced them, and any provider fallback is kept on the job. Job
+// rows are written through JobWrites, so a library that another process holds locked delays the
+// records but never throws into a worker callback.
 // Several processes may run jobs on one library: a job is claimed in one statement, carries its
 // claim's owner and a heartbeat refreshed while it runs, and its results are recorded only while
 // it is still that claim's. A job whose process died is re-queued once its heartbeat has lapsed,
 // by any runner: at start-up, and by an idle runner polling the queue (see jobOwner for timings).
+import type { MeasuredAttribute } from '../../shared/attributes';
 import { StudioError } from '../../shared/errors';
+import { measuringArgs } from '../analysisService';
 import type { Job, JobKind } from '../../shared/types';
 import type { StudioEventHub } from '../events';
 import type { PackRegistry } from '../inference/packs/registry';
@@ -313,7 +316,7 @@ export class JobRunner {
       .catch(discard);
     const durationSec = res.frames / res.sampleRate;
     this.noteFallbacks(res.fallbacks);
-    const who = pack ? pack.manifest.name : `the ${BUILTIN_SEPARATOR} (centre-channel isolation; install a separator pack for model stems)`;
+    const who = pack ? pack.manifest.name : `the ${BUILTIN_SEPARATOR} (classical vocal isolation; install a separator pack for model stems)`;
     const summary = `${res.stems.length} stems by ${who} on ${res.ep} in ${(res.ms / 1000).toFixed(1)} s`;
     let replaced: string[] = [];
     try {
@@ -344,40 +347,46 @@ export class JobRunner {
     const res = await this.d.pool.run(
       'caption',
       { dir: pack.dir, spec: pack.manifest.captioner!, ep: p.ep, file: track.path, segments, numBeams: p.numBeams },
-      { signal, onProgress },
+      { signal, onProgress: (f, d) => onProgress(f * CAPTION_SHARE, d) },
     );
     const ep = `encoder ${res.ep.encoder}, decoder ${res.ep.decoder}`;
     this.noteFallbacks(res.fallbacks);
+    // The segments' measured attributes go beside the model's captions, so the annotator can check
+    // one against the other (a caption saying "slow" over a 150 BPM measurement).
+    const measured = await this.d.pool.run('measure', { ...(await measuringArgs(this.d.store, track, segments)), segments }, { signal, onProgress: (f, d) => onProgress(CAPTION_SHARE + f * (1 - CAPTION_SHARE), d) });
     const summary = `${plural(segments.length, 'suggestion')} by ${pack.manifest.name} (${ep})`;
-    await this.recordSuggestions(run, track, summary, res.captions.map((c, i) => ({ ...c, ...madeFor(segments[i]!), packId, ep })));
+    await this.recordSuggestions(run, track, summary, res.captions.map((c, i) => ({ ...c, ...madeFor(segments[i]!), packId, ep, attributes: measured[i] })));
     return summary;
   }
+
 
   /** No captioner installed: measured attributes and a template sentence (see core/builtin). */
   private async captionBuiltin(run: RunningJob, track: Track, segments: Segment[], onProgress: (f: number, d?: string) => void): Promise<string> {
     const { signal } = run.abort;
-    const vocals = (await this.d.store.stems.list(track.id)).find((s) => s.name === 'vocals');
-    const res = await this.d.pool.run(
-      'suggestBuiltin',
-      { file: track.path, vocalsFile: vocals?.path ?? null, genre: track.genre, segments },
-      { signal, onProgress },
-    );
+    const res = await this.d.pool.run('suggestBuiltin', { ...(await measuringArgs(this.d.store, track, segments)), genre: track.genre, segments }, { signal, onProgress });
     const summary = `${plural(segments.length, 'suggestion')} by the ${BUILTIN_SUGGESTER} (measured attributes; install a captioner pack for model captions)`;
     await this.recordSuggestions(
       run,
       track,
       summary,
-      res.map((r, i) => ({ ...r, ...madeFor(segments[i]!), score: null, tokenLogprobs: [], packId: null, ep: 'measured on cpu', attributes: { ...r.words, ...r.measured } })),
+      res.map((r, i) => ({ text: r.text, score: r.score, ms: r.ms, ...madeFor(segments[i]!), tokenLogprobs: [], packId: null, ep: 'measured on cpu', attributes: r.attributes, tagged: track.genre ? { genre: track.genre.toLowerCase() } : undefined })),
     );
     return summary;
   }
 
-  /** Stores suggestions (and any measured attributes) and marks the track captioned, in one transaction. */
-  private async recordSuggestions(run: RunningJob, track: Track, summary: string, rows: (NewSuggestion & { attributes?: Record<string, string | number | null> })[]): Promise<void> {
+  /** Stores suggestions (and the segments' measured attributes) and marks the track captioned, in one transaction. */
+  private async recordSuggestions(
+    run: RunningJob,
+    track: Track,
+    summary: string,
+    /** `tagged`: words the built-in suggester took from the file's tags (its genre), kept as before for the editor's chips. */
+    rows: (NewSuggestion & { attributes?: MeasuredAttribute[]; tagged?: Record<string, string> })[],
+  ): Promise<void> {
     await this.commit(run, summary, async (tx) => {
-      for (const { attributes, ...s } of rows) {
+      for (const { attributes, tagged, ...s } of rows) {
         await tx.suggestions.insert(s);
         if (attributes) await tx.attributes.insert(s, 'measured', attributes);
+        if (tagged) await tx.attributes.insert(s, 'measured', tagged);
       }
       await tx.tracks.advanceStatus(track.id, ['imported', 'separated'], 'captioned');
     });
@@ -391,4 +400,6 @@ const jobResult = (run: RunningJob): { result?: JobResult } => (run.fallbacks.le
 
 /** The segment and the span the job read: a suggestion is stale once the segment's span differs. */
 const madeFor = (s: Segment) => ({ segmentId: s.id, startSec: s.startSec, endSec: s.endSec });
+/** The share of a pack caption job's progress bar the captioning takes (measuring the attributes the rest). */
+const CAPTION_SHARE = 0.85;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

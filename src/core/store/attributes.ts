@@ -2,6 +2,7 @@
 // numbers behind them), each with its source: measured, model or human, and the span it was
 // measured on, so a value reads as stale once its segment has been resized. Measured rows carry
 // their unit, S2Cap category, confidence and a reading aid (shared/attributes.ts).
+// approvedPitchByGender feeds the library's own pitch thresholds (core/analysis/thresholds.ts).
 import type { MeasuredAttribute } from '../../shared/attributes';
 import type { SegmentAttribute } from '../../shared/types';
 import type { RepoContext } from './repoContext';
@@ -36,6 +37,47 @@ export class AttributesRepo {
           .filter(([, value]) => value !== null && value !== undefined)
           .map(([name, value]) => ({ ...where, name, value: stored(value as string | number) }));
     if (rows.length) await this.c.db.insertInto('attributes').values(rows).execute();
+  }
+
+  /**
+   * (gender, measured median pitch) of every visible segment whose head caption revision is
+   * approved and names the gender male or female in its attributes, and whose newest measured
+   * `pitch` is a number measured on the segment's current span: S2Cap's per-gender pitch quantiles
+   * are computed from these.
+   */
+  async approvedPitchByGender(): Promise<{ gender: 'male' | 'female'; pitchHz: number }[]> {
+    const rows = await this.c.db
+      .selectFrom('caption_revisions as r')
+      .innerJoin('segments as g', 'g.id', 'r.segment_id')
+      .innerJoin('attributes as a', 'a.segment_id', 'r.segment_id')
+      .select(['r.attributes', 'a.value', 'a.start_sec', 'a.end_sec', 'g.start_sec as seg_start_sec', 'g.end_sec as seg_end_sec'])
+      .where('g.deleted_at', 'is', null)
+      .where('r.status', '=', 'approved')
+      .where('r.attributes', 'is not', null)
+      .where('r.id', '=', (eb) => eb.selectFrom('caption_revisions as r2').select((e) => e.fn.max('r2.id').as('id')).whereRef('r2.segment_id', '=', 'r.segment_id'))
+      .where('a.id', '=', (eb) =>
+        eb
+          .selectFrom('attributes as a2')
+          .select((e) => e.fn.max('a2.id').as('id'))
+          .whereRef('a2.segment_id', '=', 'r.segment_id')
+          .where('a2.name', '=', 'pitch')
+          .where('a2.source', '=', 'measured'),
+      )
+      .execute();
+    const out: { gender: 'male' | 'female'; pitchHz: number }[] = [];
+    for (const r of rows) {
+      if (spanChanged(r, { start_sec: r.seg_start_sec, end_sec: r.seg_end_sec })) continue;
+      const pitchHz = r.value === '' ? NaN : Number(r.value);
+      let said: unknown;
+      try {
+        said = (JSON.parse(r.attributes!) as Record<string, unknown> | null)?.gender;
+      } catch {
+        continue; // not a JSON object: names no gender
+      }
+      const gender = typeof said === 'string' ? said.trim().toLowerCase() : null;
+      if (Number.isFinite(pitchHz) && pitchHz > 0 && (gender === 'male' || gender === 'female')) out.push({ gender, pitchHz });
+    }
+    return out;
   }
 
   /** The newest value of each attribute of one segment, in the order measured. */

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import { parseManifest } from '../inference/packs/manifest';
+import { MEASURED_NAMES } from '../../shared/attributes';
 import { fixture } from '../testing/tmp';
 import { TASKS, type TaskContext } from './tasks';
 
@@ -36,5 +37,18 @@ describe('caption task progress', () => {
     const out = await TASKS.caption({ dir, spec, ep, file: fixture('aria.wav'), segments: spans, batchSize: 2, numBeams: 1 }, ctx);
     expect(out.captions).toHaveLength(3);
     expect(steps.map((s) => s.detail)).toEqual(['loading the model', 'reading audio', 'segments 1–2/3', 'captioned 2/3', 'segment 3/3', 'captioned 3/3']);
+  });
+
+  it('measuring reports reading, then each segment, and returns the twelve attributes per segment', async () => {
+    const { ctx, steps } = recorder();
+    const out = await TASKS.measure({ file: fixture('aria.wav'), vocalsFile: null, segments: spans }, ctx);
+    expect(out.map((a) => a.map((x) => x.name))).toEqual(spans.map(() => [...MEASURED_NAMES]));
+    expect(steps.map((s) => s.detail)).toEqual(['reading audio', 'measuring segment 1/3', 'measuring segment 2/3', 'measuring segment 3/3', 'measured 3/3']);
+  });
+
+  it('a file that cannot be decoded fails the analysis with its name', async () => {
+    const { ctx } = recorder();
+    const bad = path.join(PACKS, 'tiny-captioner', 'model.json');
+    await expect(TASKS.analyzeTrack({ file: bad, vocalsFile: null }, ctx)).rejects.toThrow(`cannot decode ${bad}: not a recognised audio format`);
   });
 });

@@ -1,6 +1,9 @@
 // The work that runs on the DSP worker thread, as a table of named tasks. Each takes plain
 // arguments and returns structured-clone-safe results, so the same functions run inline in tests.
+import type { AttributeThresholds, MeasuredAttribute, TrackAnalysis } from '../../shared/attributes';
 import { StudioError, type ErrorCode } from '../../shared/errors';
+import { analyzeTrack } from '../analysis/analyze';
+import { measureSpans } from '../analysis/measureSpans';
 import { CenterSeparator } from '../builtin/centerSeparator';
 import { suggestBuiltin } from '../builtin/suggest';
 import { computePeaks } from '../audio/computePeaks';
@@ -8,7 +11,7 @@ import { encodePeaks } from '../audio/peaks';
 import { astFeatures } from '../inference/features/fbank';
 import type { CaptionerSpec, SeparatorSpec } from '../inference/packs/manifest';
 import { getCaptioner, getSeparator, type EpSettings } from '../inference/runtime';
-import { readSegments } from '../inference/segmentAudio';
+import { readSegments, readSpansNative } from '../inference/segmentAudio';
 import { separateFile } from '../inference/separate/separateFile';
 
 export interface TaskContext {
@@ -53,7 +56,14 @@ export const TASKS = {
 
   /** The built-in suggester over several segments (measured attributes → template caption). */
   async suggestBuiltin(
-    args: { file: string; vocalsFile: string | null; genre: string | null; segments: { startSec: number; endSec: number }[] },
+    args: {
+      file: string;
+      vocalsFile: string | null;
+      genre: string | null;
+      segments: { startSec: number; endSec: number }[];
+      thresholds?: AttributeThresholds;
+      knownGenders?: (string | null)[];
+    },
     ctx: TaskContext,
   ) {
     const t0 = performance.now();
@@ -65,9 +75,34 @@ export const TASKS = {
     return out.map((s) => ({ ...s, ms }));
   },
 
+  /** The measured attributes of segments of a file (pitch, vibrato and timbre from the vocals file when given). */
+  async measure(
+    args: { file: string; vocalsFile: string | null; segments: { startSec: number; endSec: number }[]; thresholds?: AttributeThresholds; knownGenders?: (string | null)[] },
+    ctx: TaskContext,
+  ): Promise<MeasuredAttribute[][]> {
+    const n = args.segments.length;
+    const out = await measureSpans({ ...args, spans: args.segments }, ctx.signal, (step) =>
+      'reading' in step ? ctx.progress(0, 'reading audio') : ctx.progress(step.segment / step.of, `measuring segment ${step.segment + 1}/${step.of}`),
+    );
+    ctx.progress(1, `measured ${n}/${n}`);
+    return out.map((m) => m.attributes);
+  },
+
+  /** A whole track's evidence (pitch contour, beats, loudness, vocal activity and proposed segments). */
+  async analyzeTrack(args: { file: string; vocalsFile: string | null }, ctx: TaskContext): Promise<Omit<TrackAnalysis, 'trackId'>> {
+    ctx.progress(0, 'reading audio');
+    const [mix] = await readSpansNative(args.file, [{ startSec: 0 }], ctx.signal);
+    const vocals = args.vocalsFile ? (await readSpansNative(args.vocalsFile, [{ startSec: 0 }], ctx.signal))[0]! : null;
+    ctx.signal.throwIfAborted();
+    ctx.progress(0.5, 'analysing');
+    const out = analyzeTrack({ mix: mix!, vocals });
+    ctx.progress(1, 'analysed');
+    return out;
+  },
+
   /** Separates a file into stem files in outDir. */
   async separate(args: { dir: string | null; spec: SeparatorSpec | null; ep: EpSettings; file: string; outDir: string; shifts?: number }, ctx: TaskContext) {
-    // No pack: the built-in centre-channel separator.
+    // No pack: the built-in classical separator (centre extraction + REPET).
     const sep = args.dir && args.spec ? await getSeparator(args.dir, args.spec, args.ep) : new CenterSeparator();
     const res = await separateFile(args.file, sep, { outDir: args.outDir, shifts: args.shifts, signal: ctx.signal, onProgress: (f, d) => ctx.progress(f, d) });
     return { ...res, ep: sep.ep, fallbacks: sep.fallbacks };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CaptionDraft, CaptionRevision, SegmentCaption } from '../../../shared/annotation';
-import type { Suggestion } from '../../../shared/types';
-import { editorFromCaption, mergeFromConflict, mergeOnOpen, pristineContent, saveInput } from './editorState';
+import type { SegmentAttribute, Suggestion } from '../../../shared/types';
+import { editorFromCaption, measuredChips, mergeFromConflict, mergeOnOpen, pristineContent, saveInput } from './editorState';
 
 const seg = { id: 5, trackId: 1, startSec: 0, endSec: 10, createdAt: '2025-01-01T00:00:00Z' };
 const suggestion: Suggestion = {
@@ -17,7 +17,7 @@ const draft = (baseRevisionId: number | null, text: string): CaptionDraft => ({
 });
 const caption = (over: Partial<SegmentCaption> = {}): SegmentCaption => ({
   segment: seg, track: { id: 1, title: 't', artist: null, album: null, fileName: 'a.wav' }, state: 'suggested', head: null, suggestion,
-  confidence: null, attributes: [{ segmentId: 5, name: 'gender', value: 'female', unit: null, category: 'female', confidence: 0.4, detail: null, source: 'measured', startSec: 0, endSec: 10, stale: false }], draft: null,
+  confidence: null, attributes: [{ segmentId: 5, name: 'gender', value: 'female', unit: null, category: 'female', confidence: 0.8, detail: null, source: 'measured', startSec: 0, endSec: 10, stale: false }], draft: null,
   ...over,
 });
 
@@ -30,6 +30,27 @@ describe('editorFromCaption', () => {
     expect(editorFromCaption(caption({ head: rev(3, 'head text') }))).toMatchObject({ text: 'head text', baseId: 3, origin: 'head' });
     const e = editorFromCaption(caption({ head: rev(3, 'head text'), draft: draft(3, 'my draft') }));
     expect(e).toMatchObject({ text: 'my draft', attributes: { genre: 'folk' }, baseId: 3, seconds: 40, origin: 'draft' });
+  });
+});
+
+describe('measuredChips', () => {
+  const m = (name: string, value: string, category: string | null, confidence: number | null, stale = false): SegmentAttribute => ({
+    segmentId: 5, name, value, unit: null, category, confidence, detail: null, source: 'measured', startSec: 0, endSec: 10, stale,
+  });
+  it("puts confident measured categories into the chips' words", () => {
+    const rows = [m('pitch', '230', 'normal', 0.9), m('tempo', '104', 'normal', 0.7), m('loudness', '-9', 'high', 0.8), m('brightness', '900', 'dark', 0.6), m('gender', 'male', 'male', 0.5)];
+    expect(measuredChips(rows)).toEqual({ pitch: 'medium', tempo: 'moderate', volume: 'loud', timbre: 'dark', gender: 'male' });
+    expect(measuredChips([m('pitch', '120', 'low', 0.9), m('tempo', '70', 'slow', 0.9), m('loudness', '-30', 'low', 0.9)])).toEqual({ pitch: 'low', tempo: 'slow', volume: 'soft' });
+    expect(measuredChips([m('tempo', '150', 'fast', 0.9), m('loudness', '-18', 'normal', 0.9), m('brightness', '3000', 'bright', 0.9)])).toEqual({ tempo: 'fast', volume: 'moderate', timbre: 'bright' });
+  });
+  it('leaves out unsure, stale and unmeasured values, and numbers without a category', () => {
+    expect(measuredChips([m('tempo', '150', 'fast', 0.49), m('gender', 'male', 'male', 0.9, true), m('pitch', '', null, 0), m('vibrato_rate', '5.5', null, 0.9)])).toEqual({});
+  });
+  it('rows measured before categories existed fill their chips as they are, a measurement wins over them', () => {
+    const legacy = [m('gender', 'female', null, null), m('genre', 'folk', null, null), m('tempoBpm', '118', null, null), m('pitch', 'high', null, null)];
+    expect(measuredChips(legacy)).toEqual({ gender: 'female', genre: 'folk', pitch: 'high' });
+    expect(measuredChips([...legacy, m('pitch', '110', 'low', 0.9)])).toEqual({ gender: 'female', genre: 'folk', pitch: 'low' });
+    expect(measuredChips([m('pitch', '110', null, null)])).toEqual({});
   });
 });
 

@@ -3,6 +3,7 @@
 // turns into. Pure functions, so the rules are tested without a browser or a server.
 import {
   CAPTION_ATTRIBUTE_NAMES,
+  type CaptionAttributeName,
   type CaptionAttributes,
   type CaptionRevision,
   type CaptionStatus,
@@ -25,12 +26,38 @@ export interface EditorState {
   origin: 'draft' | 'head' | 'suggestion' | 'empty';
 }
 
-/** Chips prefilled from measured attributes whose names are caption attributes. */
+/** Measured categories (shared/attributes.ts) in the chips' words (annotate/chipValues.ts). */
+const CHIP_WORDS: Record<string, { chip: CaptionAttributeName; words: Record<string, string> }> = {
+  gender: { chip: 'gender', words: { male: 'male', female: 'female' } },
+  pitch: { chip: 'pitch', words: { low: 'low', normal: 'medium', high: 'high' } },
+  tempo: { chip: 'tempo', words: { slow: 'slow', normal: 'moderate', fast: 'fast' } },
+  loudness: { chip: 'volume', words: { low: 'soft', normal: 'moderate', high: 'loud' } },
+  brightness: { chip: 'timbre', words: { dark: 'dark', warm: 'warm', bright: 'bright' } },
+};
+/** Below this confidence a measurement is shown but not put into a chip. */
+export const CHIP_MIN_CONFIDENCE = 0.5;
+
+/**
+ * Chips prefilled from what was measured (never from stale rows): a measurement's category in the
+ * chip's word when its confidence is at least CHIP_MIN_CONFIDENCE; a row from before measurements
+ * had categories (no confidence, a word under a caption attribute's name, e.g. genre from the
+ * file's tag) as it is, unless a measurement fills that chip.
+ */
 export function measuredChips(measured: SegmentAttribute[]): CaptionAttributes {
   const out: CaptionAttributes = {};
+  const fromMeasurement = new Set<CaptionAttributeName>();
+  for (const a of measured) {
+    if (a.stale || a.confidence === null) continue;
+    const map = CHIP_WORDS[a.name];
+    const word = map && a.category ? map.words[a.category] : undefined;
+    if (!map || !word || a.confidence < CHIP_MIN_CONFIDENCE) continue;
+    out[map.chip] = word;
+    fromMeasurement.add(map.chip);
+  }
   for (const name of CAPTION_ATTRIBUTE_NAMES) {
-    const m = measured.find((a) => a.name === name && !a.stale);
-    if (m?.value) out[name] = m.value;
+    if (fromMeasurement.has(name)) continue;
+    const legacy = measured.find((a) => a.name === name && !a.stale && a.confidence === null && a.category === null);
+    if (legacy?.value && !Number.isFinite(Number(legacy.value))) out[name] = legacy.value;
   }
   return out;
 }

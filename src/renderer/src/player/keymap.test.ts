@@ -27,6 +27,7 @@ describe('keymap defaults', () => {
     [{ key: 'j' }, { type: 'nextSegment' }],
     [{ key: 'ArrowDown', altKey: true }, { type: 'nextSegment' }],
     [{ key: 'p' }, { type: 'playSegment' }],
+    [{ key: 'P', shiftKey: true }, { type: 'acceptProposal' }],
     [{ key: 'e' }, { type: 'editCaption' }],
     [{ key: 'Enter' }, { type: 'editCaption' }],
     [{ key: 'Escape' }, { type: 'leaveEditor' }],

@@ -21,6 +21,7 @@ export type StudioAction =
   | { type: 'toggleSoloFocused' }
   | { type: 'focusStem'; index: number }
   | { type: 'deleteSelectedSegment' }
+  | { type: 'acceptProposal' }
   | { type: 'approveNext' }
   | { type: 'saveDraft' }
   | { type: 'prevSegment' }
@@ -61,6 +62,7 @@ export const COMMANDS: readonly ShortcutCommand[] = [
   { id: 'nextSegment', label: 'Next segment', group: 'Segments', action: { type: 'nextSegment' }, defaults: ['j', 'Alt+ArrowDown'] },
   { id: 'playSegment', label: 'Play the segment', group: 'Segments', action: { type: 'playSegment' }, defaults: ['p'] },
   { id: 'deleteSelectedSegment', label: 'Delete the selected segment', group: 'Segments', action: { type: 'deleteSelectedSegment' }, defaults: ['Delete', 'Backspace'] },
+  { id: 'acceptProposal', label: 'Add the next proposed segment (most vocal first)', group: 'Segments', action: { type: 'acceptProposal' }, defaults: ['Shift+p'] },
   { id: 'approveNext', label: 'Approve & next', group: 'Caption', action: { type: 'approveNext' }, defaults: ['Ctrl+Enter'] },
   { id: 'saveDraft', label: 'Save draft', group: 'Caption', action: { type: 'saveDraft' }, defaults: ['Ctrl+s'] },
   { id: 'editCaption', label: 'Edit the caption', group: 'Caption', action: { type: 'editCaption' }, defaults: ['e', 'Enter'] },
