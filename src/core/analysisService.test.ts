@@ -1,6 +1,6 @@
 // getAnalysis through a real studio: computed once on the worker, cached under the library's data
 // folder (a second call, concurrent calls and a reopened library compute nothing), recomputed when
-// the vocal stem changes; getAttributeThresholds gives the defaults for a new library.
+// the vocal stem changes, and from the mix when the stem's file is lost; getAttributeThresholds gives the defaults for a new library.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -63,6 +63,13 @@ describe('getAnalysis', () => {
     const sung = withStem.pitch.values.filter((v): v is number => v !== null);
     expect(sung.every((v) => v > 200 && v < 265)).toBe(true);
     expect(fs.readdirSync(cacheDir).filter((f) => f.endsWith('.json'))).toHaveLength(2);
+
+    // A stem whose file went missing: the evidence comes from the mix instead of failing.
+    const stem = (await studio.openTrack({ id: trackId })).stems.find((s) => s.name === 'vocals')!;
+    fs.rmSync(stem.path);
+    const lost = await studio.getAnalysis({ trackId });
+    expect(lost.pitch.source).toBe('mix');
+    expect(lost).toEqual(a);
 
     await expect(studio.getAnalysis({ trackId: 999 })).rejects.toThrow(/999/);
   });

@@ -16,7 +16,7 @@ import type { Store } from './store/store';
 import type { WorkerPool } from './worker/pool';
 
 /** Bumped when the analysis changes what it computes, so old cache files are not served. */
-const ANALYSIS_VERSION = 1;
+const ANALYSIS_VERSION = 2;
 
 export class AnalysisService {
   private inflight = new Map<string, Promise<Omit<TrackAnalysis, 'trackId'>>>();
@@ -31,7 +31,7 @@ export class AnalysisService {
     const track = await this.store.tracks.require(trackId);
     const mix = await resolveMedia(this.store, 'track', trackId);
     const stem = (await this.store.stems.list(trackId)).find((s) => s.name === 'vocals');
-    const vocals = stem ? await resolveMedia(this.store, 'stem', stem.id) : null;
+    const vocals = stem ? await readableStem(this.store, stem.id) : null;
     const key = `analysis-v${ANALYSIS_VERSION}-${track.sha256}${stem && vocals ? `-vocals-${stem.id}-${vocals.size}-${Math.round(vocals.mtimeMs)}` : ''}`;
     const file = path.join(this.cacheDir, `${key}.json`);
     let p = this.inflight.get(key);
@@ -55,6 +55,18 @@ export class AnalysisService {
   }
 }
 
+/**
+ * A vocal stem's file when it can be read, else null: the voice is then measured on the mix (the
+ * attributes say so and are trusted less) rather than no evidence at all for a lost stem file.
+ */
+async function readableStem(store: Store, stemId: number) {
+  try {
+    return await resolveMedia(store, 'stem', stemId);
+  } catch {
+    return null;
+  }
+}
+
 /** The thresholds in force for a library (shared/attributes AttributeThresholds). */
 export async function attributeThresholds(store: Store): Promise<AttributeThresholds> {
   return libraryThresholds(await store.attributes.approvedPitchByGender());
@@ -62,7 +74,8 @@ export async function attributeThresholds(store: Store): Promise<AttributeThresh
 
 /** What measuring a track's segments on the worker needs: its files, the thresholds, and the gender each segment's caption already names. */
 export async function measuringArgs(store: Store, track: Track, segments: Segment[]) {
-  const vocals = (await store.stems.list(track.id)).find((s) => s.name === 'vocals');
+  const stem = (await store.stems.list(track.id)).find((s) => s.name === 'vocals');
+  const vocals = stem ? await readableStem(store, stem.id) : null;
   const knownGenders = await Promise.all(segments.map(async (s) => (await store.captions.latest(s.id))?.attributes.gender ?? null));
   return { file: track.path, vocalsFile: vocals?.path ?? null, thresholds: await attributeThresholds(store), knownGenders };
 }

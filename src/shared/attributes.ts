@@ -54,6 +54,17 @@ export interface MeasuredAttribute {
   detail?: string;
 }
 
+/**
+ * S2Cap's three-way category words, lowest first: the one list categories.ts measures into and
+ * contradictions.ts ranks (the editor's chips map them to their own words, annotate/editorState.ts).
+ */
+export const LEVEL_WORDS = {
+  pitch: ['low', 'normal', 'high'],
+  tempo: ['slow', 'normal', 'fast'],
+  loudness: ['low', 'normal', 'high'],
+  brightness: ['dark', 'warm', 'bright'],
+} as const satisfies Partial<Record<MeasuredName, readonly [string, string, string]>>;
+
 /** Category boundaries ([low/normal, normal/high]); `source` says whether the library's own captions set them. */
 export interface AttributeThresholds {
   /** Median vocal f0 (Hz), S2Cap's 33 % / 66 % quantiles per gender; `unknown` when the gender is not known. */
@@ -91,6 +102,9 @@ export interface TrackAnalysis {
   /** Beat times (s) on the mix, and the tempo they imply. */
   beats: number[];
   tempoBpm: number | null;
+  /** Half or double the tempo is about as likely; `tempoAlternatives` lists it. */
+  tempoOctaveAmbiguous: boolean;
+  tempoAlternatives: number[];
   /** Momentary loudness (LUFS, 400 ms windows) every 100 ms; null below the −70 LUFS gate. */
   loudness: Series;
   /** Vocal activity (0–1) over time, and the segments it proposes. */

@@ -26,7 +26,7 @@ describe('findContradictions', () => {
   it.each<[string, SegmentAttribute[], AttributeThresholds | undefined, string[]]>([
     // Opposite categories always contradict.
     ['A slow song.', [fast], undefined, ['slow']],
-    ['An upbeat pop song with a driving beat.', [slow], undefined, ['upbeat']],
+    ['An upbeat, fast pop song with a driving beat.', [slow], undefined, ['fast']],
     ['A fast-paced track.', [slow], undefined, ['fast-paced']],
     ['A female singer sings over a guitar.', male, undefined, ['female']],
     ['A man sings his heart out.', female, undefined, ['man', 'his']],
@@ -46,7 +46,8 @@ describe('findContradictions', () => {
     ['A slow song.', [normalTempo(120)], thresholds, ['slow']],
     ['A mid-tempo song.', [attr('tempo', '170', 'BPM', 'fast')], thresholds, ['mid-tempo']],
     ['A mid-tempo song.', [attr('tempo', '130', 'BPM', 'fast')], thresholds, []],
-    ['A soft voice.', [attr('loudness', '-16', 'LUFS', 'normal')], thresholds, ['soft']],
+    ['A soft voice.', [attr('loudness', '-16', 'LUFS', 'normal')], thresholds, []],
+    ['A soft voice sings softly.', [loud], undefined, ['softly']],
     ['A soft voice.', [attr('loudness', '-22', 'LUFS', 'normal')], thresholds, []],
     // Per-gender pitch bands: 180 Hz is high for a man, low for a woman.
     ['A man with a low-pitched voice.', [attr('gender', 'male', null, 'male'), attr('pitch', '180', 'Hz', 'high')], thresholds, ['low-pitched']],
@@ -93,6 +94,8 @@ describe('formatMeasured', () => {
     [{ name: 'gender', value: 'male', unit: null, category: 'male' }, 'male'],
     [{ name: 'pitch', value: '', unit: 'Hz', category: null }, '—'],
     [{ name: 'tempoBpm', value: '118.2', unit: null, category: null }, '118.2'],
+    // A vibrato rate is a few Hz: whole hertz would show 5.5 Hz as "6 Hz" (the tests hold it to ±0.5 Hz).
+    [{ name: 'vibrato_rate', value: '5.52', unit: 'Hz', category: null }, '5.5 Hz'],
   ])('%o → %s', (a, text) => {
     expect(formatMeasured(a)).toBe(text);
   });

@@ -7,7 +7,7 @@
 // The reading is deliberately narrow — a fixed word list per attribute, a claim negated by a
 // "not"/"never"/"no" just before it is ignored, a caption that names both genders (a duet) is not
 // checked for gender — because a false alarm teaches the annotator to ignore the highlight.
-import type { AttributeThresholds, MeasuredName } from './attributes';
+import { LEVEL_WORDS, type AttributeThresholds, type MeasuredName } from './attributes';
 import type { SegmentAttribute } from './types';
 
 /** Measurements below this confidence (or stale, or from before confidences existed) are never held against a caption. */
@@ -38,12 +38,13 @@ interface Claim {
 const VOICE = String.raw`(?=\s+(?:[a-z]+\s+)?(?:voice|vocals?|tone|register|singing|timbre)\b)`;
 const CLAIMS: Claim[] = [
   { attribute: 'tempo', says: 'slow', re: /\b(?:slow(?:ly|er)?(?:[- ](?:paced|tempo|moving))?|down-?tempo|leisurely|languid|sluggish|unhurried)\b/gi },
-  { attribute: 'tempo', says: 'fast', re: /\b(?:fast(?:er)?(?:[- ](?:paced|tempo|moving))?|quick(?:ly|er)?|rapid(?:ly)?|brisk|upbeat|up-?tempo|speedy)\b/gi },
+  { attribute: 'tempo', says: 'fast', re: /\b(?:fast(?:er)?(?:[- ](?:paced|tempo|moving))?|quick(?:ly|er)?|rapid(?:ly)?|brisk|up-?tempo|speedy)\b/gi },
   { attribute: 'tempo', says: 'normal', re: /\b(?:(?:moderate(?:ly)?|medium|mid)[- ](?:tempo|paced?|speed)|midtempo)\b/gi },
   { attribute: 'pitch', says: 'high', re: new RegExp(String.raw`\bhigh(?:er)?[- ]pitch(?:ed)?\b|\bhigh(?:[- ]voiced)?\b${VOICE}|\bhigh-voiced\b`, 'gi') },
   { attribute: 'pitch', says: 'low', re: new RegExp(String.raw`\blow(?:er)?[- ]pitch(?:ed)?\b|\b(?:low|deep)-voiced\b|\b(?:low|deep)\b${VOICE}`, 'gi') },
   { attribute: 'pitch', says: 'normal', re: /\b(?:medium|mid|moderate(?:ly)?)[- ]pitch(?:ed)?\b/gi },
-  { attribute: 'loudness', says: 'low', re: /\b(?:soft(?:ly|er)?(?![- ]rock)|quiet(?:ly|er)?|hushed|whisper(?:ed|ing|y|s)?)\b/gi },
+  // "Upbeat" is left out of tempo (captions use it for mood) and "a soft voice" out of loudness (timbre).
+  { attribute: 'loudness', says: 'low', re: /\b(?:soft(?:ly|er)?(?![- ]rock)(?!\s+(?:[a-z]+\s+)?(?:voice|vocals?|tone|timbre)\b)|quiet(?:ly|er)?|hushed|whisper(?:ed|ing|y|s)?)\b/gi },
   { attribute: 'loudness', says: 'high', re: /\bloud(?:ly|er)?\b/gi },
   { attribute: 'loudness', says: 'normal', re: /\b(?:moderate|medium)\s+(?:volume|loudness|level)\b/gi },
   { attribute: 'gender', says: 'female', re: /\b(?:female|woman|women|girls?|lady|ladies|she|her|hers|feminine)\b/gi },
@@ -51,7 +52,7 @@ const CLAIMS: Claim[] = [
 ];
 
 /** Ordered categories: adjacent ones contradict only when the value is well outside the claim (see wellOutside). */
-const RANK: Record<string, number> = { slow: 0, low: 0, normal: 1, fast: 2, high: 2 };
+const RANK: Record<string, number> = Object.fromEntries([LEVEL_WORDS.tempo, LEVEL_WORDS.pitch].flatMap((words) => words.map((w, i) => [w, i])));
 const NEGATION = /\b(?:not|never|no|nothing|nor|neither|without|hardly|isn't|aren't|wasn't|doesn't|don't|n't)\s+(?:\S+\s+)?$/i;
 /** With no confident gender measured, a median f0 this far out still contradicts the word (Hz). */
 const FEMALE_BELOW_HZ = 130;
@@ -144,14 +145,15 @@ export function formatMeasured(a: Pick<SegmentAttribute, 'name' | 'value' | 'uni
   const unit = a.unit;
   const n = Number(a.value);
   let value = a.value;
-  if (a.value !== '' && Number.isFinite(n) && unit) value = `${formatNumber(n, unit)}${unit === 'ratio' ? '' : ` ${unit}`}`;
+  if (a.value !== '' && Number.isFinite(n) && unit) value = `${formatNumber(n, unit, a.name)}${unit === 'ratio' ? '' : ` ${unit}`}`;
   else if (a.value === '') value = '—';
   return a.category && a.category !== a.value ? `${value} (${a.category})` : value;
 }
 
-function formatNumber(n: number, unit: string): string {
+function formatNumber(n: number, unit: string, name: string): string {
   const minus = (s: string) => s.replace('-', '−');
   if (unit === 'ratio') return `${Math.round(n * 100)} %`;
-  if (unit === 'LUFS' || unit === 'LU' || unit.startsWith('dB')) return minus(n.toFixed(1));
+  // A vibrato rate is a few Hz: whole hertz would turn 5.5 Hz into "6 Hz".
+  if (unit === 'LUFS' || unit === 'LU' || unit.startsWith('dB') || name === 'vibrato_rate') return minus(n.toFixed(1));
   return minus(String(Math.round(n)));
 }

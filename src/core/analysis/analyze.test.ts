@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { MEASURED_NAMES, MEASURED_UNITS, type MeasuredAttribute } from '../../shared/attributes';
 import { analyzeSpan, analyzeTrack, MAX_SERIES_FPS } from './analyze';
 import { measureLoudness } from './loudness';
-import { rng } from './rhythmSynth';
+import { drumPattern, rng } from './rhythmSynth';
 import { scaled, synthSong, type SongOptions } from './songSynth';
 import { DEFAULT_THRESHOLDS } from './thresholds';
 import type { Audio } from './types';
@@ -136,5 +136,15 @@ describe('analyzeTrack', () => {
     }
     // JSON-safe: no NaN or Infinity anywhere.
     expect(JSON.stringify(t)).not.toMatch(/NaN|Infinity/);
+  });
+
+  it('says when the tempo is octave-ambiguous, with the other reading', () => {
+    const { audio } = drumPattern(90, 15, SR, { kick: 'x.x.x.x.', hat: 'xxxxxxxx' }, { pad: 0.3 });
+    const t = analyzeTrack({ mix: audio });
+    expect(t.tempoOctaveAmbiguous).toBe(true);
+    const both = [t.tempoBpm!, ...t.tempoAlternatives].map((x) => Math.round(x / 10) * 10).sort();
+    expect(both.slice(0, 2)).toEqual([180, 90].sort());
+    const plain = analyzeTrack({ mix: drumPattern(100, 15, SR, { kick: 'x...x...', snare: '..x...x.', hat: 'x.x.x.x.' }).audio });
+    expect(plain.tempoOctaveAmbiguous).toBe(false);
   });
 });

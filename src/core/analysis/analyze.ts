@@ -87,6 +87,8 @@ export function analyzeTrack(audio: SpanAudio, onTimings?: (t: ModuleTimings) =>
     voicing: contour.voicing,
     beats: m.tempo.beats.map(ms),
     tempoBpm: m.tempo.bpm === null ? null : Math.round(m.tempo.bpm * 10) / 10,
+    tempoOctaveAmbiguous: m.tempo.bpm !== null && m.tempo.octaveAmbiguous,
+    tempoAlternatives: m.tempo.bpm === null ? [] : m.tempo.alternatives.map((x) => Math.round(x * 10) / 10),
     // Block i covers [0.1·i, 0.1·i + 0.4] s: placed at its centre so the curve lines up with the waveform.
     loudness: { startSec: 0.2, hopSec: 0.1, values: Array.from(mom, (v) => (Number.isFinite(v) && v >= -70 ? Math.round(v * 100) / 100 : null)) },
     // Activity value k describes [k·hop, (k+1)·hop): placed at its centre.

@@ -4,7 +4,7 @@
 // male/female) and how far to trust both. Never a confident wrong word: a value that could not be
 // measured has no category and confidence 0, and a value close to a category boundary has its
 // confidence lowered, since a small measuring error would flip the word.
-import { MEASURED_UNITS, type AttributeThresholds, type MeasuredAttribute, type MeasuredName } from '../../shared/attributes';
+import { LEVEL_WORDS, MEASURED_UNITS, type AttributeThresholds, type MeasuredAttribute, type MeasuredName } from '../../shared/attributes';
 import type { LoudnessResult, PitchSummary, TempoResult, TimbreResult, VibratoResult } from './types';
 import { noteName } from './notes';
 import { BREATHY_BELOW_DB, BRIGHTNESS_HZ, CLEAR_ABOVE_DB, GENDER_BAND_HZ } from './thresholds';
@@ -26,8 +26,9 @@ export const knownGenderOf = (g: string | null | undefined): 'male' | 'female' |
 
 /**
  * The twelve MEASURED_NAMES rows of a span, in that order. `voiceSource` 'mix' (no vocal stem):
- * the f0 tracker may follow a loud bass or lead instrument instead of the voice, so the voice's
- * numbers (pitch, gender, vibrato, breathiness) are trusted less and say so.
+ * the f0 tracker may follow a loud bass or lead instrument instead of the voice, and the centroid
+ * is the whole mix's, so the voice's numbers (pitch, gender, vibrato, brightness, breathiness,
+ * voiced ratio) are trusted less and the pitch says so.
  */
 export function measuredAttributes(m: Measurements, t: AttributeThresholds, knownGender?: string | null, voiceSource: 'vocals' | 'mix' = 'vocals'): MeasuredAttribute[] {
   const median = m.pitch.medianHz;
@@ -44,7 +45,7 @@ export function measuredAttributes(m: Measurements, t: AttributeThresholds, know
   // Pitch: the known gender's boundaries, else the guessed gender's when it is trusted, else `unknown`'s.
   const g = knownGenderOf(knownGender) ?? (guess && gender.confidence >= 0.5 ? guess : 'unknown');
   const pb = t.pitchHz[g];
-  const pitchWord = median === null ? null : band3(median, pb, ['low', 'normal', 'high']);
+  const pitchWord = median === null ? null : band3(median, pb, LEVEL_WORDS.pitch);
   const notes = median === null ? undefined : `${noteName(median)}; 5–95 %: ${m.pitch.lowHz === null ? '?' : noteName(m.pitch.lowHz)}–${m.pitch.highHz === null ? '?' : noteName(m.pitch.highHz)}; ${g === 'unknown' ? 'gender unknown' : g} boundaries ${pb[0]}/${pb[1]} Hz${voiceTrust < 1 ? '; measured on the mix (no vocal stem): may follow an instrument' : ''}`;
 
   const bpm = m.tempo.bpm;
@@ -62,18 +63,18 @@ export function measuredAttributes(m: Measurements, t: AttributeThresholds, know
   const vib = m.vibrato.rateHz !== null && m.vibrato.extentCents !== null;
 
   return [
-    row('tempo', round(bpm, 1), bpm === null ? null : band3(bpm, t.tempoBpm, ['slow', 'normal', 'fast']), bpm === null ? 0 : m.tempo.confidence * (m.tempo.octaveAmbiguous ? 0.6 : 1) * nearRatio(bpm, t.tempoBpm, 0.03), tempoDetail),
+    row('tempo', round(bpm, 1), bpm === null ? null : band3(bpm, t.tempoBpm, LEVEL_WORDS.tempo), bpm === null ? 0 : m.tempo.confidence * (m.tempo.octaveAmbiguous ? 0.6 : 1) * nearRatio(bpm, t.tempoBpm, 0.03), tempoDetail),
     row('pitch', round(median, 1), pitchWord, median === null ? 0 : pitchConf * nearRatio(median, pb, 0.03), notes),
     row('pitch_low', round(m.pitch.lowHz, 1), null, m.pitch.lowHz === null ? 0 : pitchConf, m.pitch.lowHz === null ? undefined : noteName(m.pitch.lowHz)),
     row('pitch_high', round(m.pitch.highHz, 1), null, m.pitch.highHz === null ? 0 : pitchConf, m.pitch.highHz === null ? undefined : noteName(m.pitch.highHz)),
     gender,
-    row('loudness', round(lufs, 2), lufs === null ? null : band3(lufs, t.loudnessLufs, ['low', 'normal', 'high']), lufs === null ? 0 : 0.95 * nearDiff(lufs, t.loudnessLufs, 1), lufs === null ? undefined : `integrated (EBU R128); ${t.loudnessLufs[0]}/${t.loudnessLufs[1]} LUFS boundaries`),
+    row('loudness', round(lufs, 2), lufs === null ? null : band3(lufs, t.loudnessLufs, LEVEL_WORDS.loudness), lufs === null ? 0 : 0.95 * nearDiff(lufs, t.loudnessLufs, 1), lufs === null ? undefined : `integrated (EBU R128); ${t.loudnessLufs[0]}/${t.loudnessLufs[1]} LUFS boundaries`),
     row('loudness_range', round(m.loudness.rangeLu, 2), null, m.loudness.rangeLu === null ? 0 : 0.9, m.loudness.rangeLu === null ? 'too short or too quiet for a loudness range' : undefined),
     row('vibrato_rate', vib ? round(m.vibrato.rateHz, 2) : null, null, vib ? m.vibrato.confidence * voiceTrust : 0),
     row('vibrato_extent', vib ? round(m.vibrato.extentCents, 1) : null, null, vib ? m.vibrato.confidence * voiceTrust : 0, vib ? '± cents around the note' : undefined),
-    row('brightness', round(centroid, 0), centroid === null ? null : band3(centroid, BRIGHTNESS_HZ, ['dark', 'warm', 'bright']), centroid === null ? 0 : m.timbre.confidence * nearRatio(centroid, BRIGHTNESS_HZ, 0.05), centroid === null ? undefined : 'spectral centroid'),
+    row('brightness', round(centroid, 0), centroid === null ? null : band3(centroid, BRIGHTNESS_HZ, LEVEL_WORDS.brightness), centroid === null ? 0 : m.timbre.confidence * voiceTrust * nearRatio(centroid, BRIGHTNESS_HZ, 0.05), centroid === null ? undefined : 'spectral centroid'),
     row('breathiness', round(hnr, 1), breathy, hnr === null ? 0 : m.timbre.confidence * voiceTrust, hnr === null ? undefined : 'harmonic-to-noise ratio'),
-    row('voiced_ratio', round(m.pitch.voicedRatio, 3), null, 0.8, `${Math.round(m.pitch.voicedRatio * 100)} % of the span voiced`),
+    row('voiced_ratio', round(m.pitch.voicedRatio, 3), null, 0.8 * voiceTrust, `${Math.round(m.pitch.voicedRatio * 100)} % of the span voiced`),
   ];
 }
 
@@ -86,7 +87,7 @@ function row(name: MeasuredName, value: number | string | null, category: string
 }
 
 /** words[0] below lo, words[2] above hi, words[1] between. */
-function band3(v: number, [lo, hi]: readonly [number, number], words: [string, string, string]): string {
+function band3(v: number, [lo, hi]: readonly [number, number], words: readonly [string, string, string]): string {
   return v < lo ? words[0] : v > hi ? words[2] : words[1];
 }
 

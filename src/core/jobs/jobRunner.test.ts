@@ -121,6 +121,21 @@ describe('inference jobs', () => {
     expect(after.jobs.map((j) => j.kind)).toEqual(['caption', 'separate']);
   });
 
+  it("keeps a captioner's captions when measuring their segments fails, and says what was left out", async () => {
+    await installFixtures(studio);
+    const seg = await studio.createSegment({ trackId, startSec: 0, endSec: 5 });
+    const run = studio.pool.run.bind(studio.pool);
+    vi.spyOn(studio.pool, 'run').mockImplementation(((task: string, ...rest: unknown[]) =>
+      task === 'measure' ? Promise.reject(new Error('vocals.wav: cannot decode')) : (run as (...a: unknown[]) => unknown)(task, ...rest)) as typeof studio.pool.run);
+    const cap = await studio.startCaptioning({ trackId });
+    const done = await waitFor(studio, cap.id);
+    expect(done.status).toBe('done');
+    expect(done.fallbacks).toContain('attributes not measured: vocals.wav: cannot decode');
+    const after = await studio.openTrack({ id: trackId });
+    expect(after.suggestions.map((s) => [s.segmentId, s.pack])).toEqual([[seg.id, 'tiny-captioner@1.0.0']]);
+    expect(after.attributes.filter((a) => a.segmentId === seg.id)).toEqual([]);
+  });
+
   it('fails a captioning job with a reason when there are no segments', async () => {
     await installFixtures(studio);
     const job = await studio.startCaptioning({ trackId });

@@ -353,7 +353,15 @@ export class JobRunner {
     this.noteFallbacks(res.fallbacks);
     // The segments' measured attributes go beside the model's captions, so the annotator can check
     // one against the other (a caption saying "slow" over a 150 BPM measurement).
-    const measured = await this.d.pool.run('measure', { ...(await measuringArgs(this.d.store, track, segments)), segments }, { signal, onProgress: (f, d) => onProgress(CAPTION_SHARE + f * (1 - CAPTION_SHARE), d) });
+    // Measuring is evidence beside the captions, not part of them: if it fails (an unreadable stem,
+    // say) the captions are still recorded and the job says what was left out.
+    let measured: MeasuredAttribute[][] = [];
+    try {
+      measured = await this.d.pool.run('measure', { ...(await measuringArgs(this.d.store, track, segments)), segments }, { signal, onProgress: (f, d) => onProgress(CAPTION_SHARE + f * (1 - CAPTION_SHARE), d) });
+    } catch (e) {
+      if (signal.aborted) throw e;
+      this.noteFallbacks([`attributes not measured: ${e instanceof Error ? e.message : String(e)}`]);
+    }
     const summary = `${plural(segments.length, 'suggestion')} by ${pack.manifest.name} (${ep})`;
     await this.recordSuggestions(run, track, summary, res.captions.map((c, i) => ({ ...c, ...madeFor(segments[i]!), packId, ep, attributes: measured[i] })));
     return summary;

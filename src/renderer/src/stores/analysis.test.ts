@@ -13,7 +13,7 @@ import { useAnnotationStore } from './annotation';
 
 const analysisOf = (trackId: number, source: 'vocals' | 'mix'): TrackAnalysis => ({
   trackId, durationSec: 120, pitch: { startSec: 0, hopSec: 0.01, values: [220, 221], source }, voicing: { startSec: 0, hopSec: 0.01, values: [0.9, 0.9] },
-  beats: [0.5, 1, 1.5], tempoBpm: 120, loudness: { startSec: 0, hopSec: 0.1, values: [-20] }, activity: { startSec: 0, hopSec: 0.1, values: [1] },
+  beats: [0.5, 1, 1.5], tempoBpm: 120, tempoOctaveAmbiguous: false, tempoAlternatives: [], loudness: { startSec: 0, hopSec: 0.1, values: [-20] }, activity: { startSec: 0, hopSec: 0.1, values: [1] },
   proposals: [{ startSec: 10, endSec: 25, vocalDensity: 0.6 }, { startSec: 40, endSec: 55, vocalDensity: 0.9 }, { startSec: 70, endSec: 80, vocalDensity: 0.8 }],
 });
 const thresholds: AttributeThresholds = { pitchHz: { male: [110, 150], female: [200, 280], unknown: [140, 240] }, tempoBpm: [90, 125], loudnessLufs: [-26, -14], source: 'default' };
