@@ -36,7 +36,11 @@ describe('caption task progress', () => {
     const ep = { encoder: 'cpu', decoder: 'cpu', separator: 'cpu', threads: 1 } as const;
     const out = await TASKS.caption({ dir, spec, ep, file: fixture('aria.wav'), segments: spans, batchSize: 2, numBeams: 1 }, ctx);
     expect(out.captions).toHaveLength(3);
-    expect(steps.map((s) => s.detail)).toEqual(['loading the model', 'reading audio', 'segments 1–2/3', 'captioned 2/3', 'segment 3/3', 'captioned 3/3']);
+    // After each batch: how many are done and the rate so far (features of the next batch are computed while the model runs).
+    const details = steps.map((s) => s.detail!.replace(/ · \d+(\.\d+)? captions\/s$/, ' · RATE'));
+    expect(details).toEqual(['loading the model', 'reading audio', 'segments 1–2/3', 'captioned 2/3 · RATE', 'segment 3/3', 'captioned 3/3 · RATE']);
+    const rate = Number(/ · (\S+) captions\/s$/.exec(steps.at(-1)!.detail!)![1]);
+    expect(rate).toBeGreaterThan(0);
   });
 
   it('measuring reports reading, then each segment, and returns the twelve attributes per segment', async () => {

@@ -41,15 +41,22 @@ export const TASKS = {
     const batch = Math.max(1, args.batchSize ?? 4);
     const out: { text: string; score: number; tokenLogprobs: number[]; ms: number }[] = [];
     let ep = cap.ep;
+    const featuresOf = (from: number) => audio.slice(from, from + batch).map(astFeatures);
+    let next = n ? featuresOf(0) : [];
+    const started = performance.now();
     for (let i = 0; i < n; i += batch) {
       ctx.signal.throwIfAborted();
-      const part = audio.slice(i, i + batch);
+      const features = next;
       // Say which segments are being captioned now, not only after each batch.
-      ctx.progress(i / n, part.length > 1 ? `segments ${i + 1}–${i + part.length}/${n}` : `segment ${i + 1}/${n}`);
-      const res = await cap.caption(part.map(astFeatures), { numBeams: args.numBeams });
+      ctx.progress(i / n, features.length > 1 ? `segments ${i + 1}–${i + features.length}/${n}` : `segment ${i + 1}/${n}`);
+      const running = cap.caption(features, { numBeams: args.numBeams });
+      // onnxruntime runs the model on its own threads: the next batch's features are computed here meanwhile.
+      next = i + batch < n ? featuresOf(i + batch) : [];
+      const res = await running;
       ep = res.ep;
-      for (const c of res.captions) out.push({ text: c.text, score: c.score, tokenLogprobs: c.tokenLogprobs, ms: res.ms.total / part.length });
-      ctx.progress(Math.min(1, (i + part.length) / n), `captioned ${i + part.length}/${n}`);
+      for (const c of res.captions) out.push({ text: c.text, score: c.score, tokenLogprobs: c.tokenLogprobs, ms: res.ms.total / features.length });
+      const rate = out.length / Math.max(1e-3, (performance.now() - started) / 1000);
+      ctx.progress(Math.min(1, (i + features.length) / n), `captioned ${i + features.length}/${n} · ${rate < 10 ? rate.toFixed(2) : rate.toFixed(1)} captions/s`);
     }
     return { captions: out, ep, fallbacks: cap.fallbacks };
   },
