@@ -1,7 +1,9 @@
 // Inference benchmark (not a test): captions per second and separation real-time factor per
 // execution provider, on benchmark-sized random models (AST-base encoder, BART-base decoder, a
 // Demucs-like separator) made by scripts/make-bench-models.py (Debian python3-torch). Prints
-// numbers; a provider that cannot start here is reported with its reason.
+// numbers; a provider that cannot start here is reported with its reason. When the captioner pack
+// carries int8 graphs (captioner.quantized, Optimum's *_quantized.onnx), a "cpu int8" row follows
+// the float CPU one.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,6 +16,7 @@ import { cudaInstalled, type Ep } from '../src/core/inference/providers';
 import { readManifest } from '../src/core/inference/packs/validate';
 import { separateFile } from '../src/core/inference/separate/separateFile';
 import { Separator } from '../src/core/inference/separate/separator';
+import { modelAlone, splitLine } from './separationSplit';
 
 const PACKS = process.env.BENCH_PACKS ?? path.join(os.homedir(), '.cache', 's2cap', 'bench-packs');
 const SEP_SECONDS = Number(process.env.BENCH_SEP_SECONDS ?? 30);
@@ -31,11 +34,12 @@ const features = (seed: number) => {
   return Float32Array.from({ length: AST_FRAMES * AST_MEL_BINS }, () => ((s = (s * 16807) % 2147483647) / 2147483647) * 2 - 1);
 };
 
-async function captionBench(ep: Ep): Promise<void> {
+async function captionBench(ep: Ep, int8 = false): Promise<void> {
   const dir = path.join(PACKS, 'captioner-base');
   const spec = (await readManifest(dir)).captioner!;
-  const cap = await Captioner.load(dir, spec, { encoderEp: ep, decoderEp: 'cpu' });
-  if (cap.ep.encoder !== ep) return console.log(`captioner  ${ep.padEnd(7)} unavailable: ${cap.fallbacks[0] ?? 'fell back'}`);
+  const cap = await Captioner.load(dir, spec, { encoderEp: ep, decoderEp: 'cpu', int8 });
+  const label = int8 ? 'cpu int8' : ep;
+  if (cap.ep.encoder !== label) return console.log(`captioner  ${label.padEnd(7)} unavailable: ${cap.fallbacks[0] ?? 'fell back'}`);
   await cap.caption([features(1)], { numBeams: 1 }); // warm up
   for (const [batch, beams] of [[1, 1], [1, 4], [4, 4]] as const) {
     const runs = 3;
@@ -50,7 +54,7 @@ async function captionBench(ep: Ep): Promise<void> {
     }
     const perCaption = total / (runs * batch);
     console.log(
-      `captioner  encoder ${ep.padEnd(7)} decoder cpu  batch ${batch} beams ${beams}: ${(1000 / perCaption).toFixed(2)} captions/s ` +
+      `captioner  encoder ${label.padEnd(7)} decoder ${cap.ep.decoder}  batch ${batch} beams ${beams}: ${(1000 / perCaption).toFixed(2)} captions/s ` +
         `(encoder ${(enc / runs).toFixed(0)} ms/batch, ${(total / runs).toFixed(0)} ms/batch total, ${(tokens / (runs * batch)).toFixed(0)} tokens/caption)`,
     );
   }
@@ -63,10 +67,9 @@ async function separatorBench(ep: Ep, wav: string): Promise<void> {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 's2cap-bench-stems-'));
   try {
     const res = await separateFile(wav, sep, { outDir: out });
-    console.log(
-      `separator  ${ep.padEnd(7)} ${SEP_SECONDS} s stereo: ${(res.ms / 1000).toFixed(1)} s wall → ${(SEP_SECONDS / (res.ms / 1000)).toFixed(2)}× real time ` +
-        `(model ${(sep.runMs / 1000).toFixed(1)} s; rest is decode, STFT-free overlap-add, WAV writing)`,
-    );
+    console.log(`separator  ${ep.padEnd(7)} ${SEP_SECONDS} s stereo: ${(res.ms / 1000).toFixed(1)} s wall → ${(SEP_SECONDS / (res.ms / 1000)).toFixed(2)}× real time`);
+    console.log(`  ${splitLine(res.ms, await modelAlone(sep, res.frames), 'session.run (timed alone, same segments)')}`);
+    console.log(`  session.run seen from the pipeline ${(sep.runMs / 1000).toFixed(2)} s, runSegment ${(res.modelMs / 1000).toFixed(2)} s (JS overlaps the runs)`);
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }
@@ -84,6 +87,7 @@ console.log(`# inference on ${os.cpus().length} × ${os.cpus()[0]?.model}; onnxr
 try {
   for (const ep of PROVIDERS) {
     await captionBench(ep);
+    if (ep === 'cpu' && Object.keys((await readManifest(path.join(PACKS, 'captioner-base'))).captioner!.quantized ?? {}).length) await captionBench('cpu', true);
     await separatorBench(ep, wav);
   }
 } finally {

@@ -73,6 +73,15 @@ test('install packs, separate a track, suggest a caption, with the provider show
   await expect(suggestion).toContainText(/confidence -\d+\.\d\d/);
   await page.screenshot({ path: screenshotPath('track-with-stems-and-suggestion'), fullPage: true });
 
+  // int8 on CPU: the fixture carries Optimum-style *_quantized.onnx files; a new suggestion says it ran them.
+  await page.getByTestId('back').click();
+  await page.getByTestId('int8').check();
+  await page.reload();
+  await expect(page.getByTestId('int8')).toBeChecked();
+  await page.getByTestId('track-row').first().click();
+  await page.getByTestId('suggest').click();
+  await expect(page.getByTestId('suggestion')).toContainText('encoder cpu int8, decoder cpu int8', { timeout: 30_000 });
+
   // The library shows the new status.
   await page.getByTestId('back').click();
   await expect(page.getByTestId('track-row').first()).toContainText('Suggested'); // a model suggested; nobody reviewed yet

@@ -8,7 +8,9 @@ exports, so the studio's loading code is the same code that loads a user's model
 - tiny-captioner: an AST-shaped encoder and a 2-layer BART-shaped decoder in Hugging Face
   Optimum's layout (encoder_model.onnx, decoder_model.onnx + decoder_with_past_model.onnx, and
   decoder_model_merged.onnx with use_cache_branch), a byte-level BPE tokenizer.json, and
-  generation_config.json. Marked "fixture": never offered to users as a model.
+  generation_config.json. Marked "fixture": never offered to users as a model. Plus the int8
+  counterparts Optimum's quantizer writes (*_quantized.onnx, dynamic MatMulInteger; see
+  scripts/onnx_int8.py for why that quantizer is hand-written), listed under captioner.quantized.
 - identity-separator: a Demucs-style waveform export, mix [1,2,L] -> stems [1,2,2,L], whose
   "vocals" stem is the input and "accompaniment" silence, to check chunking reconstructs input.
 - passthrough-htdemucs: the two-branch htdemucs export layout (waveform [1,2,343980] and
@@ -16,6 +18,8 @@ exports, so the studio's loading code is the same code that loads a user's model
   passes the spectrogram through for stem 0, to check the STFT/iSTFT around the graph.
 
 Run: npm run fixtures:packs
+     /usr/bin/python3 scripts/make-fixture-packs.py quantized   # only (re)write the int8 files from
+     the float graphs already there, leaving every other fixture file byte for byte as it is
 """
 import hashlib
 import json
@@ -28,6 +32,8 @@ import onnx
 import torch
 import torch.nn as nn
 from onnx import helper
+
+from onnx_int8 import count_ops, quantize_dynamic_int8
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 PACKS = os.path.join(ROOT, "test", "fixtures", "packs")
@@ -272,6 +278,32 @@ def export_captioner(out):
     })
 
 
+QUANTIZED = {"encoder": "encoder_model.onnx", "decoderMerged": "decoder_model_merged.onnx", "decoder": "decoder_model.onnx",
+             "decoderWithPast": "decoder_with_past_model.onnx"}
+
+
+def add_quantized(folder):
+    """Writes <name>_quantized.onnx beside each float graph of a captioner pack, and lists them in
+    its model.json (files with their sha256, captioner.quantized), changing nothing else."""
+    with open(os.path.join(folder, "model.json")) as f:
+        manifest = json.load(f)
+    quantized = {}
+    for role, name in QUANTIZED.items():
+        if manifest["captioner"].get(role) != name:
+            continue
+        out = name.replace(".onnx", "_quantized.onnx")
+        q = quantize_dynamic_int8(onnx.load(os.path.join(folder, name)))
+        onnx.save(q, os.path.join(folder, out))
+        print(f"{out}: {count_ops(q, 'MatMulInteger')} MatMulInteger")
+        with open(os.path.join(folder, out), "rb") as f:
+            manifest["files"][out] = {"sha256": hashlib.sha256(f.read()).hexdigest()}
+        quantized[role] = out
+    manifest["files"] = dict(sorted(manifest["files"].items()))
+    manifest["captioner"]["quantized"] = quantized
+    with open(os.path.join(folder, "model.json"), "w") as f:
+        json.dump(manifest, f, indent=1)
+
+
 def merge_decoders(no_past_path, with_past_path, out_path):
     """Hugging Face Optimum's merged decoder: one graph, an If on use_cache_branch choosing the
     with-past branch (True) or the first-step branch (False); every output in the same order."""
@@ -408,7 +440,10 @@ if __name__ == "__main__":
     only = sys.argv[1:]
     if not only or "packs" in only:
         export_captioner(os.path.join(PACKS, "tiny-captioner"))
+        add_quantized(os.path.join(PACKS, "tiny-captioner"))
         export_separators()
+    if "quantized" in only:
+        add_quantized(os.path.join(PACKS, "tiny-captioner"))
     if not only or "features" in only:
         ast_reference()
     print("fixture packs written to", PACKS)

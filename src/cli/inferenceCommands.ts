@@ -116,6 +116,7 @@ export async function captionCommand(studio: Studio, args: string[], f: Flags, o
     encoderEp: ep ?? settings.encoder,
     decoderEp: ep ?? settings.decoder,
     threads: settings.threads,
+    int8: settings.int8,
   });
   const feats = astFeatures(await readSegment(file, seg.startSec, seg.endSec));
   const res = await cap.caption([feats], { numBeams });
@@ -166,7 +167,32 @@ export async function modelsCommand(studio: Studio, args: string[], f: Flags, ou
       const p = await studio.usePack({ role: a, id: b });
       return out(f.json ? JSON.stringify(p) : `${b} is now the ${a}`);
     }
+    case 'settings':
+      return settingsCommand(studio, args.slice(1), f, out);
     default:
-      throw new UsageError(`unknown models command "${sub}" (list, install, remove, use)`);
+      throw new UsageError(`unknown models command "${sub}" (list, install, remove, use, settings)`);
   }
+}
+
+const SETTINGS_USAGE = 'usage: s2cap models settings [encoder|decoder|separator EP | threads N | int8 on|off]';
+
+/** Prints the inference settings, or changes one (through updateSettings, as the Models panel does). */
+async function settingsCommand(studio: Studio, args: string[], f: Flags, out: Out): Promise<void> {
+  const [key, value, extra] = args;
+  if (key !== undefined && (value === undefined || extra !== undefined)) throw new UsageError(SETTINGS_USAGE);
+  let s;
+  if (key === undefined) s = await studio.getSettings();
+  else if (key === 'encoder' || key === 'decoder' || key === 'separator') {
+    const cur = await studio.getSettings();
+    s = await studio.updateSettings({ ep: { ...cur.ep, [key]: parseEp(value!) } });
+  } else if (key === 'threads') {
+    const n = Number(value);
+    if (!/^\d+$/.test(value!) || n > 256) throw new UsageError(`threads must be a whole number from 0 (onnxruntime decides) to 256, got "${value}"`);
+    s = await studio.updateSettings({ threads: n });
+  } else if (key === 'int8') {
+    if (value !== 'on' && value !== 'off') throw new UsageError(`int8 must be on or off, got "${value}"`);
+    s = await studio.updateSettings({ int8: value === 'on' });
+  } else throw new UsageError(SETTINGS_USAGE);
+  if (f.json) return out(JSON.stringify(s));
+  out(`encoder ${s.ep.encoder}, decoder ${s.ep.decoder}, separator ${s.ep.separator}; CPU threads ${s.threads || 'auto'}; int8 on CPU ${s.int8 ? 'on' : 'off'}`);
 }

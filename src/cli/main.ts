@@ -96,6 +96,9 @@ Commands:
                             unless --db names a library (its own once it has enough captions)
   models [list] | install DIR|ZIP | remove ID | use captioner|separator ID
                             model packs (P: an installed NAME@VERSION or a pack folder)
+  models settings [encoder|decoder|separator EP | threads N | int8 on|off]
+                            print or change the inference settings (int8 on: captioner
+                            models on CPU run the pack's *_quantized.onnx graphs if it has them)
   eval [--pack P|built-in] [--split train|validation|test|all] [--status S,S] [--beams N]
                             caption the reference segments (heads with status S, default
                             approved; the export's split by track) with a captioner and print

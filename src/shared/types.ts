@@ -262,4 +262,6 @@ export interface InferenceSettings {
   ep: { encoder: string; decoder: string; separator: string };
   /** CPU threads per session; 0 = onnxruntime's choice. */
   threads: number;
+  /** A captioner model that runs on CPU uses its pack's int8 graphs (`*_quantized.onnx`) when it has them. */
+  int8: boolean;
 }

@@ -57,6 +57,7 @@ export const commandSchemas: { [K in CommandName]: z.ZodType<CommandInput<K>, un
   updateSettings: z.strictObject({
     ep: z.strictObject({ encoder: ep, decoder: ep, separator: ep }).optional(),
     threads: z.number().int().min(0).max(256).optional(),
+    int8: z.boolean().optional(),
   }),
   startSeparation: z.strictObject({ trackId: id, pack: packOrFolder.optional(), shifts: z.number().int().min(0).max(20).optional() }),
   startCaptioning: z.strictObject({

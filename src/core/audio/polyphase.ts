@@ -118,7 +118,7 @@ export class PolyphaseResampler {
 
   /** Every output whose taps lie before absolute input index `end`, up to `limit` outputs in all. */
   private drain(end: number, limit = Infinity): Float32Array[] {
-    const { up: L, down: M, taps: T } = this;
+    const { up: L, down: M, taps: T, table } = this;
     // Output n reads input base - before + 1 … base - before + T, base = floor(n·M / L).
     let count = 0;
     for (let n = this.outFrames; n < limit; n++) {
@@ -137,9 +137,20 @@ export class PolyphaseResampler {
         const p = num - base * L;
         const off = base - this.before + 1 - this.bufStart;
         const t0 = p * T;
-        let acc = 0;
-        for (let k = 0; k < T; k++) acc += x[off + k]! * this.table[t0 + k]!;
-        o[i] = acc;
+        // Four independent sums: shorter dependency chains than one running sum (T is even).
+        let a0 = 0;
+        let a1 = 0;
+        let a2 = 0;
+        let a3 = 0;
+        let k = 0;
+        for (; k + 4 <= T; k += 4) {
+          a0 += x[off + k]! * table[t0 + k]!;
+          a1 += x[off + k + 1]! * table[t0 + k + 1]!;
+          a2 += x[off + k + 2]! * table[t0 + k + 2]!;
+          a3 += x[off + k + 3]! * table[t0 + k + 3]!;
+        }
+        for (; k < T; k++) a0 += x[off + k]! * table[t0 + k]!;
+        o[i] = a0 + a1 + a2 + a3;
       }
     }
     this.outFrames += count;

@@ -12,15 +12,15 @@ type ModelCommands = Pick<
   'listPacks' | 'installPack' | 'removePack' | 'usePack' | 'getSettings' | 'updateSettings' | 'startSeparation' | 'startCaptioning' | 'listJobs' | 'cancelJob'
 >;
 
-const DEFAULTS: InferenceSettings = { ep: { encoder: 'auto', decoder: 'auto', separator: 'auto' }, threads: 0 };
+const DEFAULTS: InferenceSettings = { ep: { encoder: 'auto', decoder: 'auto', separator: 'auto' }, threads: 0, int8: false };
 
 export async function readSettings(store: Pick<Store, 'settings'>): Promise<InferenceSettings> {
   const s = (await store.settings.get<InferenceSettings>('inference')) ?? DEFAULTS;
-  return { ep: { ...DEFAULTS.ep, ...s.ep }, threads: s.threads ?? 0 };
+  return { ep: { ...DEFAULTS.ep, ...s.ep }, threads: s.threads ?? 0, int8: s.int8 ?? false };
 }
 
 export function epSettings(s: InferenceSettings): EpSettings {
-  return { encoder: parseEp(s.ep.encoder), decoder: parseEp(s.ep.decoder), separator: parseEp(s.ep.separator), threads: s.threads };
+  return { encoder: parseEp(s.ep.encoder), decoder: parseEp(s.ep.decoder), separator: parseEp(s.ep.separator), threads: s.threads, int8: s.int8 };
 }
 
 export function modelCommands(ctx: { store: Store; packs: PackRegistry; jobs: JobRunner }): ModelCommands {
@@ -48,7 +48,7 @@ export function modelCommands(ctx: { store: Store; packs: PackRegistry; jobs: Jo
       return store.transaction(async (tx) => {
         await tx.settings.lock('inference');
         const cur = await readSettings(tx);
-        const next: InferenceSettings = { ep: { ...cur.ep, ...patch.ep }, threads: patch.threads ?? cur.threads };
+        const next: InferenceSettings = { ep: { ...cur.ep, ...patch.ep }, threads: patch.threads ?? cur.threads, int8: patch.int8 ?? cur.int8 };
         await tx.settings.set('inference', next);
         return next;
       });

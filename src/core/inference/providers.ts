@@ -114,6 +114,8 @@ export interface SessionOptions {
   kind: ModelKind;
   /** CPU threads per session; 0 lets onnxruntime decide. */
   threads?: number;
+  /** The file to open instead when the session lands on CPU (an int8 counterpart); GPU providers always get `file`. */
+  cpuFile?: string;
 }
 
 export interface OpenedSession {
@@ -122,6 +124,8 @@ export interface OpenedSession {
   ep: Ep;
   /** Why providers earlier in the order were not used (empty when the first one worked). */
   fallbacks: string[];
+  /** The file opened: opts.cpuFile when given and the session runs on CPU, else the file. */
+  file: string;
 }
 
 export async function openSession(file: string, opts: SessionOptions): Promise<OpenedSession> {
@@ -135,16 +139,17 @@ export async function openSession(file: string, opts: SessionOptions): Promise<O
       announce(ep, known, order[i + 1]);
       continue;
     }
+    const chosen = ep === 'cpu' && opts.cpuFile ? opts.cpuFile : file;
     try {
-      const session = await ort.InferenceSession.create(file, {
+      const session = await ort.InferenceSession.create(chosen, {
         executionProviders: [ep],
         graphOptimizationLevel: 'all',
         ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
       });
-      return { session, ep, fallbacks };
+      return { session, ep, fallbacks, file: chosen };
     } catch (err) {
       const reason = `${ep}: ${firstLine((err as Error).message)}`;
-      if (ep === 'cpu') throw new StudioError('UNSUPPORTED', `cannot load ${path.basename(file)}: ${reason}`);
+      if (ep === 'cpu') throw new StudioError('UNSUPPORTED', `cannot load ${path.basename(chosen)}: ${reason}`);
       fallbacks.push(reason);
       unusable.set(ep, reason.slice(ep.length + 2));
       announce(ep, reason.slice(ep.length + 2), order[i + 1]);

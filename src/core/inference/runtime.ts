@@ -14,6 +14,8 @@ export interface EpSettings {
   decoder: EpChoice;
   separator: EpChoice;
   threads: number;
+  /** CPU sessions run the pack's int8 graphs where it has them (absent in jobs queued before the option: off). */
+  int8?: boolean;
 }
 
 interface Loaded {
@@ -56,8 +58,8 @@ function once<T>(kind: string, dir: string, settings: unknown[], load: () => Pro
 }
 
 export function getCaptioner(dir: string, spec: CaptionerSpec, ep: EpSettings): Promise<Captioner> {
-  return once('captioner', dir, [ep.encoder, ep.decoder, ep.threads], () =>
-    Captioner.load(dir, spec, { encoderEp: ep.encoder, decoderEp: ep.decoder, threads: ep.threads }),
+  return once('captioner', dir, [ep.encoder, ep.decoder, ep.threads, !!ep.int8], () =>
+    Captioner.load(dir, spec, { encoderEp: ep.encoder, decoderEp: ep.decoder, threads: ep.threads, int8: !!ep.int8 }),
   );
 }
 

@@ -168,7 +168,7 @@ describe('inference jobs', () => {
   });
 
   it('validates settings and lists valid providers', async () => {
-    expect(await studio.getSettings()).toEqual({ ep: { encoder: 'auto', decoder: 'auto', separator: 'auto' }, threads: 0 });
+    expect(await studio.getSettings()).toEqual({ ep: { encoder: 'auto', decoder: 'auto', separator: 'auto' }, threads: 0, int8: false });
     expect((await studio.updateSettings({ threads: 2 })).threads).toBe(2);
     const { parseCommandInput } = await import('../api/schemas');
     expect(() => parseCommandInput('updateSettings', { ep: { encoder: 'tpu', decoder: 'cpu', separator: 'cpu' } })).toThrow(/valid execution providers: auto, cpu, webgpu, cuda, coreml, dml/);

@@ -1,11 +1,13 @@
 // A loaded captioner pack: encoder once per segment (batched), then the decoding loop with a KV
 // cache, greedy or beam search per generation_config.json. Returns text, the mean token
-// log-prob (confidence), per-token log-probs, the providers that ran, and timings.
+// log-prob (confidence), per-token log-probs, the providers that ran, and timings. With `int8`, a
+// graph that runs on CPU is opened from the pack's quantized counterpart when it has one, and the
+// provider is then reported as "cpu int8".
 import path from 'node:path';
 import ort from 'onnxruntime-node';
 import type { Tokenizer } from '@huggingface/tokenizers';
 import { AST_FRAMES, AST_MEL_BINS } from '../features/fbank';
-import type { CaptionerSpec } from '../packs/manifest';
+import type { CaptionerSpec, QuantizableRole } from '../packs/manifest';
 import { openSession, type Ep, type EpChoice } from '../providers';
 import { loadGenerationConfig, parseGenerationConfig, type GenerationConfig } from './generationConfig';
 import { OnnxDecoder, type DecoderSessions } from './onnxDecoder';
@@ -25,9 +27,12 @@ export interface Caption {
   tokenLogprobs: number[];
 }
 
+/** Where a model ran: a provider, or "cpu int8" when its int8 counterpart ran on CPU. */
+export type RanOn = Ep | 'cpu int8';
+
 export interface CaptionBatch {
   captions: Caption[];
-  ep: { encoder: Ep; decoder: Ep };
+  ep: { encoder: RanOn; decoder: RanOn };
   fallbacks: string[];
   ms: { encoder: number; decoder: number; total: number };
 }
@@ -36,6 +41,8 @@ export interface LoadOptions {
   encoderEp?: EpChoice;
   decoderEp?: EpChoice;
   threads?: number;
+  /** Run CPU sessions from the pack's int8 (`*_quantized.onnx`) graphs where it has them. */
+  int8?: boolean;
   /**
    * Which decoder graphs to use when a pack has both: `auto` takes the split pair (the merged
    * graph passes the whole cross-attention cache in and out at every step, which measured
@@ -50,15 +57,23 @@ export class Captioner {
     private readonly decoders: { merged?: DecoderSessions; split?: DecoderSessions },
     private readonly tokenizer: Tokenizer,
     readonly generation: GenerationConfig,
-    readonly ep: { encoder: Ep; decoder: Ep },
+    readonly ep: { encoder: RanOn; decoder: RanOn },
     readonly fallbacks: string[],
   ) {}
 
   static async load(dir: string, spec: CaptionerSpec, opts: LoadOptions = {}): Promise<Captioner> {
-    const enc = await openSession(path.join(dir, spec.encoder), { ep: opts.encoderEp ?? 'auto', kind: 'encoder', threads: opts.threads });
-    const decOpts = { ep: opts.decoderEp ?? 'auto', kind: 'decoder' as const, threads: opts.threads };
+    const q = { ...(opts.int8 ? spec.quantized : {}) };
+    // The split pair runs int8 only as a pair, so "cpu int8" says what ran every step.
+    if (!(q.decoder && q.decoderWithPast)) delete q.decoder, delete q.decoderWithPast;
+    const open = (role: QuantizableRole, ep: EpChoice, kind: 'encoder' | 'decoder') => {
+      const cpuFile = q[role] ? path.join(dir, q[role]!) : undefined;
+      return openSession(path.join(dir, spec[role]!), { ep, kind, threads: opts.threads, cpuFile }).then((s) => ({ ...s, int8: !!cpuFile && s.file === cpuFile }));
+    };
+    const ranOn = (...sessions: { ep: Ep; int8: boolean }[]): RanOn => (sessions.every((x) => x.int8) ? 'cpu int8' : sessions.at(-1)!.ep);
+    const enc = await open('encoder', opts.encoderEp ?? 'auto', 'encoder');
+    const decoderChoice = opts.decoderEp ?? 'auto';
     const fallbacks = [...enc.fallbacks];
-    let decoderEp: Ep = 'cpu';
+    let decoderEp: RanOn = 'cpu';
     const decoders: { merged?: DecoderSessions; split?: DecoderSessions } = {};
     const hasSplit = !!(spec.decoder && spec.decoderWithPast);
     const want = opts.decoder ?? 'auto';
@@ -66,22 +81,22 @@ export class Captioner {
     if (useSplit && !hasSplit) throw new Error('this pack has no decoder_model.onnx + decoder_with_past_model.onnx pair');
     if (!useSplit && !spec.decoderMerged) throw new Error('this pack has no decoder_model_merged.onnx');
     if (!useSplit) {
-      const m = await openSession(path.join(dir, spec.decoderMerged!), decOpts);
+      const m = await open('decoderMerged', decoderChoice, 'decoder');
       decoders.merged = { merged: m.session };
-      decoderEp = m.ep;
+      decoderEp = ranOn(m);
       fallbacks.push(...m.fallbacks);
     }
     if (useSplit) {
-      const first = await openSession(path.join(dir, spec.decoder!), decOpts);
-      const withPast = await openSession(path.join(dir, spec.decoderWithPast!), decOpts);
+      const first = await open('decoder', decoderChoice, 'decoder');
+      const withPast = await open('decoderWithPast', decoderChoice, 'decoder');
       decoders.split = { first: first.session, withPast: withPast.session };
-      decoderEp = withPast.ep;
+      decoderEp = ranOn(first, withPast);
       fallbacks.push(...first.fallbacks, ...withPast.fallbacks);
     }
     const tokenizer = await loadTokenizer(dir, spec);
     // Inline settings come from a bare Optimum export run from its folder (see packs/derive.ts).
     const generation = spec.generation ? parseGenerationConfig(spec.generation) : await loadGenerationConfig(path.join(dir, spec.generationConfig));
-    return new Captioner(enc.session, decoders, tokenizer, generation, { encoder: enc.ep, decoder: decoderEp }, fallbacks);
+    return new Captioner(enc.session, decoders, tokenizer, generation, { encoder: ranOn(enc), decoder: decoderEp }, fallbacks);
   }
 
   /** Captions a batch of segments, each given as AST features [1024 × 128]. */

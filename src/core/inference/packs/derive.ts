@@ -2,12 +2,21 @@
 // tokenizer.json, the ONNX files) installs as it is: model.json is derived from the files
 // present, and every assumption made is reported to the user. Nothing is written into the
 // folder: a missing generation_config.json is derived into the manifest (captioner.generation),
-// and install writes it into its own copy.
+// and install writes it into its own copy. Optimum's int8 files (`*_quantized.onnx`) beside the
+// float graphs become captioner.quantized.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { StudioError } from '../../../shared/errors';
 import { manifestSchema, type PackManifest } from './manifest';
 import { scanPackFolder, sha256NoFollow } from './packFiles';
+
+/** Optimum's float graph files by captioner role. */
+const OPTIMUM_GRAPHS = {
+  encoder: 'encoder_model.onnx',
+  decoderMerged: 'decoder_model_merged.onnx',
+  decoder: 'decoder_model.onnx',
+  decoderWithPast: 'decoder_with_past_model.onnx',
+} as const;
 
 export interface Derived {
   manifest: PackManifest;
@@ -74,6 +83,13 @@ export async function deriveManifest(dir: string, opts: DeriveOptions = {}): Pro
   // Every file found is listed with its checksum, whatever it is: nothing in a pack is unchecked.
   const files: Record<string, { sha256: string }> = {};
   for (const f of names) files[f] = { sha256: await sha256NoFollow(path.join(dir, f)) };
+  // Optimum's quantizer writes <graph>_quantized.onnx beside each graph: the int8 option's files.
+  const quantized: Record<string, string> = {};
+  for (const [role, file] of Object.entries(OPTIMUM_GRAPHS)) {
+    const q = file.replace(/\.onnx$/, '_quantized.onnx');
+    if (has(file) && has(q)) quantized[role] = q;
+  }
+  if (Object.keys(quantized).length) assumptions.push(`int8 graphs for CPU: ${Object.values(quantized).join(', ')} (used when int8 is allowed in the settings)`);
   const merged = has('decoder_model_merged.onnx');
   const split = has('decoder_model.onnx') && has('decoder_with_past_model.onnx');
   const manifest = manifestSchema.parse({
@@ -93,6 +109,7 @@ export async function deriveManifest(dir: string, opts: DeriveOptions = {}): Pro
       ...(names.includes('tokenizer_config.json') ? { tokenizerConfig: 'tokenizer_config.json' } : {}),
       generationConfig: 'generation_config.json',
       ...(generation ? { generation } : {}),
+      ...(Object.keys(quantized).length ? { quantized } : {}),
     },
   });
   return { manifest, assumptions };

@@ -19,10 +19,20 @@ export const captionerSpec = z
      * from its folder (derived in memory, never written into the user's folder). Wins over the file.
      */
     generation: z.record(z.string(), z.unknown()).optional(),
+    /**
+     * int8 counterparts of the graphs above (Optimum's quantizer: `*_quantized.onnx`, dynamic
+     * MatMulInteger), used instead of them for a model that runs on CPU when the user allows int8.
+     */
+    quantized: z
+      .strictObject({ encoder: fileName.optional(), decoderMerged: fileName.optional(), decoder: fileName.optional(), decoderWithPast: fileName.optional() })
+      .optional(),
   })
   .refine((c) => c.decoderMerged || (c.decoder && c.decoderWithPast), {
     message: 'a captioner needs decoder_model_merged.onnx, or decoder_model.onnx with decoder_with_past_model.onnx',
   });
+
+/** The float graph roles that may have an int8 counterpart. */
+export type QuantizableRole = keyof NonNullable<z.infer<typeof captionerSpec>['quantized']>;
 
 export const separatorSpec = z.object({
   kind: z.enum(['waveform', 'htdemucs']),

@@ -1,5 +1,5 @@
 // Checks a pack folder before the studio trusts it: model.json well-formed, only regular files,
-// each listed with its checksum, every ONNX graph with the tensors its role needs (names, types, ranks), the
+// each listed with its checksum, every ONNX graph (int8 counterparts too) with the tensors its role needs (names, types, ranks), the
 // tokenizer and generation config readable. All problems are collected; the first is the message.
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -52,6 +52,7 @@ export async function validatePack(dir: string, opts: ValidateOptions = {}): Pro
     ...Object.entries(m.captioner ?? {})
       .filter(([k, v]) => typeof v === 'string' && !(k === 'generationConfig' && inlineGeneration))
       .map(([, v]) => v as string),
+    ...Object.values(m.captioner?.quantized ?? {}),
     ...(m.separator ? [m.separator.model] : []),
   ];
   for (const f of referenced) if (!m.files[f]) problems.push(`model.json refers to ${f} but does not list it under files`);
@@ -114,6 +115,12 @@ async function checkCaptioner(dir: string, m: PackManifest): Promise<string[]> {
     problems.push(...(await checkDecoder(c.decoder, 'first')));
     problems.push(...(await checkDecoder(c.decoderWithPast, 'withPast')));
   }
+  // int8 counterparts stand in for their float graphs on CPU: the same tensors are required.
+  const q = c.quantized ?? {};
+  if (q.encoder) problems.push(...(await graph(dir, q.encoder, ENCODER_INPUTS, ENCODER_OUTPUTS)).problems);
+  if (q.decoderMerged) problems.push(...(await checkDecoder(q.decoderMerged, 'merged')));
+  if (q.decoder) problems.push(...(await checkDecoder(q.decoder, 'first')));
+  if (q.decoderWithPast) problems.push(...(await checkDecoder(q.decoderWithPast, 'withPast')));
   try {
     await loadTokenizer(dir, c);
   } catch (err) {

@@ -77,6 +77,43 @@ describe('separateFile', () => {
     expect(fs.existsSync(out) ? fs.readdirSync(out) : []).toEqual([]);
   });
 
+  it('a model failing mid-file fails the run with its error and leaves no partial stem files', async () => {
+    const out = path.join(tmp.dir, 'failed');
+    let calls = 0;
+    const failing = {
+      spec: identity.spec,
+      sources: identity.sources,
+      runSegment: async (seg: Float32Array[]) => {
+        if (++calls === 5) throw new Error('model exploded');
+        return identity.runSegment(seg);
+      },
+    };
+    await expect(separateFile(path.join(FIXTURE_DUET, 'duet.mp3'), failing, { outDir: out })).rejects.toThrow('model exploded');
+    expect(fs.readdirSync(out)).toEqual([]);
+  });
+
+  it('runs one segment at a time, shift passes included, while the pipeline prepares the next', async () => {
+    let running = 0;
+    let most = 0;
+    const slow = {
+      spec: identity.spec,
+      sources: identity.sources,
+      runSegment: async (seg: Float32Array[]) => {
+        most = Math.max(most, ++running);
+        await new Promise((r) => setImmediate(r)); // an asynchronous model, as session.run is
+        try {
+          return await identity.runSegment(seg);
+        } finally {
+          running--;
+        }
+      },
+    };
+    const res = await separateFile(path.join(FIXTURE_DUET, 'duet.mp3'), slow, { outDir: path.join(tmp.dir, 'serial'), shifts: 2 });
+    expect(most).toBe(1);
+    expect(res.modelMs).toBeGreaterThan(0);
+    expect(res.modelMs).toBeLessThanOrEqual(res.ms);
+  });
+
   it('draws demucs-style shift offsets within half a second, reproducibly', () => {
     const a = shiftOffsets(5, 22050, 1);
     expect(a).toEqual(shiftOffsets(5, 22050, 1));
