@@ -2,7 +2,8 @@
 """Benchmark-sized model packs (random weights, never committed, never offered as models):
 - captioner-base: an AST-base-sized encoder (16×16 patches at stride 10 → 1212 + 2 tokens,
   12 layers × 768 wide, 12 heads, eager attention) feeding a BART-base-sized decoder (6 layers ×
-  768, 12 heads, vocabulary 50265) in Optimum's layout (split and merged decoders);
+  768, 12 heads, vocabulary 50265) in Optimum's layout (split and merged decoders), with int8
+  `*_quantized.onnx` copies made by scripts/onnx_int8.py for the `cpu int8` row;
 - separator-bench: a Demucs-like waveform U-Net (4 strided conv levels, 48→384 channels, an
   LSTM-free bottleneck) on 7.8 s segments, [1,2,343980] → [1,4,2,343980].
 Usage: /usr/bin/python3 scripts/make-bench-models.py OUT_DIR  (used by `npm run bench:inference`)
@@ -65,6 +66,9 @@ def main(out):
     cap = os.path.join(out, "captioner-base")
     if not os.path.exists(os.path.join(cap, "model.json")):
         make_captioner(cap)
+    # Optimum-style int8 graphs beside the float ones, for bench:inference's `cpu int8` row.
+    if not os.path.exists(os.path.join(cap, "encoder_model_quantized.onnx")):
+        fx.add_quantized(cap)
     sep = os.path.join(out, "separator-bench")
     if not os.path.exists(os.path.join(sep, "model.json")):
         make_separator(sep)
