@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { AttributeReport, AttributeThresholds, MeasuredAttribute, MeasuredName } from '../shared/attributes';
 import { measureSpans } from '../core/analysis/measureSpans';
-import { noteName } from '../core/analysis/notes';
+import { noteName } from '../shared/notes';
 import { DEFAULT_THRESHOLDS } from '../core/analysis/thresholds';
 import { requireRegularFile } from '../core/regularFile';
 import type { Studio } from '../core/studio';

@@ -65,6 +65,11 @@ export const LEVEL_WORDS = {
   brightness: ['dark', 'warm', 'bright'],
 } as const satisfies Partial<Record<MeasuredName, readonly [string, string, string]>>;
 
+/** How far a measurement must be trusted to be put into words: by the built-in suggester, into the editor's chips. */
+export const MENTION_CONFIDENCE = 0.5;
+/** Measurements below this confidence are never held against a caption (contradictions), and read as "tentative". */
+export const CONFIDENT = 0.6;
+
 /** Category boundaries ([low/normal, normal/high]); `source` says whether the library's own captions set them. */
 export interface AttributeThresholds {
   /** Median vocal f0 (Hz), S2Cap's 33 % / 66 % quantiles per gender; `unknown` when the gender is not known. */

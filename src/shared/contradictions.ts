@@ -7,11 +7,11 @@
 // The reading is deliberately narrow — a fixed word list per attribute, a claim negated by a
 // "not"/"never"/"no" just before it is ignored, a caption that names both genders (a duet) is not
 // checked for gender — because a false alarm teaches the annotator to ignore the highlight.
-import { LEVEL_WORDS, type AttributeThresholds, type MeasuredName } from './attributes';
+import { CONFIDENT, LEVEL_WORDS, type AttributeThresholds, type MeasuredName } from './attributes';
 import type { SegmentAttribute } from './types';
 
-/** Measurements below this confidence (or stale, or from before confidences existed) are never held against a caption. */
-export const CONFIDENT = 0.6;
+/** Measurements below CONFIDENT (or stale, or from before confidences existed) are never held against a caption. */
+export { CONFIDENT };
 
 export interface Contradiction {
   /** The measured attribute the words contradict: tempo, pitch, loudness or gender. */

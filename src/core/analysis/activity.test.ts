@@ -88,7 +88,6 @@ describe('proposeSegments', () => {
     const phrases: [number, number][] = [[3, 11], [12, 20], [40, 47], [60, 61]];
     const { stem, pitch } = song(70, phrases);
     const props = proposeSegments(vocalActivity(pitch, stem), 0.1);
-    console.log('song proposals', JSON.stringify(props));
     checkShape(props);
     for (const [a, b] of phrases.slice(0, 3)) expect(covers(props, a, b), `${a}–${b}`).toBe(true);
     expect(props.some((p) => p.endSec > 55)).toBe(false);

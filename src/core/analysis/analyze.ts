@@ -4,7 +4,7 @@
 // (categories.ts) or into the series a track's lanes draw (TrackAnalysis). Pure functions over
 // planar audio at the file's own rate, so they run inline in tests and on the DSP worker alike.
 import type { AttributeThresholds, MeasuredAttribute, ProposedSegment, Series, TrackAnalysis } from '../../shared/attributes';
-import { average } from '../audio/channels';
+import { toMono } from '../audio/channels';
 import { proposeSegments, vocalActivity } from './activity';
 import { trackBeats } from './beats';
 import { measuredAttributes, type Measurements } from './categories';
@@ -118,15 +118,7 @@ function measure(audio: SpanAudio, want: { vibrato?: boolean; timbre?: boolean }
 }
 
 /** One channel: a stereo stem's average (the voice is centred), a mono one as it is. */
-function mono(a: Audio): Audio {
-  if (a.channels.length === 1) return a;
-  if (a.channels.length > 2) return { sampleRate: a.sampleRate, channels: [average(a.channels)] };
-  // Stereo in one pass (a 4-minute track is 10 M samples a channel).
-  const [l, r] = a.channels as [Float32Array, Float32Array];
-  const out = new Float32Array(l.length);
-  for (let i = 0; i < out.length; i++) out[i] = 0.5 * (l[i]! + r[i]!);
-  return { sampleRate: a.sampleRate, channels: [out] };
-}
+const mono = (a: Audio): Audio => (a.channels.length === 1 ? a : { sampleRate: a.sampleRate, channels: [toMono(a.channels)] });
 
 /** The f0 track at ≤ MAX_SERIES_FPS: each group of k frames gives the mean f0 of its voiced frames (null when fewer than half are voiced) and its mean voicing. */
 export function decimateContour(p: PitchTrack): { pitch: Series; voicing: Series } {

@@ -6,7 +6,7 @@
 // confidence lowered, since a small measuring error would flip the word.
 import { LEVEL_WORDS, MEASURED_UNITS, type AttributeThresholds, type MeasuredAttribute, type MeasuredName } from '../../shared/attributes';
 import type { LoudnessResult, PitchSummary, TempoResult, TimbreResult, VibratoResult } from './types';
-import { noteName } from './notes';
+import { noteName } from '../../shared/notes';
 import { BREATHY_BELOW_DB, BRIGHTNESS_HZ, CLEAR_ABOVE_DB, GENDER_BAND_HZ } from './thresholds';
 
 /** What the modules measured on one span (the voice's numbers from the vocal stem when there is one). */

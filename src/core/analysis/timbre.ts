@@ -17,6 +17,7 @@
 // report is the median over voiced frames. HNR runs at the full sample rate (decimation would
 // discard the noise above the new Nyquist and overstate the ratio); for speed it analyses at most
 // MAX_HNR_FRAMES frames spread evenly over the voiced ones, which leaves a median unchanged.
+import { toMono } from '../audio/channels';
 import FFT from 'fft.js';
 import { checkAudio } from './decimate';
 import type { Audio, PitchTrack, TimbreResult } from './types';
@@ -43,14 +44,8 @@ const R_MAX = 0.9999;
 
 /** Mean of the channels (a copy only when there is more than one). */
 export function downmix(audio: Audio, who: string): Float32Array {
-  const n = checkAudio(audio, who);
-  const { channels } = audio;
-  if (channels.length === 1) return channels[0]!;
-  const out = new Float32Array(n);
-  for (const c of channels) for (let i = 0; i < n; i++) out[i] = out[i]! + c[i]!;
-  const g = 1 / channels.length;
-  for (let i = 0; i < n; i++) out[i] = out[i]! * g;
-  return out;
+  checkAudio(audio, who);
+  return toMono(audio.channels);
 }
 
 function hann(n: number): Float64Array {

@@ -17,6 +17,7 @@
 // No vibrato (a plain tone, noise, nothing voiced for 0.5 s): rateHz and extentCents are null and
 // the confidence is 0 — an absent vibrato is reported as "not measured", never as a small number.
 // Otherwise the confidence is the weighted explained share times min(1, vibrato seconds / 2 s).
+import { centsBetween } from '../../shared/notes';
 import type { PitchTrack, VibratoResult } from './types';
 
 const MIN_RUN_SEC = 0.5;
@@ -139,7 +140,7 @@ export function measureVibrato(t: PitchTrack): VibratoResult {
     const len = end - i;
     if (len >= minRun) {
       const cents = new Float64Array(len);
-      for (let j = 0; j < len; j++) cents[j] = 1200 * Math.log2(f0[i + j]! / 440);
+      for (let j = 0; j < len; j++) cents[j] = centsBetween(440, f0[i + j]!);
       const residual = detrend(cents, sigmaFrames);
       const count = Math.ceil(len / maxPiece);
       for (let p = 0; p < count; p++) {

@@ -10,6 +10,12 @@ export function toChannels(channelData: Float32Array[], channels: 1 | 2): Float3
   return [channelData[0]!, channelData[1]!];
 }
 
+/** One channel: the only one as it is (no copy), else the channels' mean. */
+export function toMono(channelData: Float32Array[]): Float32Array {
+  if (channelData.length === 0) throw new Error('no channels');
+  return channelData.length === 1 ? channelData[0]! : average(channelData);
+}
+
 export function average(channelData: Float32Array[]): Float32Array {
   const len = channelData[0]!.length;
   const out = new Float32Array(len);

@@ -4,10 +4,10 @@
 // confidence of at least MENTION_CONFIDENCE — gender, pitch, tempo, volume, brightness,
 // breathiness — and the genre only from the file's tag; anything it could not measure (mood, a
 // gender in the overlap band, a tempo without a pulse) it leaves out rather than invent.
-import type { MeasuredAttribute, MeasuredName } from '../../shared/attributes';
+import { MENTION_CONFIDENCE, type MeasuredAttribute, type MeasuredName } from '../../shared/attributes';
 
-/** Attributes below this confidence are not put into words. */
-export const MENTION_CONFIDENCE = 0.5;
+/** Attributes below MENTION_CONFIDENCE (shared/attributes.ts) are not put into words. */
+export { MENTION_CONFIDENCE };
 
 export interface TemplateCaption {
   text: string;

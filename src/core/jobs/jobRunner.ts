@@ -8,9 +8,7 @@
 // claim's owner and a heartbeat refreshed while it runs, and its results are recorded only while
 // it is still that claim's. A job whose process died is re-queued once its heartbeat has lapsed,
 // by any runner: at start-up, and by an idle runner polling the queue (see jobOwner for timings).
-import type { MeasuredAttribute } from '../../shared/attributes';
 import { StudioError } from '../../shared/errors';
-import { measuringArgs } from '../analysisService';
 import type { Job, JobKind } from '../../shared/types';
 import type { StudioEventHub } from '../events';
 import type { PackRegistry } from '../inference/packs/registry';
@@ -18,13 +16,10 @@ import type { EpSettings } from '../inference/runtime';
 import { isBusyError, withBusyRetry } from '../store/busyRetry';
 import type { JobPatch, JobRecord } from '../store/jobs';
 import type { Repositories, Store } from '../store/store';
-import type { NewSuggestion } from '../store/suggestions';
-import { BUILTIN_SEPARATOR } from '../builtin/centerSeparator';
-import { BUILTIN_SUGGESTER } from '../builtin/suggest';
-import type { Segment, Track } from '../../shared/types';
-import { newRunDir, removeReplacedStemFiles, removeRunDir, sweepStemLeftovers } from '../stemFiles';
 import type { WorkerPool } from '../worker/pool';
 import { DEFAULT_JOB_TIMING, newClaimOwner, type JobTiming } from './jobOwner';
+import { sweepStemLeftovers } from '../stemFiles';
+import { captionJob, separateJob, type JobWork } from './jobWork';
 import { JobWrites } from './jobWrites';
 
 export interface JobPayload {
@@ -239,7 +234,8 @@ export class JobRunner {
     let end: JobPatch;
     try {
       const payload = rec.payload as JobPayload;
-      const summary = rec.kind === 'separate' ? await this.separate(run, payload, onProgress) : await this.caption(run, payload, onProgress);
+      const w: JobWork = { d: this.d, run, onProgress, commit: (summary, fn) => this.commit(run, summary, fn), noteFallbacks: (f) => this.noteFallbacks(f) };
+      const summary = rec.kind === 'separate' ? await separateJob(w, payload) : await captionJob(w, payload);
       end = { status: 'done', progress: 1, detail: summary };
     } catch (err) {
       if (abort.signal.aborted) {
@@ -296,118 +292,7 @@ export class JobRunner {
       { signal: this.lifetime.signal },
     );
   }
-
-  private async separate(run: RunningJob, p: JobPayload, onProgress: (f: number, d?: string) => void): Promise<string> {
-    const { signal } = run.abort;
-    const track = await this.d.store.tracks.require(p.trackId);
-    const pack = await this.d.packs.choose('separator', p.pack);
-    const packRow = pack ? await this.d.packs.upsertRow(pack.manifest, pack.dir) : null;
-    const by = pack ? `${pack.manifest.name}@${pack.manifest.version}` : 'built-in';
-    // New stems go to a fresh run folder; the track's current stems stay untouched until the new
-    // set is complete and registered in one transaction, and only then are their files removed.
-    await sweepStemLeftovers(this.d.store, this.d.dataDir, track.id);
-    const outDir = newRunDir(this.d.dataDir, track.id, by, run.id, run.owner);
-    const discard = (err: unknown): never => {
-      removeRunDir(this.d.dataDir, outDir); // cancelled, failed or not registered: never seen
-      throw err;
-    };
-    const res = await this.d.pool
-      .run('separate', { dir: pack?.dir ?? null, spec: pack?.manifest.separator ?? null, ep: p.ep, file: track.path, outDir, shifts: p.shifts }, { signal, onProgress })
-      .catch(discard);
-    const durationSec = res.frames / res.sampleRate;
-    this.noteFallbacks(res.fallbacks);
-    const who = pack ? pack.manifest.name : `the ${BUILTIN_SEPARATOR} (classical vocal isolation; install a separator pack for model stems)`;
-    const summary = `${res.stems.length} stems by ${who} on ${res.ep} in ${(res.ms / 1000).toFixed(1)} s`;
-    let replaced: string[] = [];
-    try {
-      replaced = await this.commit(run, summary, async (tx) => {
-        const { unreferenced } = await tx.stems.replace(track.id, res.stems.map((s) => ({ name: s.name, path: s.path, packId: packRow, ep: res.ep, durationSec })));
-        await tx.tracks.advanceStatus(track.id, ['imported'], 'separated');
-        return unreferenced;
-      });
-    } catch (err) {
-      discard(err);
-    }
-    // Committed: the replaced files, and run folders no stem refers to any more, can go.
-    removeReplacedStemFiles(this.d.dataDir, replaced);
-    await sweepStemLeftovers(this.d.store, this.d.dataDir, track.id);
-    this.d.events.emit('trackChanged', { trackId: track.id, what: 'stems' });
-    this.d.events.emit('libraryChanged', { reason: 'update' });
-    return summary;
-  }
-
-  private async caption(run: RunningJob, p: JobPayload, onProgress: (f: number, d?: string) => void): Promise<string> {
-    const { signal } = run.abort;
-    const track = await this.d.store.tracks.require(p.trackId);
-    const segments = (await this.d.store.segments.list(track.id)).filter((s) => !p.segmentIds?.length || p.segmentIds.includes(s.id));
-    if (!segments.length) throw new StudioError('BAD_REQUEST', 'this track has no segments to caption: add some (5–30 s) first');
-    const pack = await this.d.packs.choose('captioner', p.pack);
-    if (!pack) return this.captionBuiltin(run, track, segments, onProgress);
-    const packId = await this.d.packs.upsertRow(pack.manifest, pack.dir);
-    const res = await this.d.pool.run(
-      'caption',
-      { dir: pack.dir, spec: pack.manifest.captioner!, ep: p.ep, file: track.path, segments, numBeams: p.numBeams },
-      { signal, onProgress: (f, d) => onProgress(f * CAPTION_SHARE, d) },
-    );
-    const ep = `encoder ${res.ep.encoder}, decoder ${res.ep.decoder}`;
-    this.noteFallbacks(res.fallbacks);
-    // The segments' measured attributes go beside the model's captions, so the annotator can check
-    // one against the other (a caption saying "slow" over a 150 BPM measurement).
-    // Measuring is evidence beside the captions, not part of them: if it fails (an unreadable stem,
-    // say) the captions are still recorded and the job says what was left out.
-    let measured: MeasuredAttribute[][] = [];
-    try {
-      measured = await this.d.pool.run('measure', { ...(await measuringArgs(this.d.store, track, segments)), segments }, { signal, onProgress: (f, d) => onProgress(CAPTION_SHARE + f * (1 - CAPTION_SHARE), d) });
-    } catch (e) {
-      if (signal.aborted) throw e;
-      this.noteFallbacks([`attributes not measured: ${e instanceof Error ? e.message : String(e)}`]);
-    }
-    const summary = `${plural(segments.length, 'suggestion')} by ${pack.manifest.name} (${ep})`;
-    await this.recordSuggestions(run, track, summary, res.captions.map((c, i) => ({ ...c, ...madeFor(segments[i]!), packId, ep, attributes: measured[i] })));
-    return summary;
-  }
-
-
-  /** No captioner installed: measured attributes and a template sentence (see core/builtin). */
-  private async captionBuiltin(run: RunningJob, track: Track, segments: Segment[], onProgress: (f: number, d?: string) => void): Promise<string> {
-    const { signal } = run.abort;
-    const res = await this.d.pool.run('suggestBuiltin', { ...(await measuringArgs(this.d.store, track, segments)), genre: track.genre, segments }, { signal, onProgress });
-    const summary = `${plural(segments.length, 'suggestion')} by the ${BUILTIN_SUGGESTER} (measured attributes; install a captioner pack for model captions)`;
-    await this.recordSuggestions(
-      run,
-      track,
-      summary,
-      res.map((r, i) => ({ text: r.text, score: r.score, ms: r.ms, ...madeFor(segments[i]!), tokenLogprobs: [], packId: null, ep: 'measured on cpu', attributes: r.attributes, tagged: track.genre ? { genre: track.genre.toLowerCase() } : undefined })),
-    );
-    return summary;
-  }
-
-  /** Stores suggestions (and the segments' measured attributes) and marks the track captioned, in one transaction. */
-  private async recordSuggestions(
-    run: RunningJob,
-    track: Track,
-    summary: string,
-    /** `tagged`: words the built-in suggester took from the file's tags (its genre), kept as before for the editor's chips. */
-    rows: (NewSuggestion & { attributes?: MeasuredAttribute[]; tagged?: Record<string, string> })[],
-  ): Promise<void> {
-    await this.commit(run, summary, async (tx) => {
-      for (const { attributes, tagged, ...s } of rows) {
-        await tx.suggestions.insert(s);
-        if (attributes) await tx.attributes.insert(s, 'measured', attributes);
-        if (tagged) await tx.attributes.insert(s, 'measured', tagged);
-      }
-      await tx.tracks.advanceStatus(track.id, ['imported', 'separated'], 'captioned');
-    });
-    this.d.events.emit('trackChanged', { trackId: track.id, what: 'segments' });
-    this.d.events.emit('libraryChanged', { reason: 'update' });
-  }
 }
 
 /** The result column a job ends with: the provider fallbacks it met, if any. */
 const jobResult = (run: RunningJob): { result?: JobResult } => (run.fallbacks.length ? { result: { fallbacks: [...new Set(run.fallbacks)] } } : {});
-
-/** The segment and the span the job read: a suggestion is stale once the segment's span differs. */
-const madeFor = (s: Segment) => ({ segmentId: s.id, startSec: s.startSec, endSec: s.endSec });
-/** The share of a pack caption job's progress bar the captioning takes (measuring the attributes the rest). */
-const CAPTION_SHARE = 0.85;
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -1,6 +1,7 @@
 // The caption editor's state as plain data, and the rules that fill and save it: what an opened
 // segment's editor starts with, what a save sends, and the merge state a refused save (CONFLICT)
 // turns into. Pure functions, so the rules are tested without a browser or a server.
+import { MENTION_CONFIDENCE } from '../../../shared/attributes';
 import {
   CAPTION_ATTRIBUTE_NAMES,
   type CaptionAttributeName,
@@ -34,8 +35,8 @@ const CHIP_WORDS: Record<string, { chip: CaptionAttributeName; words: Record<str
   loudness: { chip: 'volume', words: { low: 'soft', normal: 'moderate', high: 'loud' } },
   brightness: { chip: 'timbre', words: { dark: 'dark', warm: 'warm', bright: 'bright' } },
 };
-/** Below this confidence a measurement is shown but not put into a chip. */
-export const CHIP_MIN_CONFIDENCE = 0.5;
+/** Below this confidence a measurement is shown but not put into a chip (the suggester's bar for words too). */
+export const CHIP_MIN_CONFIDENCE = MENTION_CONFIDENCE;
 
 /**
  * Chips prefilled from what was measured (never from stale rows): a measurement's category in the

@@ -3,6 +3,7 @@
 // (note names, an octave-ambiguous tempo) for the tooltip. The measured ones come first, in the
 // contract's order (shared/attributes.ts MEASURED_NAMES); rows written before units existed (no
 // unit, category or confidence) are listed as they were stored.
+import { CONFIDENT } from '../../../shared/attributes';
 import { MEASURED_NAMES } from '../../../shared/attributes';
 import { formatMeasured } from '../../../shared/contradictions';
 import type { SegmentAttribute } from '../../../shared/types';
@@ -45,7 +46,7 @@ const humanize = (name: string) => {
 
 export function trustOf(confidence: number | null): MeasuredRow['trust'] {
   if (confidence === null) return null;
-  return confidence >= 0.6 ? 'confident' : confidence >= 0.3 ? 'tentative' : 'unsure';
+  return confidence >= CONFIDENT ? 'confident' : confidence >= 0.3 ? 'tentative' : 'unsure';
 }
 
 export function measuredRows(attributes: readonly SegmentAttribute[]): MeasuredRow[] {

@@ -5,6 +5,7 @@
 // only what is in view is computed, whatever the track's length. Several frames that fall in one
 // pixel column are combined into one point (the whole of a 4-minute track fits a lane at ~20
 // pitch frames per pixel), so drawing costs the lane's width, not the track's length.
+import { noteName } from '../../../shared/notes';
 import type { Series } from '../../../shared/attributes';
 
 export interface EvidenceView {
@@ -141,13 +142,6 @@ export function pitchContour(pitch: Series, voicing: Series, v: EvidenceView, sc
     }
     return out.filter((r) => r.length);
   });
-}
-
-const NOTE_NAMES = ['C', 'C♯', 'D', 'D♯', 'E', 'F', 'F♯', 'G', 'G♯', 'A', 'A♯', 'B'];
-/** 220 → "A3", 261.6 → "C4" (nearest equal-tempered note, A4 = 440 Hz). */
-export function noteName(hz: number): string {
-  const midi = Math.round(69 + 12 * Math.log2(hz / 440));
-  return `${NOTE_NAMES[((midi % 12) + 12) % 12]}${Math.floor(midi / 12) - 1}`;
 }
 
 /** Reference lines for the pitch scale: every C (and G, when the range is narrow) inside it. */

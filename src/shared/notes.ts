@@ -1,7 +1,8 @@
 // Musical names for measured frequencies: the pitch attributes show Hz beside a note name
 // ("A4", "C#4") so an annotator can check them against a keyboard, and the pitch/vibrato code
 // measures intervals in cents. Equal temperament, A4 = 440 Hz, sharps, scientific octave numbers
-// (C4 = middle C, 261.63 Hz). Hand-written: three lines of arithmetic do not justify a dependency.
+// (C4 = middle C, 261.63 Hz). Shared: the measured attributes' details and the renderer's pitch
+// grid name notes alike. Hand-written: three lines of arithmetic do not justify a dependency.
 
 const NAMES = ['C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B'] as const;
 
