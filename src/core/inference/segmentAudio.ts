@@ -9,7 +9,7 @@ import { StudioError } from '../../shared/errors';
 import type { Audio } from '../analysis/types';
 import { toChannels } from '../audio/channels';
 import { decodeFileChunks } from '../audio/decode';
-import { readAudio } from '../audio/read';
+import { concatPlanar, readAudio } from '../audio/read';
 import { AST_SAMPLE_RATE } from './features/fbank';
 
 export interface Span {
@@ -77,16 +77,5 @@ async function cutSpans(file: string, spans: Span[], chunks: AsyncIterable<Audio
     const have = pos ? `it decodes to ${(pos / rate).toFixed(2)} s` : 'it decodes to no samples at all';
     throw new StudioError('BAD_REQUEST', `${file}: no audio in ${span} (${have})`);
   }
-  return bounds.map(({ parts }) => ({
-    sampleRate: rate,
-    channels: Array.from({ length: width }, (_, ch) => {
-      const out = new Float32Array(parts.reduce((s, p) => s + p[ch]!.length, 0));
-      let o = 0;
-      for (const p of parts) {
-        out.set(p[ch]!, o);
-        o += p[ch]!.length;
-      }
-      return out;
-    }),
-  }));
+  return bounds.map(({ parts }) => ({ sampleRate: rate, channels: concatPlanar(parts, width) }));
 }
