@@ -75,6 +75,8 @@ test('install packs, separate a track, suggest a caption, with the provider show
 
   // int8 on CPU: the fixture carries Optimum-style *_quantized.onnx files; a new suggestion says it ran them.
   await page.getByTestId('back').click();
+  // The first caption job under `auto` calibrated the captioner on this machine; the panel shows it.
+  await expect(page.getByTestId('pack-calibration')).toContainText(/tiny-captioner@1\.0\.0: auto: (cpu for encoder and decoder|encoder \S+ \()/);
   await page.getByTestId('int8').check();
   await page.reload();
   await expect(page.getByTestId('int8')).toBeChecked();

@@ -35,6 +35,10 @@ from onnx import helper
 
 from onnx_int8 import count_ops, quantize_dynamic_int8
 
+# GPT-2's byte table has one home: the training recipe's tokenizer (training/s2cap_train/byte_level.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "training"))
+from s2cap_train.byte_level import bytes_to_unicode  # noqa: E402
+
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 PACKS = os.path.join(ROOT, "test", "fixtures", "packs")
 FEATURES = os.path.join(ROOT, "test", "fixtures", "features")
@@ -48,18 +52,6 @@ low high medium pitch pitched tempo slow fast moderate volume loud soft quiet mo
 dark bright warm breathy raspy clear smooth powerful gentle timbre genre pop rock jazz opera folk soul
 ballad electronic hip hop r&b country classical vocals vocal over beat guitar piano drums strings melody
 features delivers emotional tender melancholic uplifting dreamy passionate""".split()
-
-
-def bytes_to_unicode():
-    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
-    cs = bs[:]
-    n = 0
-    for b in range(256):
-        if b not in bs:
-            bs.append(b)
-            cs.append(256 + n)
-            n += 1
-    return dict(zip(bs, [chr(c) for c in cs]))
 
 
 def build_tokenizer():

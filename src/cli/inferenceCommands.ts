@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { CenterSeparator } from '../core/builtin/centerSeparator';
 import { BUILTIN_SUGGESTER, suggestBuiltin } from '../core/builtin/suggest';
+import { describeCalibration } from '../shared/calibration';
 import { epSettings } from '../core/commands/models';
 import { writeFileAtomic } from '../core/fsAtomic';
 import { Captioner } from '../core/inference/caption/captioner';
@@ -146,7 +147,21 @@ export async function modelsCommand(studio: Studio, args: string[], f: Flags, ou
       for (const p of packs) {
         const flags = [p.builtIn ? 'bundled' : '', p.fixture ? 'test fixture' : '', p.activeFor.length ? `active: ${p.activeFor.join(', ')}` : ''].filter(Boolean);
         out(`${p.id}\t${p.roles.join(',')}\t${flags.join('; ')}`);
+        if (p.roles.includes('captioner')) out(`  ${p.calibration ? describeCalibration(p.calibration) : 'auto: not calibrated on this machine yet (measured at first use, or: s2cap models calibrate)'}`);
       }
+      return;
+    }
+    case 'calibrate': {
+      // calibrate [PACK]: measure now; calibrate reset [PACK]: forget, so the next use measures again.
+      const reset = a === 'reset';
+      const id = reset ? b : a;
+      if (args.length > (reset ? 3 : 2)) throw new UsageError('usage: s2cap models calibrate [reset] [NAME@VERSION]');
+      const c = await studio.calibratePack({ id, reset });
+      if (f.json) return out(JSON.stringify(c));
+      if (!c) return out(`calibration forgotten; the next caption job under auto measures again`);
+      out(`${c.pack} on ${c.machine}`);
+      out(`  ${describeCalibration(c)}`);
+      for (const [ep, why] of Object.entries(c.unavailable)) out(`  ${ep} unavailable: ${why}`);
       return;
     }
     case 'install': {
@@ -170,7 +185,7 @@ export async function modelsCommand(studio: Studio, args: string[], f: Flags, ou
     case 'settings':
       return settingsCommand(studio, args.slice(1), f, out);
     default:
-      throw new UsageError(`unknown models command "${sub}" (list, install, remove, use, settings)`);
+      throw new UsageError(`unknown models command "${sub}" (list, install, remove, use, settings, calibrate)`);
   }
 }
 

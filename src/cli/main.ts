@@ -19,6 +19,7 @@ import { captionCommand, featuresCommand, modelsCommand, separateCommand, type F
 import { packageDir, packageRoot } from './packageDir';
 import { cmdQueue, cmdStats } from './queueCommands';
 import { cmdServe } from './serveCommand';
+import { cmdTrain } from './trainCommand';
 import { relinkCommand, segmentsCommand, stemsCommand } from './trackCommands';
 import { cmdUsers } from './usersCommand';
 
@@ -65,6 +66,17 @@ Commands:
                             only rows changed since it and lists the ones no longer eligible
                             in withdrawn.jsonl; splits by track content hash; an existing
                             DIR is refused unless --force (replaced once the new one is complete)
+  train --data EXPORT_DIR [--out RUN_DIR] [--config F] [--init-encoder DIR]
+        [--init-decoder DIR] [--name N] [--no-resume]
+                            retrain the captioner on an audiofolder export (export --format
+                            audiofolder --vocals) with training/s2cap_train in a Python that
+                            has PyTorch (S2CAP_PYTHON, else /usr/bin/python3, python3,
+                            python), then install the pack and use it as the captioner;
+                            progress on stderr; Ctrl-C stops, the same command resumes (the
+                            run folder defaults to one per export and config in the library's
+                            folder; a new export or config starts a new run); --no-resume
+                            starts the run folder over; --init-*: Hugging Face AST / BART
+                            folders to start from
   users add NAME [--role annotator|reviewer] | users list | users remove NAME
                             server accounts: add prints the user's own token (once);
                             a removed user's token stops working at once
@@ -99,6 +111,10 @@ Commands:
   models settings [encoder|decoder|separator EP | threads N | int8 on|off]
                             print or change the inference settings (int8 on: captioner
                             models on CPU run the pack's *_quantized.onnx graphs if it has them)
+  models calibrate [reset] [ID]
+                            measure where \`auto\` runs the captioner's encoder and decoder on
+                            this machine (fastest provider per model; kept in the library); reset:
+                            forget it, so the next caption job measures again
   eval [--pack P|built-in] [--split train|validation|test|all] [--status S,S] [--beams N]
                             caption the reference segments (heads with status S, default
                             approved; the export's split by track) with a captioner and print
@@ -162,6 +178,8 @@ export async function runCli(argv: string[], io: CliIo = stdio): Promise<number>
         return await cmdEval(rest, io, { open: (where) => openStudio(where, io), help: () => io.out(HELP) });
       case 'export':
         return await cmdExport(rest, io, { open: (where) => openStudio(where, io), help: () => io.out(HELP) });
+      case 'train':
+        return await cmdTrain(rest, io, { open: (where) => openStudio(where, io), help: () => io.out(HELP) });
       case 'users':
         return await cmdUsers(rest, io, { open: (where) => openStudio(where, io), help: () => io.out(HELP) });
       case 'metrics':

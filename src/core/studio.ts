@@ -19,6 +19,7 @@ import { AnalysisService } from './analysisService';
 import { evalCommands } from './commands/evals';
 import { libraryCommands } from './commands/library';
 import { modelCommands } from './commands/models';
+import { trainingCommands } from './commands/training';
 import { trackCommands } from './commands/tracks';
 import { defaultPgDataDir, libraryDataDir } from './dataDir';
 import { runEval, type EvalOptions, type EvalResult } from './eval/runEval';
@@ -106,7 +107,7 @@ export async function createStudio(opts: StudioOptions): Promise<Studio> {
   const jobs = new JobRunner({ store, events, pool, packs, dataDir, timing: opts.jobTiming });
   const ctx = { store, dbPath: shownDb, dataDir, events, pool, peaks, analysis, packs, jobs };
 
-  const api: StudioApi = { ...libraryCommands(ctx), ...trackCommands(ctx), ...modelCommands(ctx), ...annotationCommands(ctx), ...datasetCommands(ctx), ...evalCommands(ctx), ...analysisCommands(ctx) };
+  const api: StudioApi = { ...libraryCommands(ctx), ...trackCommands(ctx), ...modelCommands(ctx), ...trainingCommands(ctx), ...annotationCommands(ctx), ...datasetCommands(ctx), ...evalCommands(ctx), ...analysisCommands(ctx) };
   // Jobs whose process died go back to the queue once their heartbeat has lapsed (unless this is a
   // one-shot CLI call; another process may be running jobs on this library meanwhile, see
   // jobs/jobRunner). Temporary files a killed process left (stems, uploads, peaks) go first (see

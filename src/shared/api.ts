@@ -9,6 +9,7 @@ import type {
   MediaSource,
   PackInfo,
   PeaksView,
+  ProviderCalibration,
   Segment,
   Stem,
   StudioInfo,
@@ -29,6 +30,7 @@ import type {
   StudioStats,
 } from './annotation';
 import type { ExportProgress, ExportReport, ExportRequest } from './dataset';
+import type { TrainRequest } from './training';
 import type { EvalRecord } from './evaluation';
 import type { AttributeThresholds, TrackAnalysis } from './attributes';
 
@@ -81,10 +83,23 @@ export interface StudioCommands {
   usePack: { in: { role: 'captioner' | 'separator'; id: string }; out: PackInfo };
   getSettings: { in: void; out: InferenceSettings };
   updateSettings: { in: Partial<InferenceSettings>; out: InferenceSettings };
+  /**
+   * Measures again where `auto` runs a captioner pack's encoder and decoder on the studio's machine
+   * (the active captioner, or `id`) and keeps the result; with `reset`, forgets it instead (returns
+   * null), so the next caption job under `auto` measures again.
+   */
+  calibratePack: { in: { id?: string; reset?: boolean }; out: ProviderCalibration | null };
   /** Queues separation of a track into stems; progress arrives as jobUpdated events. */
   startSeparation: { in: { trackId: number; pack?: string; shifts?: number }; out: Job };
   /** Queues caption suggestions for a track's segments (all, or the given ones). */
   startCaptioning: { in: { trackId: number; segmentIds?: number[]; pack?: string; numBeams?: number }; out: Job };
+  /**
+   * Queues retraining on an audiofolder export (shared/training.ts): the Python recipe's fit, then
+   * export, then the pack installed and made the captioner. Refused at once (UNSUPPORTED, saying what
+   * to install) without a Python that has PyTorch. Progress arrives as jobUpdated events; the job
+   * belongs to no track.
+   */
+  startTraining: { in: TrainRequest; out: Job };
   listJobs: { in: { trackId?: number }; out: Job[] };
   cancelJob: { in: { id: string }; out: Job };
 
@@ -190,8 +205,10 @@ const commandTable: Record<CommandName, true> = {
   usePack: true,
   getSettings: true,
   updateSettings: true,
+  calibratePack: true,
   startSeparation: true,
   startCaptioning: true,
+  startTraining: true,
   listJobs: true,
   cancelJob: true,
   whoAmI: true,

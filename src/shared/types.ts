@@ -1,5 +1,6 @@
 // Domain types shared by every side of the studio: core, transports, CLI and renderer.
 // Plain data only (JSON- and structured-clone-safe), so they cross IPC, HTTP and workers unchanged.
+import type { TrainingOutcome } from './training';
 
 export type TrackStatus = 'imported' | 'separated' | 'captioned' | 'reviewed';
 
@@ -193,17 +194,47 @@ export interface PackInfo {
   activeFor: ('captioner' | 'separator')[];
   /** Roles it was explicitly chosen for. */
   chosen: ('captioner' | 'separator')[];
+  /** A captioner's providers under `auto` on this machine, once calibrated (null: not yet; measured at first use). */
+  calibration?: ProviderCalibration | null;
 }
 
-export type JobKind = 'separate' | 'caption';
+/** Where one model of a captioner runs under `auto`, from a calibration run. */
+export interface ModelCalibration {
+  /** The provider `auto` uses for it. */
+  chosen: string;
+  /** Measured per provider (ms): the encoder's run on one segment, the decoder's time per token. Empty when nothing was measured. */
+  ms: Record<string, number>;
+}
+
+/**
+ * How `auto` places a captioner pack's encoder and decoder on one machine: a short calibration run
+ * per pack and machine (the fastest provider per model), kept in the library's settings.
+ */
+export interface ProviderCalibration {
+  /** The pack (name@version). */
+  pack: string;
+  /** The machine it was measured on (host, CPU, GPU adapters). */
+  machine: string;
+  /** When it was measured (ISO time). */
+  at: string;
+  encoder: ModelCalibration;
+  decoder: ModelCalibration;
+  /** Providers that could not run here, with why. */
+  unavailable: Record<string, string>;
+  /** Only the CPU can run here: recorded without measuring anything. */
+  cpuOnly: boolean;
+}
+
+export type JobKind = 'separate' | 'caption' | 'train';
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
-/** Long work (separation, captioning): persisted, resumable, cancellable. */
+/** Long work (separation, captioning, retraining): persisted, resumable, cancellable. */
 export interface Job {
   id: string;
   kind: JobKind;
   status: JobStatus;
-  trackId: number;
+  /** The track a separation or captioning job works on; null for a job about no track (training). */
+  trackId: number | null;
   /** 0–1 */
   progress: number;
   /** What is happening now ("segment 3/12"), or the one-line failure reason. */
@@ -211,6 +242,8 @@ export interface Job {
   error: string | null;
   /** Execution providers that could not run a model and why, e.g. "webgpu: no adapter found" (the job ran on the next one). */
   fallbacks: string[];
+  /** A train job's run: epochs, loss, last and best validation metrics, the installed pack (shared/training.ts). */
+  training?: TrainingOutcome;
   createdAt: string;
   updatedAt: string;
 }

@@ -25,6 +25,9 @@ class EncoderConfig:
     time_stride: int = 10
     max_length: int = 1024
     num_mel_bins: int = 128
+    # ASTConfig's dropout (0 in the released AST checkpoints); used in training only.
+    hidden_dropout_prob: float = 0.0
+    attention_probs_dropout_prob: float = 0.0
 
 
 @dataclass
@@ -46,11 +49,19 @@ class DecoderConfig:
     eos_token_id: int = 2
     decoder_start_token_id: int = 2
     forced_bos_token_id: int | None = 0
+    # BartConfig's dropout, as facebook/bart-base sets it; used in training only.
+    dropout: float = 0.1
+    attention_dropout: float = 0.1
+    activation_dropout: float = 0.1
 
 
 @dataclass
 class SpecAugmentConfig:
-    """Frequency and time masks on the (normalised) fbank features, as AST's recipe applies them."""
+    """Frequency and time masks on the (normalised) fbank features, as AST's recipe applies them.
+    The S2Cap paper applies SpecAugment to AST's input (issue 14's summary of it); the widths are
+    AST's own AudioSet recipe (Gong et al. 2021, freqm 48 / timem 192 of 128 bins / 1024 frames),
+    since the text of the paper available here gives none. Training only; the mix and its vocal
+    stem get the same masks, so the demixing KL compares the same positions."""
     freq_mask: int = 48
     time_mask: int = 192
     freq_masks: int = 1
@@ -82,22 +93,43 @@ class GenerationConfig:
 
 @dataclass
 class TrainConfig:
+    """Where the numbers come from. The S2Cap paper (arXiv 2409.09866v2, method: "CRESCENDO" and
+    "demixing supervision"; as issue 14 summarises it) fixes the structure: AST encoder + BART-base
+    decoder, stage 1 = CRESCENDO alignment for 10 epochs, stage 2 = full fine-tuning with
+    cross-entropy + the demixing KL for 20 epochs. The copy of the paper reachable while this was
+    written held only its abstract and introduction, so the optimiser numbers below are NOT
+    verified against its experimental section; they are the usual choices for fine-tuning these
+    two pretrained models (AdamW; 5e-5 as BART fine-tuning uses, a larger 1e-4 for stage 1 where
+    the projection starts from random; linear decay after warmup as HF's Trainer does; weight
+    decay 0.01 = torch's AdamW default; loss weights 1). Check them against the paper's
+    implementation details before quoting a run as the paper's recipe."""
     seed: int = 0
-    batch_size: int = 16
+    batch_size: int = 16  # not verified against the paper (see above)
     weight_decay: float = 0.01
-    warmup_steps: int = 0
-    grad_clip: float = 1.0
-    max_caption_tokens: int = 64
-    kl_temperature: float = 1.0
+    warmup_steps: int = 0  # per stage: lr rises linearly over these optimizer steps, then `scheduler`
+    scheduler: str = "linear"  # "linear": decays to 0 at the stage's last step | "constant"
+    grad_clip: float = 1.0  # max global gradient norm (0: no clipping); not in the paper
+    max_caption_tokens: int = 64  # <s> … </s> included; longer captions are truncated
+    kl_temperature: float = 1.0  # τ = 1: a plain KL (no temperature in the text available here)
     amp: bool = True  # mixed precision on CUDA (ignored on CPU)
     num_workers: int = 0
+    # AST features per clip are cached in memory (this many clips) and, with disk_cache, on disk
+    # (0.5 MB per clip) in feature_cache_dir ("": RUN_DIR/cache; runs over one export may share a folder)
+    feature_cache_items: int = 2048
+    disk_cache: bool = True
+    feature_cache_dir: str = ""
+    # vocabulary of the byte-level BPE built from the training captions when no --init-decoder is given
+    tokenizer_vocab_size: int = 1024
     # best checkpoint by this validation metric (higher is better): cider_d | bleu_4 | rouge_l
     select_metric: str = "cider_d"
     eval_every_epochs: int = 1
+    log_every_steps: int = 10  # a `step` progress event every this many optimizer steps
     # stop early after this many steps in total (0: no limit); tests use it
     max_steps: int = 0
+    # stage 1 (paper: CRESCENDO, 10 epochs, stop-gradient on the BART side; here AST + projection only train)
     stage1: StageConfig = field(default_factory=lambda: StageConfig(
         epochs=10, lr=1e-4, ce_weight=0.0, crescendo_weight=1.0, kl_weight=0.0, train="encoder"))
+    # stage 2 (paper: cross-entropy + demixing KL, 20 epochs, all parameters)
     stage2: StageConfig = field(default_factory=lambda: StageConfig(
         epochs=20, lr=5e-5, ce_weight=1.0, crescendo_weight=0.0, kl_weight=1.0, train="all"))
     specaugment: SpecAugmentConfig = field(default_factory=SpecAugmentConfig)

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { CommandInput, CommandName } from '../../shared/api';
 import { StudioError } from '../../shared/errors';
 import { EP_CHOICES } from '../inference/providers';
+import { manifestSchema } from '../inference/packs/manifest';
 import { annotationSchemas } from './annotationSchemas';
 import { datasetSchemas } from './datasetSchemas';
 import { filePath, packOrFolder } from './pathSchemas';
@@ -59,12 +60,22 @@ export const commandSchemas: { [K in CommandName]: z.ZodType<CommandInput<K>, un
     threads: z.number().int().min(0).max(256).optional(),
     int8: z.boolean().optional(),
   }),
+  calibratePack: z.strictObject({ id: packOrFolder.optional(), reset: z.boolean().optional() }),
   startSeparation: z.strictObject({ trackId: id, pack: packOrFolder.optional(), shifts: z.number().int().min(0).max(20).optional() }),
   startCaptioning: z.strictObject({
     trackId: id,
     segmentIds: z.array(id).max(10_000).optional(),
     pack: packOrFolder.optional(),
     numBeams: z.number().int().min(1).max(16).optional(),
+  }),
+  startTraining: z.strictObject({
+    data: filePath,
+    out: filePath.optional(),
+    config: filePath.optional(),
+    initEncoder: filePath.optional(),
+    initDecoder: filePath.optional(),
+    name: manifestSchema.shape.name.optional(),
+    noResume: z.boolean().optional(),
   }),
   listJobs: z.strictObject({ trackId: id.optional() }),
   cancelJob: z.strictObject({ id: z.string().uuid() }),

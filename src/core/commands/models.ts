@@ -1,4 +1,5 @@
-// StudioApi commands for model packs, execution settings and inference jobs.
+// StudioApi commands for model packs, execution settings (and the provider calibration `auto`
+// uses, see core/calibrations) and inference jobs.
 import type { StudioApi } from '../../shared/api';
 import type { InferenceSettings } from '../../shared/types';
 import type { JobRunner } from '../jobs/jobRunner';
@@ -6,10 +7,24 @@ import type { PackRegistry } from '../inference/packs/registry';
 import type { EpSettings } from '../inference/runtime';
 import { parseEp } from '../inference/providers';
 import type { Store } from '../store/store';
+import type { WorkerPool } from '../worker/pool';
+import { StudioError } from '../../shared/errors';
+import { calibrate, forgetCalibration, storedCalibration } from '../calibrations';
+import { packId } from '../inference/packs/manifest';
 
 type ModelCommands = Pick<
   StudioApi,
-  'listPacks' | 'installPack' | 'removePack' | 'usePack' | 'getSettings' | 'updateSettings' | 'startSeparation' | 'startCaptioning' | 'listJobs' | 'cancelJob'
+  | 'listPacks'
+  | 'installPack'
+  | 'removePack'
+  | 'usePack'
+  | 'getSettings'
+  | 'updateSettings'
+  | 'calibratePack'
+  | 'startSeparation'
+  | 'startCaptioning'
+  | 'listJobs'
+  | 'cancelJob'
 >;
 
 const DEFAULTS: InferenceSettings = { ep: { encoder: 'auto', decoder: 'auto', separator: 'auto' }, threads: 0, int8: false };
@@ -23,11 +38,20 @@ export function epSettings(s: InferenceSettings): EpSettings {
   return { encoder: parseEp(s.ep.encoder), decoder: parseEp(s.ep.decoder), separator: parseEp(s.ep.separator), threads: s.threads, int8: s.int8 };
 }
 
-export function modelCommands(ctx: { store: Store; packs: PackRegistry; jobs: JobRunner }): ModelCommands {
-  const { store, packs, jobs } = ctx;
+export function modelCommands(ctx: { store: Store; packs: PackRegistry; jobs: JobRunner; pool: WorkerPool }): ModelCommands {
+  const { store, packs, jobs, pool } = ctx;
   const infoOf = async (id: string) => (await packs.info()).find((p) => p.id === id)!;
   return {
-    listPacks: () => packs.info(),
+    async listPacks() {
+      // A captioner's calibration on this machine (for the current CPU settings), when it has one.
+      const [infos, loaded, s] = await Promise.all([packs.info(), packs.list(), readSettings(store)]);
+      return Promise.all(
+        infos.map(async (info) => {
+          const pack = info.roles.includes('captioner') ? loaded.find((p) => packId(p.manifest) === info.id) : undefined;
+          return pack ? { ...info, calibration: await storedCalibration(store, pack, s) } : info;
+        }),
+      );
+    },
     async installPack({ path }) {
       const { pack, assumptions } = await packs.install(path);
       return { pack: await infoOf(`${pack.manifest.name}@${pack.manifest.version}`), assumptions };
@@ -52,6 +76,13 @@ export function modelCommands(ctx: { store: Store; packs: PackRegistry; jobs: Jo
         await tx.settings.set('inference', next);
         return next;
       });
+    },
+    async calibratePack({ id, reset }) {
+      const pack = await packs.choose('captioner', id);
+      if (!pack) throw new StudioError('NOT_FOUND', 'no captioner pack is active: install one (s2cap models install DIR) or name one');
+      const s = epSettings(await readSettings(store));
+      if (reset) return (await forgetCalibration(store, pack, s), null);
+      return calibrate({ store, pool }, pack, s);
     },
     async startSeparation({ trackId, pack, shifts }) {
       await store.tracks.require(trackId);

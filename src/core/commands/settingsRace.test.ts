@@ -6,12 +6,13 @@ import { describe, expect, it } from 'vitest';
 import type { JobRunner } from '../jobs/jobRunner';
 import type { PackRegistry } from '../inference/packs/registry';
 import { testStores } from '../testing/testStores';
+import type { WorkerPool } from '../worker/pool';
 import { modelCommands, readSettings } from './models';
 
 const backends = testStores();
 // updateSettings touches only the store.
 const commandsOn = (store: Parameters<typeof modelCommands>[0]['store']) =>
-  modelCommands({ store, packs: undefined as unknown as PackRegistry, jobs: undefined as unknown as JobRunner });
+  modelCommands({ store, packs: undefined as unknown as PackRegistry, jobs: undefined as unknown as JobRunner, pool: undefined as unknown as WorkerPool });
 
 describe.each(backends)('updateSettings from two processes at once ($name)', (backend) => {
   it('keeps both changes', async () => {

@@ -33,7 +33,11 @@ export function cudaInstalled(): boolean {
   }
 }
 
-/** Providers to try, in order, for a choice; CPU always last. */
+/**
+ * Providers to try, in order, for a choice; CPU always last. A captioner job's `auto` is first
+ * resolved by its pack's calibration on this machine (core/calibrations); this fixed order is
+ * what `auto` means where nothing was calibrated (separators, a one-shot CLI caption, evaluation).
+ */
 export function providerOrder(choice: EpChoice, kind: ModelKind, platform = process.platform, hasCuda = cudaInstalled()): Ep[] {
   if (choice !== 'auto') return choice === 'cpu' ? ['cpu'] : [choice, 'cpu'];
   // An autoregressive decoder copies its cache across the bus every step on WebGPU (5× slower

@@ -1,5 +1,7 @@
-// Runs separation and captioning jobs one at a time on the DSP worker. Jobs are rows first
-// (so a crash or quit leaves them queued, and they resume on the next start), then work; results
+// Runs separation and captioning jobs one at a time on the DSP worker (a caption job together
+// with the queued caption jobs that can share its model run, each still a job of its own: see
+// captionBatch). Jobs are rows first (so a crash or quit leaves them queued, and they resume on
+// the next start), then work; results
 // land in the library (stems, suggestions and beside them the segments' measured attributes) with
 // the pack and provider that produced them, and any provider fallback is kept on the job. Job
 // rows are written through JobWrites, so a library that another process holds locked delays the
@@ -8,7 +10,13 @@
 // claim's owner and a heartbeat refreshed while it runs, and its results are recorded only while
 // it is still that claim's. A job whose process died is re-queued once its heartbeat has lapsed,
 // by any runner: at start-up, and by an idle runner polling the queue (see jobOwner for timings).
+// A runner that was never started (a one-shot CLI command: runJobs false) runs only the jobs it
+// queues itself, one at a time, each claimed by its id: never a job another process queued, which
+// stays queued, untouched, for a studio that runs the queue.
+// A train job (trainJob.ts) belongs to no track: it runs the Python retraining recipe and installs
+// the pack it makes; its run's metrics are kept in its result.
 import { StudioError } from '../../shared/errors';
+import type { TrainingOutcome } from '../../shared/training';
 import type { Job, JobKind } from '../../shared/types';
 import type { StudioEventHub } from '../events';
 import type { PackRegistry } from '../inference/packs/registry';
@@ -19,8 +27,10 @@ import type { Repositories, Store } from '../store/store';
 import type { WorkerPool } from '../worker/pool';
 import { DEFAULT_JOB_TIMING, newClaimOwner, type JobTiming } from './jobOwner';
 import { sweepStemLeftovers } from '../stemFiles';
+import { CaptionGroup, claimCompanions } from './captionBatch';
 import { captionJob, separateJob, type JobWork } from './jobWork';
 import { JobWrites } from './jobWrites';
+import { trainJob, type TrainPayload } from './trainJob';
 
 export interface JobPayload {
   trackId: number;
@@ -46,11 +56,12 @@ export function toJob(r: JobRecord): Job {
     id: r.id,
     kind: r.kind as JobKind,
     status: r.status,
-    trackId: (r.payload as JobPayload).trackId,
+    trackId: (r.payload as Partial<JobPayload>).trackId ?? null,
     progress: r.progress,
     detail: r.detail,
     error: r.error,
     fallbacks: (r.result as JobResult | null)?.fallbacks ?? [],
+    ...((r.result as JobResult | null)?.training ? { training: (r.result as JobResult).training } : {}),
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
   };
@@ -60,6 +71,8 @@ export function toJob(r: JobRecord): Job {
 interface JobResult {
   /** Providers that could not run a model, and why ("webgpu: no adapter found"). */
   fallbacks?: string[];
+  /** A train job's run: epochs, loss, last and best validation metrics, the installed pack. */
+  training?: TrainingOutcome;
 }
 
 interface RunningJob {
@@ -68,11 +81,14 @@ interface RunningJob {
   owner: string;
   abort: AbortController;
   fallbacks: string[];
+  /** A train job's run as it stands (kept in the result however the job ends). */
+  training?: TrainingOutcome;
   done?: Promise<void>;
 }
 
 export class JobRunner {
-  private running: RunningJob | null = null;
+  /** Jobs this runner is running now, by id: one, or a group of caption jobs sharing a model run (captionBatch). */
+  private readonly running = new Map<string, RunningJob>();
   private pumping = false;
   private stopped = false;
   /** Aborted by stop(): retries of writes give up then. */
@@ -82,6 +98,10 @@ export class JobRunner {
   private poller: NodeJS.Timeout | undefined;
   /** A poll is reading the queue (polls never overlap). */
   private polling = false;
+  /** start() was called: the runner works through the library's queue, not only its own jobs. */
+  private started = false;
+  /** The jobs an unstarted runner queued, run one after another (runOwn); never rejects. */
+  private own: Promise<void> = Promise.resolve();
 
   constructor(private readonly d: JobRunnerDeps) {
     this.writes = new JobWrites(d.store, (rec) => d.events.emit('jobUpdated', toJob(rec)), this.lifetime.signal);
@@ -95,6 +115,7 @@ export class JobRunner {
    * that cannot be written is reported and the queue is not started.
    */
   async start(): Promise<number> {
+    this.started = true;
     try {
       const n = await withBusyRetry(() => this.takeOverLapsed(), { maxWaitMs: Infinity, signal: this.lifetime.signal });
       if (this.stopped) return n;
@@ -108,11 +129,35 @@ export class JobRunner {
     }
   }
 
-  async enqueue(kind: JobKind, payload: JobPayload): Promise<Job> {
+  async enqueue(kind: JobKind, payload: JobPayload | TrainPayload): Promise<Job> {
     const job = toJob(await withBusyRetry(() => this.d.store.jobs.create(kind, payload), { maxWaitMs: 30_000 }));
     this.d.events.emit('jobUpdated', job);
-    void this.pump();
+    if (this.started) void this.pump();
+    else this.runOwn(job.id);
     return job;
+  }
+
+  /**
+   * An unstarted runner (one-shot CLI use): runs job `id`, which it queued, after the ones it
+   * queued before — claimed by its id, so no other queued job is touched. Nothing when the runner
+   * stopped, or the job is no longer queued (cancelled, or claimed by a process running the queue).
+   */
+  private runOwn(id: string): void {
+    this.own = this.own.then(async () => {
+      // On a later turn: whoever queued the job gets it back (and can listen) before it runs.
+      await new Promise((r) => setImmediate(r));
+      if (this.stopped) return;
+      try {
+        const owner = newClaimOwner();
+        const rec = await this.writes.claimQueued(id, owner);
+        if (rec) await this.runOne(rec, owner);
+      } catch (err) {
+        // The library cannot be read or the job not even be marked running: say so, try later.
+        if (this.stopped) return;
+        console.error(`[s2cap] job ${id} not started: ${(err as Error).message.split('\n')[0]}; retrying in 5 s`);
+        setTimeout(() => this.runOwn(id), 5000).unref();
+      }
+    });
   }
 
   async cancel(id: string): Promise<Job> {
@@ -122,7 +167,8 @@ export class JobRunner {
       const cancelled = await this.writes.transition(id, { status: 'cancelled', detail: 'cancelled before it started' }, { from: 'queued', maxWaitMs: 30_000 });
       if (cancelled) return toJob(cancelled);
     }
-    if (this.running?.id === id) this.running.abort.abort();
+    const mine = this.running.get(id);
+    if (mine) mine.abort.abort();
     else if (rec.status === 'running') {
       // Run by another process (or one that died): its runner sees this at its next heartbeat and
       // stops, and can no longer record results (they are recorded only while the job is its claim's).
@@ -139,15 +185,15 @@ export class JobRunner {
       .reverse();
   }
 
-  /** Stops taking new jobs and cancels the running one (it stays resumable: back to queued). */
+  /** Stops taking new jobs and cancels the running ones (they stay resumable: back to queued). */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.poller);
-    const r = this.running;
-    if (r) {
-      r.abort.abort('shutdown');
+    const runs = [...this.running.values()];
+    if (runs.length) {
+      for (const r of runs) r.abort.abort('shutdown');
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([r.done?.catch(() => {}), new Promise((res) => (timer = setTimeout(res, 5000)))]);
+      await Promise.race([Promise.all(runs.map((r) => r.done?.catch(() => {}))), new Promise((res) => (timer = setTimeout(res, 5000)))]);
       clearTimeout(timer);
     }
     // Whatever could not be recorded by now stays 'running' in the library and resumes on next start.
@@ -159,6 +205,7 @@ export class JobRunner {
     this.pumping = true;
     // Start on a later turn: whoever queued the job gets it back (and can listen) before it runs.
     await new Promise((r) => setImmediate(r));
+    await this.own; // one at a time: after the jobs queued before start() (runOwn)
     try {
       for (;;) {
         if (this.stopped) return;
@@ -166,7 +213,13 @@ export class JobRunner {
         const owner = newClaimOwner();
         const next = await this.writes.claim(owner);
         if (!next) return;
-        await this.runOne(next, owner);
+        // A caption job takes along the queued ones that can share its model run (captionBatch).
+        const group = next.kind === 'caption' ? await claimCompanions(this.d, this.writes, next, owner) : [];
+        if (group.length > 1) {
+          const batch = new CaptionGroup(this.d, group);
+          await Promise.all(group.map((m, i) => this.runOne(m.rec, m.owner, (w) => batch.work(i, w))));
+        } else if (group.length) await this.runOne(next, owner, (w) => captionJob(w, next.payload as JobPayload, group[0]!.plan));
+        else await this.runOne(next, owner);
       }
     } catch (err) {
       // The library cannot be read or a job cannot even be marked running: say so and try later,
@@ -195,7 +248,7 @@ export class JobRunner {
    * library just skips a tick.
    */
   private async poll(): Promise<void> {
-    if (this.stopped || this.pumping || this.running || this.polling) return;
+    if (this.stopped || this.pumping || this.running.size || this.polling) return;
     this.polling = true;
     try {
       if (await this.d.store.jobs.hasLapsed(Date.now() - this.timing.lapseMs)) await this.takeOverLapsed();
@@ -207,35 +260,50 @@ export class JobRunner {
     }
   }
 
-  private runOne(rec: JobRecord, owner: string): Promise<void> {
+  /** Runs a claimed job; `body`: its work when not the kind's own (a member of a caption group). */
+  private runOne(rec: JobRecord, owner: string, body?: (w: JobWork) => Promise<string>): Promise<void> {
     const run: RunningJob = { id: rec.id, owner, abort: new AbortController(), fallbacks: [] };
-    this.running = run;
-    run.done = this.work(rec, run).finally(() => {
-      if (this.running === run) this.running = null;
+    this.running.set(rec.id, run);
+    run.done = this.work(rec, run, body).finally(() => {
+      if (this.running.get(rec.id) === run) this.running.delete(rec.id);
     });
     return run.done;
   }
 
   /** Runs a claimed job (status 'running', owner `run.owner`) and records how it ended. */
-  private async work(rec: JobRecord, run: RunningJob): Promise<void> {
+  private async work(rec: JobRecord, run: RunningJob, body?: (w: JobWork) => Promise<string>): Promise<void> {
     const { abort, owner } = run;
     // Tell other processes this claim is alive; stop if the job is no longer this claim's.
     const beat = setInterval(() => {
       void this.writes.heartbeat(rec.id, owner).then((mine) => mine || abort.abort('lost'));
     }, this.timing.heartbeatMs);
     beat.unref();
+    // At most one progress write per 200 ms; the newest value of an interval is written when it
+    // ends, so a job's last word before a quiet step ("exporting the pack") is never dropped.
     let last = 0;
+    let trailing: NodeJS.Timeout | undefined;
     const onProgress = (fraction: number, detail?: string) => {
-      const now = Date.now();
-      if (now - last < 200 && fraction < 1) return;
-      last = now;
+      clearTimeout(trailing);
+      const wait = last + 200 - Date.now();
+      if (wait > 0 && fraction < 1) {
+        trailing = setTimeout(() => onProgress(fraction, detail), wait);
+        trailing.unref();
+        return;
+      }
+      last = Date.now();
       this.writes.progress(rec.id, fraction, detail ?? null, owner);
     };
     let end: JobPatch;
     try {
       const payload = rec.payload as JobPayload;
-      const w: JobWork = { d: this.d, run, onProgress, commit: (summary, fn) => this.commit(run, summary, fn), noteFallbacks: (f) => this.noteFallbacks(f) };
-      const summary = rec.kind === 'separate' ? await separateJob(w, payload) : await captionJob(w, payload);
+      const w: JobWork = { d: this.d, run, onProgress, commit: (summary, fn) => this.commit(run, summary, fn), noteFallbacks: (f) => void (f?.length && run.fallbacks.push(...f)) };
+      const summary = body
+        ? await body(w)
+        : rec.kind === 'train'
+          ? await trainJob(w, rec.payload as TrainPayload, (o) => (run.training = o))
+          : rec.kind === 'separate'
+            ? await separateJob(w, payload)
+            : await captionJob(w, payload);
       end = { status: 'done', progress: 1, detail: summary };
     } catch (err) {
       if (abort.signal.aborted) {
@@ -249,6 +317,7 @@ export class JobRunner {
       }
     } finally {
       clearInterval(beat);
+      clearTimeout(trailing);
     }
     Object.assign(end, jobResult(run));
     try {
@@ -267,11 +336,6 @@ export class JobRunner {
         updatedAt: new Date().toISOString(),
       });
     }
-  }
-
-  /** Provider fallbacks a task reported, kept on the running job. */
-  private noteFallbacks(fallbacks: readonly string[] | undefined): void {
-    if (fallbacks?.length) this.running?.fallbacks.push(...fallbacks);
   }
 
   /**
@@ -294,5 +358,8 @@ export class JobRunner {
   }
 }
 
-/** The result column a job ends with: the provider fallbacks it met, if any. */
-const jobResult = (run: RunningJob): { result?: JobResult } => (run.fallbacks.length ? { result: { fallbacks: [...new Set(run.fallbacks)] } } : {});
+/** The result column a job ends with: the provider fallbacks it met, and a train job's run, if any. */
+const jobResult = (run: RunningJob): { result?: JobResult } =>
+  run.fallbacks.length || run.training
+    ? { result: { ...(run.fallbacks.length ? { fallbacks: [...new Set(run.fallbacks)] } : {}), ...(run.training ? { training: run.training } : {}) } }
+    : {};

@@ -2,14 +2,20 @@
 // (stems into a fresh run folder, registered in one transaction with the job's 'done') and
 // captioning (a captioner pack's captions with the segments' measured attributes beside them, or
 // the built-in suggester's). Results are recorded only through JobWork.commit, so a job cancelled
-// or taken over elsewhere records nothing.
+// or taken over elsewhere records nothing. Caption jobs that share a captioner are batched across
+// tracks by jobs/captionBatch, which records each one's captions with recordCaptions here.
 import type { MeasuredAttribute } from '../../shared/attributes';
 import { StudioError } from '../../shared/errors';
 import type { Segment, Track } from '../../shared/types';
 import { measuringArgs } from '../analysisService';
+import { autoProviders } from '../calibrations';
+import type { EpSettings } from '../inference/runtime';
 import { BUILTIN_SEPARATOR } from '../builtin/centerSeparator';
 import { BUILTIN_SUGGESTER } from '../builtin/suggest';
 import { newRunDir, removeReplacedStemFiles, removeRunDir, sweepStemLeftovers } from '../stemFiles';
+import type { Captioner } from '../inference/caption/captioner';
+import type { SegmentCaption } from '../inference/caption/captionFiles';
+import type { LoadedPack } from '../inference/packs/registry';
 import type { Repositories } from '../store/store';
 import type { NewSuggestion } from '../store/suggestions';
 import type { JobPayload, JobRunnerDeps } from './jobRunner';
@@ -66,21 +72,63 @@ export async function separateJob(w: JobWork, p: JobPayload): Promise<string> {
   return summary;
 }
 
-/** A caption job: a captioner pack's captions with the segments' measurements beside them, or the built-in suggester's. */
-export async function captionJob(w: JobWork, p: JobPayload): Promise<string> {
-  const { run, onProgress } = w;
-  const { signal } = run.abort;
-  const track = await w.d.store.tracks.require(p.trackId);
-  const segments = (await w.d.store.segments.list(track.id)).filter((s) => !p.segmentIds?.length || p.segmentIds.includes(s.id));
+/** What a caption job captions: its track, the segments asked for, and the captioner pack (null: the built-in suggester). */
+export interface CaptionPlan {
+  track: Track;
+  segments: Segment[];
+  pack: LoadedPack | null;
+}
+
+/**
+ * Reads what a caption job will caption; throws (the job fails with the reason) when it has nothing
+ * to caption. `choose`: how the payload's pack is found (default: the registry; a caller planning
+ * several jobs shares one lookup per pack, since checking a pack run from its folder reads its graphs).
+ */
+export async function planCaption(d: JobRunnerDeps, p: JobPayload, choose = (ref: string | null | undefined) => d.packs.choose('captioner', ref)): Promise<CaptionPlan> {
+  const track = await d.store.tracks.require(p.trackId);
+  const segments = (await d.store.segments.list(track.id)).filter((s) => !p.segmentIds?.length || p.segmentIds.includes(s.id));
   if (!segments.length) throw new StudioError('BAD_REQUEST', 'this track has no segments to caption: add some (5–30 s) first');
-  const pack = await w.d.packs.choose('captioner', p.pack);
+  return { track, segments, pack: await choose(p.pack) };
+}
+
+/** A caption job: a captioner pack's captions with the segments' measured attributes beside them, or the built-in suggester's. */
+export async function captionJob(w: JobWork, p: JobPayload, planned?: CaptionPlan): Promise<string> {
+  const { run, onProgress } = w;
+  const plan = planned ?? (await planCaption(w.d, p));
+  const { track, segments, pack } = plan;
   if (!pack) return captionBuiltin(w, track, segments);
-  const packId = await w.d.packs.upsertRow(pack.manifest, pack.dir);
+  const ep = await providersFor(w, pack, p.ep);
   const res = await w.d.pool.run(
     'caption',
-    { dir: pack.dir, spec: pack.manifest.captioner!, ep: p.ep, file: track.path, segments, numBeams: p.numBeams },
-    { signal, onProgress: (f, d) => onProgress(f * CAPTION_SHARE, d) },
+    { dir: pack.dir, spec: pack.manifest.captioner!, ep, file: track.path, segments, numBeams: p.numBeams },
+    { signal: run.abort.signal, onProgress: (f, d) => onProgress(f * CAPTION_SHARE, d) },
   );
+  return recordCaptions(w, plan, res);
+}
+
+/** A captioner job's providers: `auto` resolved by the pack's calibration on this machine (measured on first use). */
+export async function providersFor(w: JobWork, pack: LoadedPack, ep: EpSettings): Promise<EpSettings> {
+  const res = await autoProviders(w.d, pack, ep, { signal: w.run.abort.signal, onProgress: (d) => w.onProgress(0, d) });
+  w.noteFallbacks(res.notes);
+  return res.ep;
+}
+
+/**
+ * Records a captioner's captions of a plan's segments (run alone, or batched with other jobs' in
+ * jobs/captionBatch), with the segments' measured attributes beside them; returns the job's summary.
+ */
+export async function recordCaptions(
+  w: JobWork,
+  plan: CaptionPlan,
+  res: { captions: SegmentCaption[]; ep: Captioner['ep']; fallbacks: string[] },
+  /** Said after the summary (a batched job: the run's captions/s and what it was batched with). */
+  note?: string,
+): Promise<string> {
+  const { run, onProgress } = w;
+  const { signal } = run.abort;
+  const { track, segments } = plan;
+  const pack = plan.pack!;
+  const packId = await w.d.packs.upsertRow(pack.manifest, pack.dir);
   const ep = `encoder ${res.ep.encoder}, decoder ${res.ep.decoder}`;
   w.noteFallbacks(res.fallbacks);
   // The segments' measured attributes go beside the model's captions, so the annotator can check
@@ -94,11 +142,10 @@ export async function captionJob(w: JobWork, p: JobPayload): Promise<string> {
     if (signal.aborted) throw e;
     w.noteFallbacks([`attributes not measured: ${e instanceof Error ? e.message : String(e)}`]);
   }
-  const summary = `${plural(segments.length, 'suggestion')} by ${pack.manifest.name} (${ep})`;
+  const summary = `${plural(segments.length, 'suggestion')} by ${pack.manifest.name} (${ep})${note ? ` · ${note}` : ''}`;
   await recordSuggestions(w, track, summary, res.captions.map((c, i) => ({ ...c, ...madeFor(segments[i]!), packId, ep, attributes: measured[i] })));
   return summary;
 }
-
 
 /** No captioner installed: measured attributes and a template sentence (see core/builtin). */
 async function captionBuiltin(w: JobWork, track: Track, segments: Segment[]): Promise<string> {
@@ -138,5 +185,5 @@ async function recordSuggestions(
 /** The segment and the span the job read: a suggestion is stale once the segment's span differs. */
 const madeFor = (s: Segment) => ({ segmentId: s.id, startSec: s.startSec, endSec: s.endSec });
 /** The share of a pack caption job's progress bar the captioning takes (measuring the attributes the rest). */
-const CAPTION_SHARE = 0.85;
+export const CAPTION_SHARE = 0.85;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

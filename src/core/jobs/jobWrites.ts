@@ -55,6 +55,19 @@ export class JobWrites {
   }
 
   /**
+   * Claims queued job `id` for `owner` (retried while the library is busy) and emits it; undefined
+   * when it is no longer queued (claimed by another process, or cancelled).
+   */
+  async claimQueued(id: string, owner: string): Promise<JobRecord | undefined> {
+    const rec = await withBusyRetry(() => this.store.jobs.claim(id, owner, Date.now()), { maxWaitMs: 30_000, signal: this.stopped });
+    if (rec) {
+      this.last.set(rec.id, rec);
+      this.emit(rec);
+    }
+    return rec;
+  }
+
+  /**
    * Refreshes the heartbeat of the job `owner` runs, if the library lets it now (a busy library
    * just skips a beat; the lapse allows several). Never throws. False only when the job is no
    * longer this claim's: cancelled from another process, or taken over after a lapse.

@@ -137,6 +137,22 @@ export class JobsRepo {
     return row && toJob(row);
   }
 
+  /**
+   * Claims queued job `id` for `owner` in ONE statement (a runner taking jobs that can share a model
+   * run with the one it claimed, see jobs/captionBatch): undefined when it is no longer queued
+   * (another process claimed it, or it was cancelled). On PostgreSQL a concurrent claim of the same
+   * row waits for this one and then finds it no longer queued.
+   */
+  async claim(id: string, owner: string, now: number): Promise<JobRecord | undefined> {
+    return this.patch(id, 'queued', { status: 'running', owner, heartbeatAt: now, progress: 0, detail: 'starting', error: null, result: null });
+  }
+
+  /** Queued jobs of one kind, oldest first, at most `limit` (candidates for claim). */
+  async queued(kind: string, limit: number): Promise<JobRecord[]> {
+    const rows = await this.c.db.selectFrom('jobs').selectAll().where('status', '=', 'queued').where('kind', '=', kind).orderBy('created_at').orderBy('id').limit(limit).execute();
+    return rows.map(toJob);
+  }
+
   /** Whether a job is queued (a cheap read, so an idle process polls without writing). */
   async hasQueued(): Promise<boolean> {
     return (await this.c.db.selectFrom('jobs').select('id').where('status', '=', 'queued').limit(1).executeTakeFirst()) !== undefined;

@@ -1,4 +1,5 @@
-// Entry point of the DSP/inference worker thread: runs TASKS on request, reports progress, and
+// Entry point of the DSP/inference worker thread: runs TASKS on request, reports progress (and the
+// partial results a task hands over early), and
 // honours cancellation, so decoding and model work never block the main process or the server.
 // A failure crosses back with the error code the task raised (see errorCodeOf).
 import { parentPort } from 'node:worker_threads';
@@ -21,6 +22,7 @@ port.on('message', (msg: ToWorker) => {
   task(msg.args, {
     signal: ac.signal,
     progress: (fraction: number, detail?: string) => post({ type: 'progress', id: msg.id, fraction, detail }),
+    partial: (value: unknown) => post({ type: 'partial', id: msg.id, value }),
   })
     .then((result) => {
       const transfer = result instanceof Uint8Array && result.byteOffset === 0 ? [result.buffer as ArrayBuffer] : [];

@@ -1,7 +1,8 @@
 // Runs TASKS on one background worker thread, started on first use. From source (tsx, vitest)
 // the worker is the .ts file loaded through tsx; from a bundle it is dspWorker.js beside it.
 // A crashed worker fails its pending tasks with a clear message and is restarted on next use.
-// A task's failure arrives with the error code it raised (UNSUPPORTED stays UNSUPPORTED).
+// A task's failure arrives with the error code it raised (UNSUPPORTED stays UNSUPPORTED). A task may
+// hand over parts of its result before it ends (onPartial), e.g. each file's captions.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -11,6 +12,8 @@ import type { FromWorker, TaskArgs, TaskName, TaskResult, ToWorker } from './tas
 export interface RunOptions {
   signal?: AbortSignal;
   onProgress?: (fraction: number, detail?: string) => void;
+  /** Part of the result a task hands over before it ends (TaskContext.partial), in order. */
+  onPartial?: (value: unknown) => void;
 }
 
 interface Pending {
@@ -18,6 +21,7 @@ interface Pending {
   resolve(v: unknown): void;
   reject(e: Error): void;
   onProgress?: RunOptions['onProgress'];
+  onPartial?: RunOptions['onPartial'];
 }
 
 function workerEntry(): string {
@@ -36,7 +40,7 @@ export class WorkerPool {
     const id = this.nextId++;
     w.ref(); // keep the process alive while work is pending; unref again when idle
     return new Promise<TaskResult<T>>((resolve, reject) => {
-      this.pending.set(id, { worker: w, resolve: resolve as (v: unknown) => void, reject, onProgress: opts.onProgress });
+      this.pending.set(id, { worker: w, resolve: resolve as (v: unknown) => void, reject, onProgress: opts.onProgress, onPartial: opts.onPartial });
       opts.signal?.addEventListener('abort', () => w.postMessage({ type: 'cancel', id } satisfies ToWorker), { once: true });
       w.postMessage({ type: 'run', id, task, args } satisfies ToWorker);
     });
@@ -55,13 +59,14 @@ export class WorkerPool {
     w.on('message', (m: FromWorker) => {
       const p = this.pending.get(m.id);
       if (!p) return;
-      if (m.type === 'progress') {
+      if (m.type === 'progress' || m.type === 'partial') {
         // A listener's failure is its own to report: it must never escape into this handler,
         // where it would take the whole process down.
         try {
-          p.onProgress?.(m.fraction, m.detail);
+          if (m.type === 'progress') p.onProgress?.(m.fraction, m.detail);
+          else p.onPartial?.(m.value);
         } catch (err) {
-          console.error(`[s2cap] progress listener failed: ${(err as Error).message}`);
+          console.error(`[s2cap] ${m.type} listener failed: ${(err as Error).message}`);
         }
         return;
       }

@@ -8,16 +8,26 @@ import { CenterSeparator } from '../builtin/centerSeparator';
 import { suggestBuiltin } from '../builtin/suggest';
 import { computePeaks } from '../audio/computePeaks';
 import { encodePeaks } from '../audio/peaks';
-import { astFeatures } from '../inference/features/fbank';
+import { captionFiles, type FileOutcome, type FileSegments } from '../inference/caption/captionFiles';
+import type { Captioner } from '../inference/caption/captioner';
 import type { CaptionerSpec, SeparatorSpec } from '../inference/packs/manifest';
+import { measureProviders } from '../inference/calibration';
+import type { Ep } from '../inference/providers';
 import { getCaptioner, getSeparator, type EpSettings } from '../inference/runtime';
-import { readSegments, readSpansNative } from '../inference/segmentAudio';
+import { readSpansNative, type Span } from '../inference/segmentAudio';
 import { separateFile } from '../inference/separate/separateFile';
 
 export interface TaskContext {
   signal: AbortSignal;
   progress(fraction: number, detail?: string): void;
+  /** Hands over part of the result before the task ends (see RunOptions.onPartial). */
+  partial?(value: unknown): void;
 }
+
+/** The partial results of captionFiles: a file's progress, or its outcome (with the providers that ran). */
+export type CaptionFilesPartial =
+  | { progress: { index: number; done: number; of: number; captionsPerSec: number } }
+  | { file: FileOutcome; ep: Captioner['ep']; fallbacks: string[] };
 
 export const TASKS = {
   /** Peaks of a file, encoded (see audio/peaks.ts). */
@@ -28,37 +38,43 @@ export const TASKS = {
     return new Uint8Array(encodePeaks(peaks));
   },
 
-  /** Captions segments of one file with a captioner pack, in batches. */
+  /** Captions segments of one file with a captioner pack, in batches (a file that cannot be read fails the task). */
   async caption(
-    args: { dir: string; spec: CaptionerSpec; ep: EpSettings; file: string; segments: { startSec: number; endSec: number }[]; numBeams?: number; batchSize?: number },
+    args: { dir: string; spec: CaptionerSpec; ep: EpSettings; file: string; segments: Span[]; numBeams?: number; batchSize?: number },
     ctx: TaskContext,
   ) {
-    const n = args.segments.length;
     ctx.progress(0, 'loading the model');
     const cap = await getCaptioner(args.dir, args.spec, args.ep);
-    ctx.progress(0, 'reading audio');
-    const audio = await readSegments(args.file, args.segments, ctx.signal);
-    const batch = Math.max(1, args.batchSize ?? 4);
-    const out: { text: string; score: number; tokenLogprobs: number[]; ms: number }[] = [];
-    let ep = cap.ep;
-    const featuresOf = (from: number) => audio.slice(from, from + batch).map(astFeatures);
-    let next = n ? featuresOf(0) : [];
-    const started = performance.now();
-    for (let i = 0; i < n; i += batch) {
-      ctx.signal.throwIfAborted();
-      const features = next;
-      // Say which segments are being captioned now, not only after each batch.
-      ctx.progress(i / n, features.length > 1 ? `segments ${i + 1}–${i + features.length}/${n}` : `segment ${i + 1}/${n}`);
-      const running = cap.caption(features, { numBeams: args.numBeams });
-      // onnxruntime runs the model on its own threads: the next batch's features are computed here meanwhile.
-      next = i + batch < n ? featuresOf(i + batch) : [];
-      const res = await running;
-      ep = res.ep;
-      for (const c of res.captions) out.push({ text: c.text, score: c.score, tokenLogprobs: c.tokenLogprobs, ms: res.ms.total / features.length });
-      const rate = out.length / Math.max(1e-3, (performance.now() - started) / 1000);
-      ctx.progress(Math.min(1, (i + features.length) / n), `captioned ${i + features.length}/${n} · ${rate < 10 ? rate.toFixed(2) : rate.toFixed(1)} captions/s`);
-    }
-    return { captions: out, ep, fallbacks: cap.fallbacks };
+    const [out] = await captionFiles(cap, [{ file: args.file, segments: args.segments }], { ...args, signal: ctx.signal, progress: ctx.progress });
+    if ('error' in out!) throw new StudioError(out.code, out.error);
+    return { captions: out!.captions, ep: cap.ep, fallbacks: cap.fallbacks };
+  },
+
+  /**
+   * Captions the segments of several files (the caption jobs of several tracks) in one run of one
+   * loaded model, batches mixing files. Each file's outcome is also sent as soon as it is known,
+   * as a partial result ({ file }), with its progress ({ progress }), so each job is recorded and
+   * shown on its own; a file that cannot be read fails alone.
+   */
+  async captionFiles(
+    args: { dir: string; spec: CaptionerSpec; ep: EpSettings; files: FileSegments[]; numBeams?: number; batchSize?: number },
+    ctx: TaskContext,
+  ) {
+    ctx.progress(0, 'loading the model');
+    const cap = await getCaptioner(args.dir, args.spec, args.ep);
+    const outcomes = await captionFiles(cap, args.files, {
+      ...args,
+      signal: ctx.signal,
+      progress: ctx.progress,
+      fileProgress: (index, done, of, captionsPerSec) => ctx.partial?.({ progress: { index, done, of, captionsPerSec } } satisfies CaptionFilesPartial),
+      fileDone: (outcome) => ctx.partial?.({ file: outcome, ep: cap.ep, fallbacks: cap.fallbacks } satisfies CaptionFilesPartial),
+    });
+    return { outcomes, ep: cap.ep, fallbacks: cap.fallbacks };
+  },
+
+  /** Times a captioner pack's encoder and decoder on each provider that starts here (see inference/calibration). */
+  async calibrate(args: { dir: string; spec: CaptionerSpec; threads: number; int8?: boolean; candidates?: Ep[]; measureCpuAlone?: boolean }, ctx: TaskContext) {
+    return measureProviders(args.dir, args.spec, { ...args, progress: (detail) => ctx.progress(0, detail) });
   },
 
   /** The built-in suggester over several segments (measured attributes → template caption). */
@@ -126,6 +142,7 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'progress'; id: number; fraction: number; detail?: string }
+  | { type: 'partial'; id: number; value: unknown }
   | { type: 'done'; id: number; result: unknown }
   | { type: 'error'; id: number; message: string; aborted: boolean; code: ErrorCode };
 

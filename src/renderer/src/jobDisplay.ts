@@ -3,7 +3,7 @@
 // finished ones, which fold to the newest on one line so that they never push the player down.
 import type { Job } from '../../shared/types';
 
-export const JOB_KIND_LABELS: Record<Job['kind'], string> = { separate: 'Separation', caption: 'Captions' };
+export const JOB_KIND_LABELS: Record<Job['kind'], string> = { separate: 'Separation', caption: 'Captions', train: 'Training' };
 
 /** The job's detail without the status word it often starts with; null when nothing is left. */
 export function jobDetail(job: Job): string | null {

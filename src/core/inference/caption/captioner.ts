@@ -17,6 +17,8 @@ import { decodeCaption, loadTokenizer } from './tokenizer';
 export interface CaptionOptions {
   /** Overrides generation_config.json's num_beams (1 = greedy). */
   numBeams?: number;
+  /** Stops every caption by this many tokens (a calibration run times a few decoder steps, see inference/calibration). */
+  maxLength?: number;
 }
 
 export interface Caption {
@@ -113,7 +115,9 @@ export class Captioner {
     const beams = Math.max(1, opts.numBeams ?? this.generation.num_beams);
     const sessions = (this.decoders.split ?? this.decoders.merged)!;
     const decoder = new OnnxDecoder(sessions, { data: hidden.data as Float32Array, items, seq, width }, beams);
-    const results = await generate(decoder, items, this.generation, beams);
+    const cap = opts.maxLength;
+    const cfg = cap ? { ...this.generation, max_length: Math.min(this.generation.max_length, cap), min_length: Math.min(this.generation.min_length, cap) } : this.generation;
+    const results = await generate(decoder, items, cfg, beams);
     const t2 = performance.now();
     const captions = results.map((r) => ({
       text: decodeCaption(this.tokenizer, r.tokens),

@@ -1,0 +1,168 @@
+// How `auto` places a captioner's encoder and decoder (issue 13, item 2): instead of a fixed rule
+// (encoder on the GPU, decoder on the CPU), a short calibration run per pack and machine times the
+// encoder on one segment and a few decoder steps on every provider that can start here, and the
+// fastest per model wins. This file measures (in whichever thread runs models: the DSP worker) and
+// decides; the record is kept in the library's settings by core/calibrations. When only the CPU
+// can run (no GPU provider starts), that is recorded at once, without measuring anything.
+// Also the keys a record is kept under: the machine (host, CPU, GPU adapters) and the pack's content.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ProviderCalibration } from '../../shared/types';
+import { AST_FRAMES, AST_MEL_BINS } from './features/fbank';
+import { Captioner } from './caption/captioner';
+import type { CaptionerSpec, PackManifest } from './packs/manifest';
+import { cudaInstalled, gpuMissing, type Ep } from './providers';
+
+/** Decoder steps timed per provider (after one untimed warm-up run that compiles the graphs). */
+export const CALIBRATION_TOKENS = 8;
+
+/** What one provider measured (ms), or why it could not run. */
+export interface ProviderTrial {
+  ep: Ep;
+  encoderMs?: number;
+  decoderMsPerToken?: number;
+  error?: string;
+}
+
+/** The providers worth trying on this platform, CPU first. */
+export function calibrationCandidates(platform = process.platform, hasCuda = cudaInstalled()): Ep[] {
+  return ['cpu', 'webgpu', ...(hasCuda ? (['cuda'] as Ep[]) : []), ...(platform === 'darwin' ? (['coreml'] as Ep[]) : []), ...(platform === 'win32' ? (['dml'] as Ep[]) : [])];
+}
+
+export interface MeasureOptions {
+  threads?: number;
+  int8?: boolean;
+  /** Providers to try (default calibrationCandidates()). */
+  candidates?: Ep[];
+  /** Measure the CPU even when it is the only provider that runs (tests; otherwise nothing is measured then). */
+  measureCpuAlone?: boolean;
+  /** Says what is being measured. */
+  progress?(detail: string): void;
+}
+
+/** Loads the pack on each provider that starts here and times it; a provider that cannot start is a trial with its reason. */
+export async function measureProviders(dir: string, spec: CaptionerSpec, o: MeasureOptions = {}): Promise<ProviderTrial[]> {
+  const trials: ProviderTrial[] = [];
+  const loaded: { ep: Ep; cap: Captioner }[] = [];
+  for (const ep of o.candidates ?? calibrationCandidates()) {
+    // Known not to run here (no GPU device): not started, so no driver noise and no time spent.
+    const missing = ep === 'cpu' ? null : gpuMissing(ep);
+    if (missing) {
+      trials.push({ ep, error: missing });
+      continue;
+    }
+    try {
+      const cap = await Captioner.load(dir, spec, { encoderEp: ep, decoderEp: ep, threads: o.threads, int8: ep === 'cpu' && o.int8 });
+      // A named provider that cannot start falls back to the CPU (see providers.openSession): that is its failure.
+      const ran = [cap.ep.encoder, cap.ep.decoder].map((x) => (x === 'cpu int8' ? 'cpu' : x));
+      if (ran.some((x) => x !== ep)) trials.push({ ep, error: cap.fallbacks.find((f) => f.startsWith(`${ep}:`))?.slice(ep.length + 2) ?? `its sessions ran on ${ran.join(' and ')}` });
+      else loaded.push({ ep, cap });
+    } catch (err) {
+      trials.push({ ep, error: (err as Error).message.split('\n')[0]! });
+    }
+  }
+  if (loaded.length === 1 && loaded[0]!.ep === 'cpu' && !o.measureCpuAlone) return [{ ep: 'cpu' }, ...trials];
+  const features = [syntheticFeatures()];
+  for (const { ep, cap } of loaded) {
+    o.progress?.(`timing the captioner on ${ep}`);
+    await cap.caption(features, { numBeams: 1, maxLength: CALIBRATION_TOKENS + 1 }); // warm-up: graph set-up, shader compilation
+    const res = await cap.caption(features, { numBeams: 1, maxLength: CALIBRATION_TOKENS + 1 });
+    const steps = Math.max(1, res.captions[0]!.tokens.length);
+    trials.push({ ep, encoderMs: res.ms.encoder, decoderMsPerToken: res.ms.decoder / steps });
+  }
+  return trials;
+}
+
+/** The fastest measured provider for one model; the CPU when nothing was measured or on a tie. */
+function fastest(trials: ProviderTrial[], of: (t: ProviderTrial) => number | undefined): { chosen: Ep; ms: Record<string, number> } {
+  const ms: Record<string, number> = {};
+  let chosen: Ep = 'cpu';
+  let best = Infinity;
+  for (const t of trials) {
+    const v = of(t);
+    if (v === undefined || !Number.isFinite(v)) continue;
+    ms[t.ep] = Math.round(v * 100) / 100;
+    if (v < best || (v === best && t.ep === 'cpu')) [best, chosen] = [v, t.ep];
+  }
+  return { chosen, ms };
+}
+
+/** Decides from the trials: the fastest provider per model (encoder and decoder separately). */
+export function decideProviders(trials: ProviderTrial[], who: { pack: string; machine: string; at?: Date }): ProviderCalibration {
+  const unavailable = Object.fromEntries(trials.filter((t) => t.error).map((t) => [t.ep, t.error!]));
+  const measured = trials.filter((t) => !t.error && (t.encoderMs !== undefined || t.decoderMsPerToken !== undefined));
+  return {
+    pack: who.pack,
+    machine: who.machine,
+    at: (who.at ?? new Date()).toISOString(),
+    encoder: fastest(measured, (t) => t.encoderMs),
+    decoder: fastest(measured, (t) => t.decoderMsPerToken),
+    unavailable,
+    cpuOnly: !trials.some((t) => t.ep !== 'cpu' && !t.error),
+  };
+}
+
+/** A fixed, seeded stand-in for one segment's features (timing does not depend on the audio). */
+function syntheticFeatures(): Float32Array {
+  let s = 12345;
+  return Float32Array.from({ length: AST_FRAMES * AST_MEL_BINS }, () => ((s = (s * 16807) % 2147483647) / 2147483647) * 2 - 1);
+}
+
+function readFirstLine(file: string): string | null {
+  try {
+    return fs.readFileSync(file, 'utf8').split('\n')[0]!.trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** GPU adapters this machine shows (PCI ids of DRM render nodes, NVIDIA models), without starting any. */
+export function gpuAdapters(): string[] {
+  const out: string[] = [];
+  if (process.platform !== 'linux') return out;
+  const list = (dir: string) => {
+    try {
+      return fs.readdirSync(dir).sort();
+    } catch {
+      return [];
+    }
+  };
+  for (const n of list('/sys/class/drm').filter((x) => /^renderD\d+$/.test(x))) {
+    const dev = path.join('/sys/class/drm', n, 'device');
+    const ids = [readFirstLine(path.join(dev, 'vendor')), readFirstLine(path.join(dev, 'device'))].filter(Boolean);
+    if (ids.length) out.push(`pci ${ids.join(':')}`);
+  }
+  for (const g of list('/proc/driver/nvidia/gpus')) {
+    const info = (() => {
+      try {
+        return fs.readFileSync(path.join('/proc/driver/nvidia/gpus', g, 'information'), 'utf8');
+      } catch {
+        return '';
+      }
+    })();
+    const model = /^Model:\s*(.+)$/m.exec(info)?.[1]?.trim();
+    if (model) out.push(model);
+  }
+  return out;
+}
+
+/** This machine, as a person reads it: host, CPU model and cores, GPU adapters. */
+export function machineName(): string {
+  const cpus = os.cpus();
+  const gpus = gpuAdapters();
+  return `${os.hostname()} · ${cpus[0]?.model.trim() ?? os.arch()} × ${cpus.length} · ${gpus.length ? gpus.join(', ') : 'no GPU'}`;
+}
+
+/**
+ * What a calibration is kept under: the pack's content (name, version, its graphs' checksums), the
+ * machine, and the settings it was measured with (CPU threads, int8 graphs on CPU), since those
+ * change what is fastest.
+ */
+export function calibrationKey(manifest: PackManifest, settings: { threads: number; int8?: boolean }, machine = machineName()): string {
+  const c = manifest.captioner;
+  const graphs = c ? [c.encoder, c.decoderMerged, c.decoder, c.decoderWithPast].filter(Boolean).map((f) => `${f}:${manifest.files[f!]?.sha256 ?? ''}`) : [];
+  const h = crypto.createHash('sha256').update(JSON.stringify([manifest.name, manifest.version, graphs, machine, settings.threads, !!settings.int8])).digest('hex');
+  return `calibration:${h.slice(0, 24)}`;
+}

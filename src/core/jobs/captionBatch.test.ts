@@ -1,0 +1,171 @@
+// Caption jobs of several tracks share one model run (issue 13, item 3): queued caption jobs that
+// can share the captioner are claimed together and their segments go through ONE worker call, yet
+// every job is recorded as its own — the same suggestions as a job run alone, its own progress
+// with captions/s, and a job that is cancelled or whose audio cannot be read ends alone while the
+// others complete. On every back end (the claim of a companion job is SQL of its own).
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Job } from '../../shared/types';
+import { createStudio, studioStore, type Studio } from '../studio';
+import { pinkNoiseWav, waitForJob } from '../testing/jobs';
+import { testStores } from '../testing/testStores';
+import { tempDir } from '../testing/tmp';
+import { WorkerPool } from '../worker/pool';
+import type { JobPayload } from './jobRunner';
+
+const PACK = path.resolve(__dirname, '../../../test/fixtures/packs/tiny-captioner');
+const backends = testStores();
+const EP = { encoder: 'cpu', decoder: 'cpu', separator: 'cpu', threads: 0 } as const;
+
+let tmp: ReturnType<typeof tempDir>;
+beforeEach(() => {
+  tmp = tempDir();
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  tmp.cleanup();
+});
+
+/** Worker tasks run by any studio in this test file, with their arguments. */
+function spyTasks() {
+  const calls: { task: string; args: Record<string, unknown> }[] = [];
+  const run = WorkerPool.prototype.run;
+  const spy = vi.spyOn(WorkerPool.prototype, 'run').mockImplementation(function (this: WorkerPool, task, args, opts) {
+    calls.push({ task, args: args as Record<string, unknown> });
+    return run.call(this, task, args, opts) as never;
+  });
+  return { calls, spy, run };
+}
+
+describe.each(backends)('caption jobs batched across tracks ($name)', (backend) => {
+  /**
+   * A library with the tiny captioner active and three tracks of 1, 2 and 1 segments (one model
+   * batch of 4 holds them all), whose caption jobs are queued (not yet run); then a studio that
+   * runs the queue. `numBeams` differs for the jobs listed in `otherBeams`.
+   */
+  async function queued(opts: { otherBeams?: number[] } = {}) {
+    const { store, target } = await backend.open();
+    await store.close();
+    const lib = { dbPath: target, dataDir: path.join(tmp.dir, 'data') };
+    const setup = await createStudio({ ...lib, runJobs: false });
+    await setup.installPack({ path: PACK });
+    await setup.usePack({ role: 'captioner', id: 'tiny-captioner@1.0.0' });
+    const tracks: { id: number; path: string; segments: number[] }[] = [];
+    for (const [i, spans] of [[[0, 5]], [[0, 5], [5, 10]], [[2, 7]]].entries()) {
+      const file = pinkNoiseWav(path.join(tmp.dir, `song${i}.wav`), 11 + i);
+      const t = (await setup.importPaths({ paths: [file] })).imported[0]!;
+      const segments: number[] = [];
+      for (const [startSec, endSec] of spans) segments.push((await setup.createSegment({ trackId: t.id, startSec: startSec!, endSec: endSec! })).id);
+      tracks.push({ id: t.id, path: t.path, segments });
+    }
+    // Queued through the store, so that no runner starts one before the others are queued.
+    const jobs: string[] = [];
+    for (const [i, t] of tracks.entries()) {
+      const payload: JobPayload = { trackId: t.id, pack: null, ep: EP, numBeams: opts.otherBeams?.includes(i) ? 1 : 2 };
+      jobs.push((await studioStore(setup).jobs.create('caption', payload)).id);
+      await new Promise((r) => setTimeout(r, 5)); // queued in this order (creation times differ)
+    }
+    await setup.close();
+    return { lib, tracks, jobs };
+  }
+
+  const ended = (s: Studio, ids: string[]) => Promise.all(ids.map((id) => waitForJob(s, id)));
+  let studio: Studio | undefined;
+  afterEach(async () => {
+    await studio?.close();
+    studio = undefined;
+  });
+
+  it('runs the queued caption jobs of three tracks in one worker call, each recorded as a job run alone would be', async () => {
+    const { lib, tracks, jobs } = await queued();
+    const { calls } = spyTasks();
+    studio = await createStudio(lib);
+    const done = await ended(studio, jobs);
+    expect(done.map((j) => j.status)).toEqual(['done', 'done', 'done']);
+    const captionCalls = calls.filter((c) => c.task === 'caption' || c.task === 'captionFiles');
+    expect(captionCalls.map((c) => c.task)).toEqual(['captionFiles']);
+    expect((captionCalls[0]!.args.files as { file: string; segments: unknown[] }[]).map((f) => [f.file, f.segments.length])).toEqual(tracks.map((t) => [t.path, t.segments.length]));
+    // Each job says the run's captions/s (its progress says it while it runs).
+    expect(done.map((j) => j.detail!.replace(/ [\d.]+ captions\/s/, ' RATE captions/s'))).toEqual(
+      tracks.map((t) => `${t.segments.length} suggestion${t.segments.length > 1 ? 's' : ''} by tiny-captioner (encoder cpu, decoder cpu) · RATE captions/s (batched with 2 other tracks)`),
+    );
+
+    const batched = await Promise.all(tracks.map(async (t) => (await studio!.openTrack({ id: t.id })).suggestions));
+    expect(batched.map((s) => s.map((x) => x.segmentId))).toEqual(tracks.map((t) => t.segments));
+    // The same jobs run one at a time (nothing else queued: each runs alone, on the 'caption' task).
+    calls.length = 0;
+    for (const t of tracks) expect((await waitForJob(studio, (await studio.startCaptioning({ trackId: t.id, numBeams: 2 })).id)).status).toBe('done');
+    expect(calls.filter((c) => c.task.startsWith('caption')).map((c) => c.task)).toEqual(['caption', 'caption', 'caption']);
+    for (const [i, t] of tracks.entries()) {
+      const alone = (await studio.openTrack({ id: t.id })).suggestions.filter((s) => !batched[i]!.some((b) => b.id === s.id));
+      expect(alone.map((s) => s.text)).toEqual(batched[i]!.map((s) => s.text));
+      alone.forEach((s, k) => {
+        expect(s.score).toBeCloseTo(batched[i]![k]!.score!, 4);
+        expect(s.tokenLogprobs).toHaveLength(batched[i]![k]!.tokenLogprobs.length);
+      });
+      expect((await studio.getTrack({ id: t.id })).status).toBe('captioned');
+    }
+  }, 60_000);
+
+  it('batches only jobs that can share the model run (the same beams)', async () => {
+    const { lib, jobs } = await queued({ otherBeams: [1] });
+    const { calls } = spyTasks();
+    studio = await createStudio(lib);
+    expect((await ended(studio, jobs)).map((j) => j.status)).toEqual(['done', 'done', 'done']);
+    const runs = calls.filter((c) => c.task.startsWith('caption'));
+    // Jobs 0 and 2 (2 beams) together; job 1 (greedy) alone.
+    expect(runs.map((c) => [c.task, c.args.numBeams])).toEqual([
+      ['captionFiles', 2],
+      ['caption', 1],
+    ]);
+  }, 60_000);
+
+  it('a job whose audio cannot be read fails alone; the others complete', async () => {
+    const { lib, tracks, jobs } = await queued();
+    fs.writeFileSync(tracks[1]!.path, 'not audio at all');
+    studio = await createStudio(lib);
+    const [a, b, c] = await ended(studio, jobs);
+    expect([a!.status, b!.status, c!.status]).toEqual(['done', 'failed', 'done']);
+    expect(b!.error).toContain(tracks[1]!.path);
+    expect((await studio.openTrack({ id: tracks[1]!.id })).suggestions).toEqual([]);
+    for (const t of [tracks[0]!, tracks[2]!]) expect((await studio.openTrack({ id: t.id })).suggestions.map((s) => s.segmentId)).toEqual(t.segments);
+  }, 60_000);
+
+  it('a job cancelled while the group runs ends cancelled, recording nothing; the others complete', async () => {
+    const { lib, tracks, jobs } = await queued();
+    const { spy, run } = spyTasks();
+    let cancelled: Promise<Job> | undefined;
+    spy.mockImplementation(function (this: WorkerPool, task, args, opts) {
+      // The group's worker call is about to start: every member is running. Cancel the middle one.
+      if (task === 'captionFiles') cancelled = studio!.cancelJob({ id: jobs[1]! });
+      return run.call(this, task, args, opts) as never;
+    });
+    studio = await createStudio(lib);
+    const [a, b, c] = await ended(studio, jobs);
+    expect((await cancelled)?.id).toBe(jobs[1]);
+    expect([a!.status, b!.status, c!.status]).toEqual(['done', 'cancelled', 'done']);
+    expect((await studio.openTrack({ id: tracks[1]!.id })).suggestions).toEqual([]);
+    for (const t of [tracks[0]!, tracks[2]!]) expect((await studio.openTrack({ id: t.id })).suggestions.map((s) => s.segmentId)).toEqual(t.segments);
+    expect(await studioStore(studio).jobs.get(jobs[1]!)).toMatchObject({ status: 'cancelled' });
+  }, 60_000);
+
+  it('a studio closing while a group runs puts every job of the group back in the queue', async () => {
+    const { lib, jobs } = await queued();
+    const { spy } = spyTasks();
+    let started!: () => void;
+    const inWorker = new Promise<void>((r) => (started = r));
+    // The worker call never ends by itself: only the shutdown's cancel ends it.
+    spy.mockImplementation((task, _args, opts) => {
+      if (task !== 'captionFiles') throw new Error(`unexpected task ${task}`);
+      started();
+      return new Promise((_, reject) => opts?.signal?.addEventListener('abort', () => reject(new Error('cancelled')))) as never;
+    });
+    studio = await createStudio(lib);
+    await inWorker;
+    await studio.close();
+    studio = undefined;
+    const { store } = { store: await backend.reopen(lib.dbPath) };
+    for (const id of jobs) expect(await store.jobs.get(id)).toMatchObject({ status: 'queued', owner: null });
+  }, 60_000);
+});

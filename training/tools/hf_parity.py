@@ -1,0 +1,287 @@
+#!/usr/bin/env python3
+"""Checks, on a machine that has `transformers` (the lent GPU machine), that our plain-PyTorch AST
+and BART give Hugging Face's outputs with the same weights, and measures training speed.
+It exists because the package must not depend on transformers, so the unit tests cannot compare
+with it; this script is the comparison, run by hand:
+
+  python3 training/tools/hf_parity.py [--ast DIR] [--bart DIR] [--device cuda] [--batch 16]
+
+1. Parity: HF ASTModel and BartForConditionalGeneration at base sizes (random init, every tensor
+   perturbed so no zero hides a wiring error; or loaded from local folders), their state dicts
+   copied into ours through weights.py's own mapping; prints max |Δ| of AST last_hidden_state,
+   BART encoder output and decoder logits (target < 1e-4), and whether our greedy and beam search
+   give HF generate()'s sequences and beam scores (text encoder states, and audio-shaped states).
+2. Speed: steps/s of an S2Cap stage-2 training step (AST-base + projection + BART-base: mix
+   encoded with gradients, vocal stem encoded without, CE + demixing KL, AdamW) in fp32 and AMP.
+`--skip-hf` runs only part 2 (no transformers needed); `--tiny` uses the test-sized model."""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from s2cap_train.config import Config, GenerationConfig  # noqa: E402
+from s2cap_train.generate import generate_from_states  # noqa: E402
+from s2cap_train.models.ast import ASTEncoder  # noqa: E402
+from s2cap_train.models.bart import BartForConditionalGeneration  # noqa: E402
+from s2cap_train.models.captioner import S2CapModel  # noqa: E402
+from s2cap_train.weights import (ast_state, bart_state, decoder_config_from_hf, encoder_config_from_hf,  # noqa: E402
+                                 load_into)
+
+TARGET = 1e-4
+
+
+def report(name: str, value, ok: bool | None = None) -> None:
+    flag = "" if ok is None else ("  ok" if ok else "  FAIL")
+    print(json.dumps({"check": name, "value": value}) + flag, flush=True)
+
+
+def perturb(model: torch.nn.Module, seed: int) -> None:
+    """Random values in every parameter and buffer (HF zero-initialises tokens, positions, biases)."""
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for name, t in list(model.named_parameters()) + list(model.named_buffers()):
+            if not t.is_floating_point():
+                continue
+            noise = torch.randn(t.shape, generator=g).to(t.device)
+            t.copy_(1 + 0.1 * noise if "norm" in name and name.endswith("weight") else t + 0.02 * noise)
+
+
+def eager(config) -> None:
+    try:
+        config._attn_implementation = "eager"
+    except AttributeError:  # older transformers: eager is the only implementation
+        pass
+
+
+def from_folder(cls, folder: str):
+    try:
+        return cls.from_pretrained(folder, attn_implementation="eager")
+    except TypeError:  # transformers before attn_implementation: eager is all it has
+        return cls.from_pretrained(folder)
+
+
+def ast_parity(folder: str | None, device: str) -> None:
+    from transformers import ASTConfig, ASTModel
+    if folder:
+        hf = from_folder(ASTModel, folder)
+    else:
+        cfg = ASTConfig()
+        eager(cfg)
+        hf = ASTModel(cfg)
+        perturb(hf, 1)
+    hf = hf.to(device).eval()
+    ours = ASTEncoder(encoder_config_from_hf(hf.config.to_dict())).to(device).eval()
+    mapped, notes = ast_state(hf.state_dict(), set(ours.state_dict()))
+    load_into(ours, mapped, folder or "hf:ASTModel")
+    x = torch.randn(2, ours.cfg.max_length, ours.cfg.num_mel_bins, generator=torch.Generator().manual_seed(2)).to(device)
+    with torch.no_grad():
+        want = hf(input_values=x).last_hidden_state
+        got = ours(x)
+    d = (want - got).abs().max().item()
+    report("ast.last_hidden_state max|Δ|", d, d < TARGET)
+    if notes:
+        report("ast.notes", notes)
+
+
+def _bart_base_config():
+    from transformers import BartConfig
+    return BartConfig(vocab_size=50265, d_model=768, encoder_layers=6, decoder_layers=6, encoder_attention_heads=12,
+                      decoder_attention_heads=12, encoder_ffn_dim=3072, decoder_ffn_dim=3072,
+                      max_position_embeddings=1024, forced_bos_token_id=0, forced_eos_token_id=None)
+
+
+def _hf_sequences(out, eos: int) -> list[list[int]]:
+    """HF pads finished sequences; cut each after its first EOS past the decoder start token."""
+    seqs = []
+    for row in out.tolist():
+        end = next((i for i in range(1, len(row)) if row[i] == eos), len(row) - 1)
+        seqs.append(row[:end + 1])
+    return seqs
+
+
+def _generation_cases(gen_base: GenerationConfig):
+    for beams in (1, 4):
+        for early in ((True, False) if beams > 1 else (True,)):
+            yield dataclasses.replace(gen_base, num_beams=beams, early_stopping=early)
+
+
+def _generate_parity(hf, ours, dec, label: str, states, mask, hf_kwargs: dict) -> None:
+    base = GenerationConfig(num_beams=4, max_length=24, min_length=6, no_repeat_ngram_size=3, length_penalty=1.0)
+    for gen in _generation_cases(base):
+        with torch.no_grad():
+            out = hf.generate(**hf_kwargs, num_beams=gen.num_beams, max_length=gen.max_length,
+                              min_length=gen.min_length, no_repeat_ngram_size=gen.no_repeat_ngram_size,
+                              length_penalty=gen.length_penalty, early_stopping=gen.early_stopping, do_sample=False,
+                              decoder_start_token_id=dec.decoder_start_token_id, bos_token_id=dec.bos_token_id,
+                              eos_token_id=dec.eos_token_id, pad_token_id=dec.pad_token_id,
+                              forced_bos_token_id=dec.forced_bos_token_id, forced_eos_token_id=None,
+                              num_return_sequences=1, output_scores=True, return_dict_in_generate=True)
+        want = _hf_sequences(out.sequences, dec.eos_token_id)
+        res = generate_from_states(ours, states, mask, gen, dec)
+        got = [r.sequence for r in res]
+        name = f"generate[{label}] beams={gen.num_beams} early_stopping={gen.early_stopping}"
+        report(name + " sequences equal", got == want, got == want)
+        if got != want:
+            report(name + " hf", want)
+            report(name + " ours", got)
+        if gen.num_beams > 1 and getattr(out, "sequences_scores", None) is not None:
+            d = max(abs(a - b) for a, b in zip(out.sequences_scores.tolist(), [r.score for r in res]))
+            report(name + " beam score max|Δ|", d, d < 1e-3)
+
+
+def bart_parity(folder: str | None, device: str) -> None:
+    from transformers import BartForConditionalGeneration as HFBart
+    if folder:
+        hf = from_folder(HFBart, folder)
+    else:
+        cfg = _bart_base_config()
+        eager(cfg)
+        hf = HFBart(cfg)
+        perturb(hf, 3)
+        with torch.no_grad():
+            hf.model.shared.weight.mul_(10.0)  # peaked next-token distributions, so fp noise flips no argmax
+    hf = hf.to(device).eval()
+    dec = decoder_config_from_hf(hf.config.to_dict())
+    ours = BartForConditionalGeneration(dec).to(device).eval()
+    mapped, notes = bart_state(hf.state_dict(), set(ours.state_dict()))
+    load_into(ours, mapped, folder or "hf:BartForConditionalGeneration")
+    g = torch.Generator().manual_seed(4)
+    ids = torch.randint(3, dec.vocab_size, (2, 20), generator=g)
+    ids[:, 0], ids[0, -1], ids[1, 14], ids[1, 15:] = 0, 2, 2, dec.pad_token_id
+    mask = (ids != dec.pad_token_id).long()
+    dec_ids = torch.randint(3, dec.vocab_size, (2, 12), generator=g)
+    dec_ids[:, 0] = dec.decoder_start_token_id
+    ids, mask, dec_ids = ids.to(device), mask.to(device), dec_ids.to(device)
+    with torch.no_grad():
+        out = hf(input_ids=ids, attention_mask=mask, decoder_input_ids=dec_ids)
+        enc = ours.encode_text(ids, mask)
+        logits, _ = ours.decode(dec_ids, enc, mask)
+    keep = mask.bool()
+    d_enc = (out.encoder_last_hidden_state - enc).abs()[keep].max().item()
+    d_logits = (out.logits - logits).abs().max().item()
+    report("bart.encoder_output max|Δ| (real tokens)", d_enc, d_enc < TARGET)
+    report("bart.decoder_logits max|Δ|", d_logits, d_logits < TARGET)
+    if notes:
+        report("bart.notes", notes)
+    _generate_parity(hf, ours, dec, "text", enc, mask, {"input_ids": ids, "attention_mask": mask})
+    # audio-shaped: the decoder cross-attends to given states (what S2CapModel.encode_audio feeds it)
+    try:
+        from transformers.modeling_outputs import BaseModelOutput
+        states = torch.randn(2, 1214, dec.d_model, generator=g).to(device)
+        _generate_parity(hf, ours, dec, "audio states", states, None,
+                         {"encoder_outputs": BaseModelOutput(last_hidden_state=states)})
+    except Exception as e:  # an older transformers may not take encoder_outputs alone: say so, go on
+        report("generate[audio states]", f"skipped: {type(e).__name__}: {e}")
+
+
+def _train_step(model, opt, scaler, batch, amp: bool, device: str) -> float:
+    x, vocals, dec_in, labels = batch
+    with torch.autocast(device_type="cuda" if device.startswith("cuda") else "cpu", enabled=amp,
+                        dtype=torch.float16 if device.startswith("cuda") else torch.bfloat16):
+        mix = model.encode_audio(x)
+        with torch.no_grad():
+            teacher = model.encode_audio(vocals)
+        logits, _ = model.bart.decode(dec_in, mix)
+        ce = F.cross_entropy(logits.float().flatten(0, 1), labels.flatten(), ignore_index=-100)
+        kl = F.kl_div(F.log_softmax(mix.float(), -1), F.softmax(teacher.float(), -1), reduction="none").sum(-1).mean()
+        loss = ce + kl
+    opt.zero_grad(set_to_none=True)
+    if scaler is not None:
+        scaler.scale(loss).backward()
+        scaler.unscale_(opt)
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        scaler.step(opt)
+        scaler.update()
+    else:
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+    return loss.item()
+
+
+def _grad_scaler():
+    """torch.amp.GradScaler("cuda") where it exists (2.3+), torch.cuda.amp's before (deprecated after)."""
+    if hasattr(torch, "amp") and hasattr(torch.amp, "GradScaler"):
+        return torch.amp.GradScaler("cuda")
+    return torch.cuda.amp.GradScaler()
+
+
+def speed(cfg: Config, device: str, batch: int, steps: int, caption_tokens: int) -> None:
+    torch.manual_seed(0)
+    model = S2CapModel(cfg).to(device).train()
+    n_params = sum(p.numel() for p in model.parameters())
+    g = torch.Generator().manual_seed(5)
+    x = torch.randn(batch, cfg.encoder.max_length, cfg.encoder.num_mel_bins, generator=g).to(device)
+    vocals = torch.randn(batch, cfg.encoder.max_length, cfg.encoder.num_mel_bins, generator=g).to(device)
+    labels = torch.randint(3, cfg.decoder.vocab_size, (batch, caption_tokens), generator=g).to(device)
+    dec_in = torch.cat([torch.full_like(labels[:, :1], cfg.decoder.decoder_start_token_id), labels[:, :-1]], 1)
+    amps = (False, True) if device.startswith("cuda") else (False,)
+    for amp in amps:
+        opt = torch.optim.AdamW(model.parameters(), lr=1e-5)
+        scaler = _grad_scaler() if amp else None
+        sync = torch.cuda.synchronize if device.startswith("cuda") else (lambda: None)
+        for _ in range(3):
+            _train_step(model, opt, scaler, (x, vocals, dec_in, labels), amp, device)
+        sync()
+        if device.startswith("cuda"):
+            torch.cuda.reset_peak_memory_stats()
+        t0 = time.perf_counter()
+        for _ in range(steps):
+            loss = _train_step(model, opt, scaler, (x, vocals, dec_in, labels), amp, device)
+        sync()
+        dt = time.perf_counter() - t0
+        value = {"precision": "amp fp16" if amp else "fp32 (tf32 off)", "batch": batch, "caption_tokens": caption_tokens,
+                 "steps_per_s": round(steps / dt, 3), "clips_per_s": round(steps * batch / dt, 2),
+                 "params_M": round(n_params / 1e6, 1), "loss": round(loss, 4), "device": device}
+        if device.startswith("cuda"):
+            value["peak_mem_GiB"] = round(torch.cuda.max_memory_allocated() / 2 ** 30, 1)
+            value["gpu"] = torch.cuda.get_device_name()
+        report("train_step stage 2 (AST + projection + BART, CE + KL)", value)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--ast", help="local ASTModel / ASTForAudioClassification folder (default: random init)")
+    ap.add_argument("--bart", help="local BartForConditionalGeneration / BartModel folder (default: random init)")
+    ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    ap.add_argument("--batch", type=int, default=Config().train.batch_size)
+    ap.add_argument("--steps", type=int, default=10)
+    ap.add_argument("--caption-tokens", type=int, default=32)
+    ap.add_argument("--skip-hf", action="store_true", help="no parity checks (no transformers needed)")
+    ap.add_argument("--skip-speed", action="store_true")
+    ap.add_argument("--tiny", action="store_true", help="speed of the test-sized model (a smoke run on CPU)")
+    args = ap.parse_args()
+    torch.backends.cuda.matmul.allow_tf32 = False  # parity and "fp32" mean fp32
+    torch.backends.cudnn.allow_tf32 = False
+    report("versions", {"torch": torch.__version__, "transformers": _transformers_version(), "device": args.device})
+    if not args.skip_hf:
+        ast_parity(args.ast, args.device)
+        bart_parity(args.bart, args.device)
+    if not args.skip_speed:
+        cfg = Config()
+        if args.tiny:
+            sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
+            from helpers import tiny_config
+            cfg = tiny_config()
+        speed(cfg, args.device, args.batch, args.steps, args.caption_tokens)
+    return 0
+
+
+def _transformers_version() -> str | None:
+    try:
+        import transformers
+        return transformers.__version__
+    except ImportError:
+        return None
+
+
+if __name__ == "__main__":
+    sys.exit(main())
