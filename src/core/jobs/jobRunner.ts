@@ -278,19 +278,23 @@ export class JobRunner {
       void this.writes.heartbeat(rec.id, owner).then((mine) => mine || abort.abort('lost'));
     }, this.timing.heartbeatMs);
     beat.unref();
-    // At most one progress write per 200 ms; the newest value of an interval is written when it
-    // ends, so a job's last word before a quiet step ("exporting the pack") is never dropped.
+    // A step of the bar (1 % or more) is written at once, so what a watcher sees is never behind
+    // the work; other updates (the same fraction, a new detail) at most once per 200 ms, the newest
+    // of an interval written when it ends, so a job's last word before a quiet step ("exporting
+    // the pack") is never dropped.
     let last = 0;
+    let lastFraction = -1;
     let trailing: NodeJS.Timeout | undefined;
     const onProgress = (fraction: number, detail?: string) => {
       clearTimeout(trailing);
       const wait = last + 200 - Date.now();
-      if (wait > 0 && fraction < 1) {
+      if (wait > 0 && fraction < 1 && fraction - lastFraction < 0.01) {
         trailing = setTimeout(() => onProgress(fraction, detail), wait);
         trailing.unref();
         return;
       }
       last = Date.now();
+      lastFraction = fraction;
       this.writes.progress(rec.id, fraction, detail ?? null, owner);
     };
     let end: JobPatch;
