@@ -165,8 +165,10 @@ test('a server killed one second after typing keeps what was typed, as the annot
   await served.kill('SIGKILL');
   await served.restart();
 
-  const errors = collectErrors(page);
+  // Errors are the reloaded page's: the old page, whose server just died, may still log a
+  // reconnect attempt that was refused before the restarted server listened.
   await page.reload();
+  const errors = collectErrors(page);
   await expect(page.locator('[data-testid=waveform][data-ready=true]')).toHaveCount(1, { timeout: 30_000 });
   await row.click();
   await expectSegmentOpen(page, seg);
