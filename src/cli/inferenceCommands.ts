@@ -5,6 +5,7 @@ import path from 'node:path';
 import { CenterSeparator } from '../core/builtin/centerSeparator';
 import { BUILTIN_SUGGESTER, suggestBuiltin } from '../core/builtin/suggest';
 import { describeCalibration } from '../shared/calibration';
+import { describeTraining } from '../shared/packTraining';
 import { epSettings } from '../core/commands/models';
 import { writeFileAtomic } from '../core/fsAtomic';
 import { Captioner } from '../core/inference/caption/captioner';
@@ -148,6 +149,7 @@ export async function modelsCommand(studio: Studio, args: string[], f: Flags, ou
         const flags = [p.builtIn ? 'bundled' : '', p.fixture ? 'test fixture' : '', p.activeFor.length ? `active: ${p.activeFor.join(', ')}` : ''].filter(Boolean);
         out(`${p.id}\t${p.roles.join(',')}\t${flags.join('; ')}`);
         if (p.roles.includes('captioner')) out(`  ${p.calibration ? describeCalibration(p.calibration) : 'auto: not calibrated on this machine yet (measured at first use, or: s2cap models calibrate)'}`);
+        if (p.training) out(`  ${describeTraining(p.training)}`);
       }
       return;
     }

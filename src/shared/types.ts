@@ -196,6 +196,22 @@ export interface PackInfo {
   chosen: ('captioner' | 'separator')[];
   /** A captioner's providers under `auto` on this machine, once calibrated (null: not yet; measured at first use). */
   calibration?: ProviderCalibration | null;
+  /** Where a retrained pack's weights came from (model.json `training`, written by the retraining recipe); absent otherwise. */
+  training?: PackTraining;
+}
+
+/** A retrained pack's provenance, summarized from model.json's `training` section. */
+export interface PackTraining {
+  /** sha256 of the dataset export's manifest the weights were trained on (null: not recorded). */
+  manifestSha256: string | null;
+  /** Clips per split of that export (train, validation, test), when recorded. */
+  clips: Record<string, number> | null;
+  /** Epochs trained and planned, both stages together (null: not recorded). */
+  epochs: { trained: number | null; planned: number | null };
+  /** Metrics of the exported weights (bleu_4, rouge_l, cider_d, …) on `split`. */
+  metrics: Record<string, number>;
+  split: string | null;
+  recipe: string | null;
 }
 
 /** Where one model of a captioner runs under `auto`, from a calibration run. */

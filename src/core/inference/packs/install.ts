@@ -12,7 +12,7 @@ import path from 'node:path';
 import { StudioError } from '../../../shared/errors';
 import type { InstalledFiles } from '../../store/packs';
 import { deriveManifest } from './derive';
-import { packId, type PackManifest } from './manifest';
+import { packId, trainingIssue, type PackManifest } from './manifest';
 import { copyVerified, IGNORED, recordFiles } from './packFiles';
 import { parseManifestText, readManifest, validatePack } from './validate';
 import { extractZip, type ZipLimits } from './zip';
@@ -40,7 +40,9 @@ async function manifestOf(dir: string, label: string, nameHint?: string, nameFro
   }
   if (!st.isFile()) return { manifest: await readManifest(dir, label), raw: null, assumptions: [] }; // throws, naming the link
   const raw = await fs.readFile(path.join(dir, 'model.json'), 'utf8');
-  return { manifest: parseManifestText(raw, label), raw, assumptions: [] };
+  const manifest = parseManifestText(raw, label);
+  const dropped = trainingIssue(JSON.parse(raw)); // a malformed (informational) training section is ignored, not refused
+  return { manifest, raw, assumptions: dropped ? [dropped] : [] };
 }
 
 /**

@@ -11,7 +11,7 @@ import type { PackInfo } from '../../../shared/types';
 import type { Store } from '../../store/store';
 import { deriveManifest } from './derive';
 import { installPack } from './install';
-import { packId, type PackManifest, type PackRole } from './manifest';
+import { packId, summarizeTraining, type PackManifest, type PackRole } from './manifest';
 import { checkInstalled, recordFiles } from './packFiles';
 import { readManifest, validatePack } from './validate';
 import type { ZipLimits } from './zip';
@@ -80,6 +80,7 @@ export class PackRegistry {
       dir,
       activeFor: m.roles.filter((r) => (resolved[r] ? packId(resolved[r]!.manifest) === packId(m) : false)),
       chosen: m.roles.filter((r) => active[r] === packId(m)),
+      ...(m.training ? { training: summarizeTraining(m.training) } : {}),
     }));
   }
 
