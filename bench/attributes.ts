@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { analyzeSpan, analyzeTrack, type ModuleTimings } from '../src/core/analysis/analyze';
-import { synthSong } from '../src/core/analysis/songSynth';
+import { synthSong } from '../src/core/testing/songSynth';
 import { DEFAULT_THRESHOLDS } from '../src/core/analysis/thresholds';
 import { WavWriter } from '../src/core/audio/wavWriter';
 import { readSpansNative } from '../src/core/inference/segmentAudio';

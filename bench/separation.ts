@@ -1,5 +1,5 @@
 // Built-in separator benchmark (not a test): a 3-minute synthetic stereo song with known stems
-// (src/core/builtin/syntheticMix.ts) written as a 44.1 kHz 16-bit WAV and separated through
+// (src/core/testing/syntheticMix.ts) written as a 44.1 kHz 16-bit WAV and separated through
 // separateFile — the same path a Separate job takes — on one thread. Prints the multiple of real
 // time (wall clock, and process CPU time, which a busy shared machine disturbs less), the split of
 // wall time between the separator's runSegment and the rest (separationSplit.ts), and the vocal SDR
@@ -11,7 +11,7 @@ import path from 'node:path';
 import { readAudioAll } from '../src/core/audio/read';
 import { WavWriter } from '../src/core/audio/wavWriter';
 import { CenterSeparator } from '../src/core/builtin/centerSeparator';
-import { sdr, syntheticMix } from '../src/core/builtin/syntheticMix';
+import { sdr, syntheticMix } from '../src/core/testing/syntheticMix';
 import { validatePack } from '../src/core/inference/packs/validate';
 import { separateFile } from '../src/core/inference/separate/separateFile';
 import { Separator } from '../src/core/inference/separate/separator';

@@ -21,7 +21,6 @@ Run: npm run fixtures:packs
      /usr/bin/python3 scripts/make-fixture-packs.py quantized   # only (re)write the int8 files from
      the float graphs already there, leaving every other fixture file byte for byte as it is
 """
-import hashlib
 import json
 import os
 import subprocess
@@ -35,9 +34,12 @@ from onnx import helper
 
 from onnx_int8 import count_ops, quantize_dynamic_int8
 
-# GPT-2's byte table has one home: the training recipe's tokenizer (training/s2cap_train/byte_level.py).
+# One home each, in the training recipe (training/s2cap_train): GPT-2's byte table (byte_level.py),
+# Optimum's decoder tensor names and dynamic axes (export_pack.py), the sha256 of a file (data.py).
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "training"))
 from s2cap_train.byte_level import bytes_to_unicode  # noqa: E402
+from s2cap_train.data import sha256_file  # noqa: E402
+from s2cap_train.export_pack import decoder_io, kv_names  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 PACKS = os.path.join(ROOT, "test", "fixtures", "packs")
@@ -205,15 +207,6 @@ class DecoderWithPast(nn.Module):
         return tuple(out)
 
 
-def kv_names(prefix, with_encoder=True):
-    names = []
-    for i in range(LAYERS):
-        names += [f"{prefix}.{i}.decoder.key", f"{prefix}.{i}.decoder.value"]
-        if with_encoder:
-            names += [f"{prefix}.{i}.encoder.key", f"{prefix}.{i}.encoder.value"]
-    return names
-
-
 def export_captioner(out):
     tok, tok_config, vocab = build_tokenizer()
     os.makedirs(out, exist_ok=True)
@@ -226,27 +219,16 @@ def export_captioner(out):
     hidden = enc(feats)
     ids = torch.tensor([[2, 0, 7], [2, 0, 9]], dtype=torch.int64)
     mask = torch.ones(B, ENC_S, dtype=torch.int64)
-    present = kv_names("present")
-    dyn = {"input_ids": {0: "batch_size", 1: "decoder_sequence_length"}, "encoder_attention_mask": {0: "batch_size", 1: "encoder_sequence_length"},
-           "encoder_hidden_states": {0: "batch_size", 1: "encoder_sequence_length"}, "logits": {0: "batch_size", 1: "decoder_sequence_length"}}
-    for n in present:
-        dyn[n] = {0: "batch_size", 2: "past_decoder_sequence_length + 1" if ".decoder." in n else "encoder_sequence_length_out"}
+    io = decoder_io(LAYERS)
+    names, outputs, dyn = io["decoder"]
     torch.onnx.export(DecoderNoPast(dec), (ids, mask, hidden), f"{out}/decoder_model.onnx",
-                      input_names=["input_ids", "encoder_attention_mask", "encoder_hidden_states"],
-                      output_names=["logits"] + present, dynamic_axes=dyn, opset_version=OPSET)
+                      input_names=names, output_names=outputs, dynamic_axes=dyn, opset_version=OPSET)
     with torch.no_grad():
         outs = DecoderNoPast(dec)(ids, mask, hidden)
     past = list(outs[1:])
-    past_names = kv_names("past_key_values")
-    dyn2 = {"input_ids": {0: "batch_size", 1: "decoder_sequence_length"}, "encoder_attention_mask": {0: "batch_size", 1: "encoder_sequence_length"},
-            "logits": {0: "batch_size", 1: "decoder_sequence_length"}}
-    for n in past_names:
-        dyn2[n] = {0: "batch_size", 2: "past_decoder_sequence_length" if ".decoder." in n else "encoder_sequence_length_out"}
-    for n in kv_names("present", with_encoder=False):
-        dyn2[n] = {0: "batch_size", 2: "past_decoder_sequence_length + 1"}
+    names, outputs, dyn = io["decoderWithPast"]
     torch.onnx.export(DecoderWithPast(dec), (ids[:, -1:], mask, *past), f"{out}/decoder_with_past_model.onnx",
-                      input_names=["input_ids", "encoder_attention_mask"] + past_names,
-                      output_names=["logits"] + kv_names("present", with_encoder=False), dynamic_axes=dyn2, opset_version=OPSET)
+                      input_names=names, output_names=outputs, dynamic_axes=dyn, opset_version=OPSET)
     merge_decoders(f"{out}/decoder_model.onnx", f"{out}/decoder_with_past_model.onnx", f"{out}/decoder_model_merged.onnx")
     with open(f"{out}/tokenizer.json", "w") as f:
         json.dump(tok, f, ensure_ascii=False)
@@ -287,8 +269,7 @@ def add_quantized(folder):
         q = quantize_dynamic_int8(onnx.load(os.path.join(folder, name)))
         onnx.save(q, os.path.join(folder, out))
         print(f"{out}: {count_ops(q, 'MatMulInteger')} MatMulInteger")
-        with open(os.path.join(folder, out), "rb") as f:
-            manifest["files"][out] = {"sha256": hashlib.sha256(f.read()).hexdigest()}
+        manifest["files"][out] = {"sha256": sha256_file(os.path.join(folder, out))}
         quantized[role] = out
     manifest["files"] = dict(sorted(manifest["files"].items()))
     manifest["captioner"]["quantized"] = quantized
@@ -316,7 +297,7 @@ def merge_decoders(no_past_path, with_past_path, out_path):
         return g
 
     ga, gb = prefixed(a.graph, "nopast_"), prefixed(b.graph, "past_")
-    order = ["logits"] + kv_names("present")
+    order = ["logits"] + kv_names("present", LAYERS)
     # Branch outputs must be uniquely named: rename each branch's final outputs.
     def branch(g, p, passthrough):
         nodes = list(g.node)
@@ -335,7 +316,7 @@ def merge_decoders(no_past_path, with_past_path, out_path):
     else_g = branch(ga, "nopast_", {})
     inputs = {i.name: i for i in list(ga.input) + list(gb.input)}
     use_cache = helper.make_tensor_value_info("use_cache_branch", onnx.TensorProto.BOOL, [1])
-    main_inputs = [inputs["input_ids"], inputs["encoder_attention_mask"], inputs["encoder_hidden_states"]] + [inputs[n] for n in kv_names("past_key_values")] + [use_cache]
+    main_inputs = [inputs["input_ids"], inputs["encoder_attention_mask"], inputs["encoder_hidden_states"]] + [inputs[n] for n in kv_names("past_key_values", LAYERS)] + [use_cache]
     cond = helper.make_node("Squeeze", ["use_cache_branch", "squeeze_axes"], ["use_cache_scalar"], name="squeeze_cond")
     axes = helper.make_tensor("squeeze_axes", onnx.TensorProto.INT64, [1], [0])
     if_node = helper.make_node("If", ["use_cache_scalar"], order, name="optimum::if", then_branch=then_g, else_branch=else_g)
@@ -396,8 +377,7 @@ def write_manifest(folder, manifest):
     for name in sorted(os.listdir(folder)):
         if name == "model.json":
             continue
-        with open(os.path.join(folder, name), "rb") as f:
-            files[name] = {"sha256": hashlib.sha256(f.read()).hexdigest()}
+        files[name] = {"sha256": sha256_file(os.path.join(folder, name))}
     manifest = {"format": 1, **manifest, "files": files}
     with open(os.path.join(folder, "model.json"), "w") as f:
         json.dump(manifest, f, indent=1)

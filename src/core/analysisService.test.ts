@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { synthSong } from './analysis/songSynth';
+import { synthSong } from './testing/songSynth';
 import { DEFAULT_THRESHOLDS } from './analysis/thresholds';
 import { WavWriter } from './audio/wavWriter';
 import { createStudio } from './studio';

@@ -10,9 +10,6 @@
 import { CONFIDENT, LEVEL_WORDS, type AttributeThresholds, type MeasuredName } from './attributes';
 import type { SegmentAttribute } from './types';
 
-/** Measurements below CONFIDENT (or stale, or from before confidences existed) are never held against a caption. */
-export { CONFIDENT };
-
 export interface Contradiction {
   /** The measured attribute the words contradict: tempo, pitch, loudness or gender. */
   attribute: 'tempo' | 'pitch' | 'loudness' | 'gender';

@@ -82,8 +82,8 @@ def read_wav(path: str) -> tuple[np.ndarray, int]:
 
 
 def to_mono(samples: np.ndarray) -> np.ndarray:
-    """[channels, frames] → [frames]: the mean of the channels."""
-    return samples[0].copy() if samples.shape[0] == 1 else samples.mean(axis=0, dtype=np.float32)
+    """[channels, frames] → [frames]: the only channel as it is (no copy), else the channels' mean."""
+    return samples[0] if samples.shape[0] == 1 else samples.mean(axis=0, dtype=np.float32)
 
 
 def resample(mono: np.ndarray, rate: int, path: str = "audio", target: int = TARGET_RATE) -> np.ndarray:

@@ -1,13 +1,12 @@
 """Writing and reading a run's files so an interruption (a kill, a full disk, a power cut) never
-leaves a half-written checkpoint or run.json behind: every file is written to a temporary name in
-the same folder, fsynced, then renamed over the old one (os.replace is atomic on one filesystem).
+leaves a half-written checkpoint or run.json behind: every file goes through fsutil.atomic_write
+(a temporary name in the same folder, fsynced, renamed over the old one).
 Also the random-number state a resumed run must restore to continue exactly as the uninterrupted
 run would have: torch (CPU and CUDA), numpy and Python's `random`, as plain lists and tensors, so
 checkpoints load with torch.load(weights_only=True) on current PyTorch as on 1.13."""
 from __future__ import annotations
 
 import json
-import os
 import pickle
 import random
 from typing import Any
@@ -15,43 +14,16 @@ from typing import Any
 import numpy as np
 import torch
 
-
-def _fsync_dir(folder: str) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return  # not possible on every platform (Windows); the rename itself is still atomic
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _atomic(path: str, write) -> None:
-    folder = os.path.dirname(os.path.abspath(path))
-    tmp = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-    _fsync_dir(folder)
+from .fsutil import atomic_write
 
 
 def save_torch(obj: Any, path: str) -> None:
-    _atomic(path, lambda f: torch.save(obj, f))
+    atomic_write(path, lambda f: torch.save(obj, f))
 
 
 def save_json(obj: Any, path: str) -> None:
     data = (json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
-    _atomic(path, lambda f: f.write(data))
+    atomic_write(path, lambda f: f.write(data))
 
 
 def load_torch(path: str) -> dict:

@@ -9,10 +9,11 @@ stdout, where the studio's train job reads events."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import signal
 import sys
 import traceback
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
 from .pack_commands import add_caption, add_export  # export and caption live there
 
@@ -59,21 +60,34 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """Inside, SIGTERM (the studio cancelling its job) raises KeyboardInterrupt as Ctrl-C does, so
+    `fit` and `export` end the same way for both; outside the main thread (an embedding caller)
+    its own handler stays."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+    except ValueError:  # not the main thread
+        previous = None
+    try:
+        yield
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
 def _fit(args) -> int:
     from .config import load_config
     from .progress import Progress
     from .train import fit
 
     progress = Progress()
-    try:  # a terminated run (the studio cancelling its job) ends like Ctrl-C: an error event, exit 130
-        previous = signal.signal(signal.SIGTERM, _interrupt)
-    except ValueError:  # not the main thread (an embedding caller): keep its handler
-        previous = None
-    try:
-        cfg = load_config(args.config)
-        progress.every = max(1, cfg.train.log_every_steps)
-        fit(cfg, args.data, args.out, init_encoder=args.init_encoder, init_decoder=args.init_decoder,
-            resume=not args.no_resume, device=args.device, progress=progress)
+    try:  # a terminated run ends like Ctrl-C: an error event, exit 130
+        with sigterm_as_interrupt():
+            cfg = load_config(args.config)
+            progress.every = max(1, cfg.train.log_every_steps)
+            fit(cfg, args.data, args.out, init_encoder=args.init_encoder, init_decoder=args.init_decoder,
+                resume=not args.no_resume, device=args.device, progress=progress)
     except ValueError as e:
         message = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         progress.error(message)
@@ -85,9 +99,6 @@ def _fit(args) -> int:
         progress.error(f"{type(e).__name__}: {e}")
         traceback.print_exc()
         return 1
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
     return 0
 
 

@@ -2,7 +2,9 @@
 config.json says otherwise), both stages' epochs, learning rates and loss weights, batch size,
 SpecAugment masks and generation settings. Defaults are the S2Cap paper's (arXiv 2409.09866);
 a run's config is a JSON file (`--config`) holding any subset of these fields, nested as here.
-The resolved config is written to RUN_DIR/config.json so a run can be resumed and exported."""
+The resolved config is written to RUN_DIR/config.json so a run can be resumed and exported.
+read_json_object is the package's one reader of such JSON objects (a --config, a run's config.json
+and run.json, an --init folder's config.json), with one-line errors naming the file."""
 from __future__ import annotations
 
 import dataclasses
@@ -167,17 +169,27 @@ def config_from_dict(values: dict[str, Any], base: Config | None = None) -> Conf
     return _merge(base or Config(), values, "config")
 
 
+def read_json_object(path: str, what: str) -> dict[str, Any]:
+    """The JSON object in the file at `path` (a --config file, a run's config.json or run.json, an
+    --init folder's config.json); a one-line ValueError naming the file and `what` it should hold
+    when it is missing, unreadable, not UTF-8 JSON or not an object."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            values = json.load(f)
+    except FileNotFoundError:
+        raise ValueError(f"{path}: missing ({what})") from None
+    except (OSError, ValueError) as e:  # ValueError: JSONDecodeError and UnicodeDecodeError alike
+        raise ValueError(f"{path}: cannot read {what} ({getattr(e, 'strerror', None) or e})") from None
+    if not isinstance(values, dict):
+        raise ValueError(f"{path}: {what} must be a JSON object")
+    return values
+
+
 def load_config(path: str | None) -> Config:
     """The paper's defaults, overridden by the JSON file at `path` (if any)."""
     if path is None:
         return Config()
-    try:
-        with open(path, encoding="utf-8") as f:
-            values = json.load(f)
-    except (OSError, json.JSONDecodeError) as e:
-        raise ValueError(f"{path}: cannot read the config: {e}") from e
-    if not isinstance(values, dict):
-        raise ValueError(f"{path}: the config must be a JSON object")
+    values = read_json_object(path, "the config")
     try:
         return config_from_dict(values)
     except ValueError as e:

@@ -24,8 +24,9 @@ from typing import Any, Optional
 import numpy as np
 import torch
 
-from .features import ast_features
-from .audio import load_mono16k
+from .config import read_json_object
+from .features import FRAMES, MEL_BINS, file_features
+from .fsutil import atomic_write
 
 SPLITS = ("train", "validation", "test")
 METADATA = "metadata.jsonl"
@@ -132,11 +133,7 @@ def verify_export(folder: str) -> None:
     """Checks every file manifest.json lists against its sha256: a ValueError naming the first
     file that is missing or differs (an export copied incompletely or edited after export)."""
     path = os.path.join(folder, MANIFEST)
-    try:
-        with open(path, encoding="utf-8") as f:
-            files = json.load(f).get("files")
-    except (OSError, json.JSONDecodeError, AttributeError) as e:
-        raise ValueError(f"{path}: not a readable export manifest ({getattr(e, 'strerror', None) or e})") from None
+    files = read_json_object(path, "an export manifest").get("files")
     if not isinstance(files, dict):
         raise ValueError(f"{path}: no files map")
     for rel, sha in sorted(files.items()):
@@ -164,40 +161,28 @@ class FeatureCache:
         if hit is not None:
             self._mem.move_to_end(path)
             return hit
-        feats = self._from_disk(path)
+        disk = os.path.join(self.cache_dir, sha256_file(path) + ".npy") if self.cache_dir else None
+        feats = self._from_disk(disk) if disk else None
         if feats is None:
-            feats = ast_features(torch.from_numpy(load_mono16k(path)))
+            feats = file_features(path)
             self.computed += 1
-            self._to_disk(path, feats)
+            if disk:
+                atomic_write(disk, lambda f: np.save(f, feats.numpy()))
         if self.memory_items > 0:
             self._mem[path] = feats
             while len(self._mem) > self.memory_items:
                 self._mem.popitem(last=False)
         return feats
 
-    def _disk_path(self, clip: str) -> str | None:
-        return os.path.join(self.cache_dir, sha256_file(clip) + ".npy") if self.cache_dir else None
-
-    def _from_disk(self, clip: str) -> torch.Tensor | None:
-        p = self._disk_path(clip)
-        if not p or not os.path.isfile(p):
+    @staticmethod
+    def _from_disk(p: str) -> torch.Tensor | None:
+        if not os.path.isfile(p):
             return None
         try:
             arr = np.load(p)
         except (OSError, ValueError):
             return None  # a damaged cache file is recomputed and replaced
-        return torch.from_numpy(arr) if arr.shape == (1024, 128) and arr.dtype == np.float32 else None
-
-    def _to_disk(self, clip: str, feats: torch.Tensor) -> None:
-        p = self._disk_path(clip)
-        if not p:
-            return
-        tmp = f"{p}.{os.getpid()}.tmp"
-        with open(tmp, "wb") as f:
-            np.save(f, feats.numpy())
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, p)
+        return torch.from_numpy(arr) if arr.shape == (FRAMES, MEL_BINS) and arr.dtype == np.float32 else None
 
 
 class CaptionDataset(torch.utils.data.Dataset):

@@ -27,6 +27,7 @@ import torch
 from torch import nn
 
 from .data import sha256_file
+from .fsutil import fsync_dir
 from .runs import Run, load_run
 
 OPSET = 14
@@ -44,6 +45,28 @@ def kv_names(prefix: str, layers: int, with_encoder: bool = True) -> list[str]:
         if with_encoder:
             names += [f"{prefix}.{i}.encoder.key", f"{prefix}.{i}.encoder.value"]
     return names
+
+
+def decoder_io(layers: int) -> dict[str, tuple[list[str], list[str], dict]]:
+    """(input names, output names, dynamic axes) of decoder_model.onnx ("decoder": no cache in,
+    every layer's self and cross cache out) and decoder_with_past_model.onnx ("decoderWithPast":
+    the cache in, the grown self cache out), in Optimum's layout. scripts/make-fixture-packs.py
+    exports the fixture pack's decoders with these too."""
+    def cache_axes(names: list[str], self_len: str) -> dict:
+        return {n: {0: "batch_size", 2: self_len if ".decoder." in n else "encoder_sequence_length_out"} for n in names}
+    present, past = kv_names("present", layers), kv_names("past_key_values", layers)
+    self_present = kv_names("present", layers, with_encoder=False)
+    first = {"input_ids": {0: "batch_size", 1: "decoder_sequence_length"},
+             "encoder_attention_mask": {0: "batch_size", 1: "encoder_sequence_length"},
+             "encoder_hidden_states": {0: "batch_size", 1: "encoder_sequence_length"},
+             "logits": {0: "batch_size", 1: "decoder_sequence_length"},
+             **cache_axes(present, "past_decoder_sequence_length + 1")}
+    later = {"input_ids": {0: "batch_size", 1: "decoder_sequence_length"},
+             "encoder_attention_mask": {0: "batch_size", 1: "encoder_sequence_length"},
+             "logits": {0: "batch_size", 1: "decoder_sequence_length"},
+             **cache_axes(past, "past_decoder_sequence_length"), **cache_axes(self_present, "past_decoder_sequence_length + 1")}
+    return {"decoder": (["input_ids", "encoder_attention_mask", "encoder_hidden_states"], ["logits"] + present, first),
+            "decoderWithPast": (["input_ids", "encoder_attention_mask"] + past, ["logits"] + self_present, later)}
 
 
 class EncoderGraph(nn.Module):
@@ -103,32 +126,15 @@ def export_graphs(model, folder: str) -> dict[str, str]:
                  {"input_values": {0: "batch_size"}, "last_hidden_state": {0: "batch_size", 1: "encoder_sequence_length"}})
     with torch.no_grad():
         hidden = model.encode_audio(feats)
-    seq = hidden.shape[1]
     ids = torch.tensor([[dec_cfg.decoder_start_token_id, dec_cfg.bos_token_id, 5]] * 2, dtype=torch.int64) % dec_cfg.vocab_size
-    mask = torch.ones(2, seq, dtype=torch.int64)
-    present = kv_names("present", layers)
-    dyn = {"input_ids": {0: "batch_size", 1: "decoder_sequence_length"},
-           "encoder_attention_mask": {0: "batch_size", 1: "encoder_sequence_length"},
-           "encoder_hidden_states": {0: "batch_size", 1: "encoder_sequence_length"},
-           "logits": {0: "batch_size", 1: "decoder_sequence_length"}}
-    for n in present:
-        dyn[n] = {0: "batch_size", 2: "past_decoder_sequence_length + 1" if ".decoder." in n else "encoder_sequence_length_out"}
+    mask = torch.ones(2, hidden.shape[1], dtype=torch.int64)
+    io = decoder_io(layers)
     first = DecoderGraph(model.bart)
-    _onnx_export(first, (ids, mask, hidden), os.path.join(folder, "decoder_model.onnx"),
-                 ["input_ids", "encoder_attention_mask", "encoder_hidden_states"], ["logits"] + present, dyn)
+    _onnx_export(first, (ids, mask, hidden), os.path.join(folder, "decoder_model.onnx"), *io["decoder"])
     with torch.no_grad():
         past = list(first(ids, mask, hidden)[1:])
-    past_names = kv_names("past_key_values", layers)
-    dyn2 = {"input_ids": {0: "batch_size", 1: "decoder_sequence_length"},
-            "encoder_attention_mask": {0: "batch_size", 1: "encoder_sequence_length"},
-            "logits": {0: "batch_size", 1: "decoder_sequence_length"}}
-    for n in past_names:
-        dyn2[n] = {0: "batch_size", 2: "past_decoder_sequence_length" if ".decoder." in n else "encoder_sequence_length_out"}
-    for n in kv_names("present", layers, with_encoder=False):
-        dyn2[n] = {0: "batch_size", 2: "past_decoder_sequence_length + 1"}
     _onnx_export(DecoderWithPastGraph(model.bart, layers), (ids[:, -1:], mask, *past),
-                 os.path.join(folder, "decoder_with_past_model.onnx"), ["input_ids", "encoder_attention_mask"] + past_names,
-                 ["logits"] + kv_names("present", layers, with_encoder=False), dyn2)
+                 os.path.join(folder, "decoder_with_past_model.onnx"), *io["decoderWithPast"])
     return {"encoder": "encoder_model.onnx", "decoder": "decoder_model.onnx", "decoderWithPast": "decoder_with_past_model.onnx"}
 
 
@@ -162,10 +168,10 @@ def generation_config(run: Run) -> dict:
 
 def model_config(run: Run) -> dict:
     """config.json as Optimum's folders carry it (BART's names), the audio encoder's sizes beside."""
-    d = run.cfg.decoder
-    return {"model_type": "bart", "architectures": ["S2CapModel"], "is_encoder_decoder": True, **run.cfg.to_dict()["decoder"],
-            "audio_encoder": {"model_type": "audio-spectrogram-transformer", **run.cfg.to_dict()["encoder"]},
-            "audio_projection": [run.cfg.encoder.hidden_size, d.d_model]}
+    cfg = run.cfg.to_dict()
+    return {"model_type": "bart", "architectures": ["S2CapModel"], "is_encoder_decoder": True, **cfg["decoder"],
+            "audio_encoder": {"model_type": "audio-spectrogram-transformer", **cfg["encoder"]},
+            "audio_projection": [run.cfg.encoder.hidden_size, run.cfg.decoder.d_model]}
 
 
 TOKENIZER_CONFIG = {"tokenizer_class": "BartTokenizer", "bos_token": "<s>", "eos_token": "</s>", "pad_token": "<pad>",
@@ -188,7 +194,7 @@ def training_section(run: Run) -> dict:
     if isinstance(step, int):
         history = [h for h in history if isinstance(h.get("step"), int) and h["step"] <= step]
     t = run.cfg.train
-    out = {
+    return {
         "recipe": RECIPE,
         "data": {"manifestSha256": ck.get("data_fingerprint") or data.get("fingerprint"), "clips": data.get("counts")},
         "checkpoint": {"file": os.path.basename(run.checkpoint_path), "stage": stage, "epoch": epoch, "step": step},
@@ -197,7 +203,6 @@ def training_section(run: Run) -> dict:
         "metrics": {"split": "validation", **{k: float(v) for k, v in (metrics or {}).items() if isinstance(v, (int, float))}},
         "selectMetric": t.select_metric,
     }
-    return out
 
 
 def _write_json(path: str, value) -> None:
@@ -206,8 +211,10 @@ def _write_json(path: str, value) -> None:
         f.write("\n")
 
 
-def _fsync(path: str) -> None:
-    fd = os.open(path, os.O_RDONLY)
+def _fsync_file(path: str) -> None:
+    """fsync a file written by another writer (torch.onnx.export, onnx.save, shutil); opened for
+    writing, which Windows' FlushFileBuffers requires."""
+    fd = os.open(path, os.O_RDWR)
     try:
         os.fsync(fd)
     finally:
@@ -268,10 +275,10 @@ def export(run_dir: str, out_dir: str, name: Optional[str] = None, version: Opti
         }
         _write_json(os.path.join(tmp, "model.json"), manifest)
         for f in os.listdir(tmp):
-            _fsync(os.path.join(tmp, f))
-        _fsync(tmp)
+            _fsync_file(os.path.join(tmp, f))
+        fsync_dir(tmp)
         os.rename(tmp, out_dir)
-        _fsync(parent)
+        fsync_dir(parent)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

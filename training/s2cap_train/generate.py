@@ -10,6 +10,7 @@ runs the processors on raw logits and beam search on log-probs. Decoding uses th
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import List, Optional
 
@@ -22,7 +23,8 @@ NEG = float("-inf")
 
 @dataclass
 class SearchSettings:
-    """What the search honours: GenerationConfig + the decoder's token ids (optional extras by getattr)."""
+    """What the search honours: GenerationConfig + the decoder's token ids. repetition_penalty and
+    forced_eos_token_id are the studio's processors too; a run's GenerationConfig has neither."""
     decoder_start_token_id: int
     eos_token_id: List[int]
     max_length: int
@@ -37,13 +39,11 @@ class SearchSettings:
 
 
 def settings_from(gen: GenerationConfig, dec: DecoderConfig, num_beams: int | None = None) -> SearchSettings:
-    eos = getattr(gen, "eos_token_id", None) or dec.eos_token_id
     return SearchSettings(
-        decoder_start_token_id=dec.decoder_start_token_id, eos_token_id=list(eos) if isinstance(eos, (list, tuple)) else [eos],
+        decoder_start_token_id=dec.decoder_start_token_id, eos_token_id=[dec.eos_token_id],
         max_length=gen.max_length, min_length=gen.min_length, no_repeat_ngram_size=gen.no_repeat_ngram_size,
-        repetition_penalty=getattr(gen, "repetition_penalty", 1.0), length_penalty=gen.length_penalty,
-        early_stopping=gen.early_stopping, forced_bos_token_id=dec.forced_bos_token_id,
-        forced_eos_token_id=getattr(gen, "forced_eos_token_id", None),
+        length_penalty=gen.length_penalty, early_stopping=gen.early_stopping,
+        forced_bos_token_id=dec.forced_bos_token_id,
         num_beams=max(1, num_beams if num_beams is not None else gen.num_beams))
 
 
@@ -251,30 +251,33 @@ def search(model, items: int, s: SearchSettings) -> List[SearchResult]:
     return greedy(model, items, s) if s.num_beams <= 1 else beam(model, items, s)
 
 
+@contextmanager
+def _inference(module: torch.nn.Module):
+    """eval mode and no_grad for the block; each submodule's own mode back afterwards (a stage-1
+    model trains its encoder while BART stays in eval mode)."""
+    modes = [(m, m.training) for m in module.modules()]
+    module.eval()
+    try:
+        with torch.no_grad():
+            yield
+    finally:
+        for m, training in modes:
+            m.training = training
+
+
 def generate_from_states(bart, states: torch.Tensor, mask: Optional[torch.Tensor], gen: GenerationConfig,
                          dec: DecoderConfig, num_beams: int | None = None) -> List[SearchResult]:
     """Search over BART's decoder cross-attending to `states` [B, S, d_model] (mask [B, S] or None)."""
     s = settings_from(gen, dec, num_beams)
-    was_training = bart.training
-    bart.eval()
-    try:
-        with torch.no_grad():
-            return search(BartSteps(bart, states, mask, s.num_beams), states.shape[0], s)
-    finally:
-        bart.train(was_training)
+    with _inference(bart):
+        return search(BartSteps(bart, states, mask, s.num_beams), states.shape[0], s)
 
 
 def generate_with_scores(model, input_values: torch.Tensor, gen: GenerationConfig, dec: DecoderConfig,
                          num_beams: int | None = None) -> List[SearchResult]:
     """generate(), with each item's per-token log-probs and score (the studio's SearchResult)."""
-    was_training = model.training
-    model.eval()
-    try:
-        with torch.no_grad():
-            states = model.encode_audio(input_values)
-        return generate_from_states(model.bart, states, None, gen, dec, num_beams)
-    finally:
-        model.train(was_training)
+    with _inference(model):
+        return generate_from_states(model.bart, model.encode_audio(input_values), None, gen, dec, num_beams)
 
 
 def generate(model, input_values: torch.Tensor, gen: GenerationConfig, dec: DecoderConfig,

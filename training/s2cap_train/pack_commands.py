@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
 
 def add_export(sub) -> None:
@@ -41,40 +40,27 @@ def add_caption(sub) -> None:
     c.set_defaults(run=run_caption)
 
 
-def _fail(message: str) -> int:
-    print(f"s2cap_train: {message}", file=sys.stderr)
-    return 2
-
-
 def run_export(args: argparse.Namespace) -> int:
-    import signal
     import warnings
 
     from torch.jit import TracerWarning
 
-    from .cli import _interrupt  # SIGTERM → KeyboardInterrupt, as `fit` handles it
+    from .cli import fail, sigterm_as_interrupt  # imported here: cli.py imports this module
     from .export_pack import export
     # SIGTERM (the studio cancelling its train job) ends the export like Ctrl-C, so export()
     # removes its temporary pack folder instead of leaving it in the run folder.
     try:
-        previous = signal.signal(signal.SIGTERM, _interrupt)
-    except ValueError:  # not the main thread (an embedding caller): keep its handler
-        previous = None
-    try:
-        with warnings.catch_warnings():
+        with sigterm_as_interrupt(), warnings.catch_warnings():
             # The tracer warns about shapes read as Python numbers (the fixed input size, the head
             # width): those are constants of the model; the round-trip test checks the graphs.
             warnings.simplefilter("ignore", TracerWarning)
             res = export(args.run_dir, args.out, name=args.name, version=args.version, quantize=args.quantize,
                          checkpoint=args.checkpoint, license=args.license)
     except ValueError as e:
-        return _fail(str(e))
+        return fail(str(e))
     except KeyboardInterrupt:
-        _fail("interrupted; nothing was written")
+        fail("interrupted; nothing was written")
         return 130
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
     if args.json:
         print(json.dumps(res))
     else:
@@ -84,18 +70,19 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_caption(args: argparse.Namespace) -> int:
+    from .cli import fail
     from .runs import caption_files, load_run
     run_dir, audio = (None, args.paths) if args.checkpoint else (args.paths[0], args.paths[1:])
     if not audio:
-        return _fail("no audio files given (usage: caption RUN_DIR AUDIO… or caption --checkpoint F AUDIO…)")
+        return fail("no audio files given (usage: caption RUN_DIR AUDIO… or caption --checkpoint F AUDIO…)")
     if args.beams is not None and not 1 <= args.beams <= 64:
-        return _fail(f"--beams must be from 1 to 64, got {args.beams}")
+        return fail(f"--beams must be from 1 to 64, got {args.beams}")
     try:
         run = load_run(run_dir, args.checkpoint)
         beams = args.beams if args.beams is not None else run.cfg.generation.num_beams
         out = caption_files(run, audio, num_beams=beams)
     except ValueError as e:
-        return _fail(str(e))
+        return fail(str(e))
     for item in out:
         item["beams"] = beams
     if args.json:

@@ -9,7 +9,7 @@ import json
 import os
 from typing import Any, Optional
 
-from .config import Config, StageConfig
+from .config import Config, StageConfig, read_json_object
 from .data import Example
 from .tokenizer import ByteLevelBPE
 from .weights import decoder_config_from_hf, encoder_config_from_hf
@@ -40,18 +40,6 @@ def check_config(cfg: Config) -> None:
         raise ValueError("config train: both stages have 0 epochs")
 
 
-def _hf_config(folder: str) -> dict:
-    path = os.path.join(folder, "config.json")
-    try:
-        with open(path, encoding="utf-8") as f:
-            values = json.load(f)
-    except (OSError, json.JSONDecodeError) as e:
-        raise ValueError(f"{path}: cannot read the checkpoint's config ({getattr(e, 'strerror', None) or e})") from None
-    if not isinstance(values, dict):
-        raise ValueError(f"{path}: not a JSON object")
-    return values
-
-
 # training-time settings: the run's config keeps its own (a checkpoint's config.json describes the model)
 TRAINING_ONLY = ("dropout", "attention_dropout", "activation_dropout", "hidden_dropout_prob",
                  "attention_probs_dropout_prob")
@@ -67,11 +55,11 @@ def resolve_config(cfg: Config, tok: ByteLevelBPE, init_encoder: Optional[str], 
     the loaded weights fit), vocabulary and special ids from the tokenizer otherwise."""
     enc = cfg.encoder
     if init_encoder:
-        enc = _from_folder(encoder_config_from_hf(_hf_config(init_encoder), os.path.join(init_encoder, "config.json")),
-                           cfg.encoder)
+        path = os.path.join(init_encoder, "config.json")
+        enc = _from_folder(encoder_config_from_hf(read_json_object(path, "the checkpoint's config"), path), cfg.encoder)
     if init_decoder:
-        dec = _from_folder(decoder_config_from_hf(_hf_config(init_decoder), os.path.join(init_decoder, "config.json")),
-                           cfg.decoder)
+        path = os.path.join(init_decoder, "config.json")
+        dec = _from_folder(decoder_config_from_hf(read_json_object(path, "the checkpoint's config"), path), cfg.decoder)
         if tok.vocab_size > dec.vocab_size:
             raise ValueError(f"{init_decoder}: tokenizer.json has {tok.vocab_size} tokens, the model only {dec.vocab_size}")
     else:

@@ -4,15 +4,14 @@ the model's state dict under 'model'). Also the PyTorch model's own captions of 
 the export's round-trip test holds the studio's captions of the exported pack against."""
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Optional
 
 import torch
 
 from .checkpoints import load_torch
-from .config import Config, config_from_dict
+from .config import Config, load_config, read_json_object
 from .models.captioner import S2CapModel
 
 CHECKPOINTS = ("best.pt", "last.pt")
@@ -31,16 +30,6 @@ class Run:
     def tokenizer(self):
         from .tokenizer import ByteLevelBPE
         return ByteLevelBPE.from_file(self.tokenizer_path)
-
-
-def _read_json(path: str, what: str) -> Any:
-    try:
-        with open(path, encoding="utf-8") as f:
-            return json.load(f)
-    except FileNotFoundError:
-        raise ValueError(f"{path}: missing ({what})") from None
-    except (OSError, json.JSONDecodeError) as e:
-        raise ValueError(f"{path}: cannot read {what}: {e}") from e
 
 
 def find_checkpoint(run_dir: str) -> str:
@@ -64,18 +53,12 @@ def load_run(run_dir: Optional[str] = None, checkpoint: Optional[str] = None) ->
     elif not os.path.isfile(checkpoint):
         raise ValueError(f"{checkpoint}: no such checkpoint file")
     folder = run_dir if run_dir is not None else os.path.dirname(os.path.abspath(checkpoint))
-    values = _read_json(os.path.join(folder, "config.json"), "the run's config")
-    if not isinstance(values, dict):
-        raise ValueError(f"{os.path.join(folder, 'config.json')}: the config must be a JSON object")
-    try:
-        cfg = config_from_dict(values)
-    except ValueError as e:
-        raise ValueError(f"{os.path.join(folder, 'config.json')}: {e}") from e
+    cfg = load_config(os.path.join(folder, "config.json"))
     tokenizer_path = os.path.join(folder, "tokenizer.json")
     if not os.path.isfile(tokenizer_path):
         raise ValueError(f"{tokenizer_path}: missing (the run's tokenizer)")
     info_path = os.path.join(folder, "run.json")
-    info = _read_json(info_path, "run.json") if os.path.exists(info_path) else {}
+    info = read_json_object(info_path, "run.json") if os.path.exists(info_path) else {}
     ckpt = load_torch(checkpoint)
     if not isinstance(ckpt.get("model"), dict):
         raise ValueError(f"{checkpoint}: not a run checkpoint (no 'model' state dict)")
@@ -89,7 +72,7 @@ def load_run(run_dir: Optional[str] = None, checkpoint: Optional[str] = None) ->
     model.eval()
     rest = {k: v for k, v in ckpt.items() if k not in ("model", "optimizer", "scheduler", "scaler")}
     return Run(dir=folder, cfg=cfg, model=model, checkpoint_path=checkpoint, checkpoint=rest,
-               tokenizer_path=tokenizer_path, info=info if isinstance(info, dict) else {})
+               tokenizer_path=tokenizer_path, info=info)
 
 
 @torch.no_grad()

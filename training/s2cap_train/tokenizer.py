@@ -20,6 +20,7 @@ import os
 from collections import Counter
 
 from .byte_level import BYTE_DECODER, BYTE_ENCODER, byte_encode, clean_up_tokenization, js_trim, learn_merges, pre_tokenize
+from .fsutil import atomic_write
 
 SPECIALS = ("<s>", "<pad>", "</s>", "<unk>")
 MASK = "<mask>"
@@ -28,14 +29,9 @@ BART_CONFIG = {"tokenizer_class": "BartTokenizer", "bos_token": "<s>", "eos_toke
                "clean_up_tokenization_spaces": True}
 
 
-
-def _atomic_write(path: str, text: str) -> None:
-    tmp = f"{path}.tmp-{os.getpid()}"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+def _write_text(path: str, text: str) -> None:
+    data = text.encode("utf-8")
+    atomic_write(path, lambda f: f.write(data))
 
 
 class ByteLevelBPE:
@@ -305,5 +301,5 @@ class ByteLevelBPE:
         """tokenizer.json + tokenizer_config.json into folder."""
         os.makedirs(folder, exist_ok=True)
         config = self.config or dict(BART_CONFIG)
-        _atomic_write(os.path.join(folder, "tokenizer.json"), json.dumps(self._data, ensure_ascii=False))
-        _atomic_write(os.path.join(folder, "tokenizer_config.json"), json.dumps(config, indent=1, ensure_ascii=False) + "\n")
+        _write_text(os.path.join(folder, "tokenizer.json"), json.dumps(self._data, ensure_ascii=False))
+        _write_text(os.path.join(folder, "tokenizer_config.json"), json.dumps(config, indent=1, ensure_ascii=False) + "\n")

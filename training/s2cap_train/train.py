@@ -32,7 +32,7 @@ import torch
 from . import weights
 from .checkpoints import load_torch, rng_state, save_json, save_torch, set_rng_state
 from .config import Config, StageConfig
-from .data import CaptionDataset, Collate, Example, FeatureCache, export_fingerprint, load_export
+from .data import CaptionDataset, Collate, Example, FeatureCache, export_fingerprint, load_export, verify_export
 from .generate import generate
 from .losses import caption_ce_loss, crescendo_loss, demix_kl_loss
 from .metrics import caption_metrics
@@ -140,16 +140,13 @@ def evaluate(model: S2CapModel, examples: list[Example], tok: ByteLevelBPE, cfg:
         refs.setdefault(ex.id, []).append(ex.caption)
         first.setdefault(ex.id, ex)
     ids = list(first)
-    was_training = model.training
-    model.eval()
     candidates: dict[str, str] = {}
     bs = cfg.train.batch_size
     for i in range(0, len(ids), bs):
         chunk = ids[i:i + bs]
         feats = torch.stack([cache.get(first[c].audio) for c in chunk]).to(dev)
         for c, seq in zip(chunk, generate(model, feats, cfg.generation, cfg.decoder)):
-            candidates[c] = tok.decode([int(t) for t in seq], skip_special_tokens=True).strip()
-    model.train(was_training)
+            candidates[c] = tok.decode(seq, skip_special_tokens=True).strip()
     return caption_metrics(candidates, refs), candidates, refs
 
 
@@ -165,6 +162,7 @@ def fit(cfg: Config, data_dir: str, run_dir: str, init_encoder: Optional[str] = 
     train, val = splits.get("train", []), splits.get("validation", [])
     if not train:
         raise ValueError(f"{data_dir}: the export has no train split (train/metadata.jsonl)")
+    verify_export(data_dir)  # a clip missing or changed since export: one line naming it, before any work
     fingerprint = export_fingerprint(data_dir)
     if os.path.exists(run_dir) and not os.path.isdir(run_dir):
         raise ValueError(f"{run_dir}: exists and is not a folder")
@@ -310,8 +308,7 @@ def fit(cfg: Config, data_dir: str, run_dir: str, init_encoder: Optional[str] = 
             progress.checkpoint(paths["last.pt"])
             write_run_json("running")
             if t.max_steps and state["global_step"] >= t.max_steps:
-                complete = epoch + 1 == stage.epochs and (si == len(STAGES) - 1 or not any(
-                    getattr(t, n).epochs for n in STAGES[si + 1:]))
+                complete = epoch + 1 == stage.epochs and not any(getattr(t, n).epochs for n in STAGES[si + 1:])
                 break
         if not complete:
             break

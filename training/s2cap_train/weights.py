@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import os
 from typing import Any
 
 import torch
 
-from .config import DecoderConfig, EncoderConfig
+from .config import DecoderConfig, EncoderConfig, read_json_object
+from .models.ast import ASTEncoder
+from .models.bart import BartForConditionalGeneration
+from .models.captioner import S2CapModel
 
 _DTYPES = {
     "F64": torch.float64, "F32": torch.float32, "F16": torch.float16, "BF16": torch.bfloat16,
@@ -27,24 +31,30 @@ _BART_TIED = ("model.shared.weight", "model.encoder.embed_tokens.weight", "model
 
 
 def read_safetensors(path: str) -> dict[str, torch.Tensor]:
-    """Every tensor of a .safetensors file, on the CPU; a ValueError naming the file when it is malformed."""
+    """Every tensor of a .safetensors file, on the CPU; a ValueError naming the file when it is malformed.
+    The data is read once into one buffer, and each tensor copied out of it once."""
     try:
         with open(path, "rb") as f:
-            data = f.read()
+            size = os.fstat(f.fileno()).st_size
+            head = f.read(8)
+            if len(head) < 8:
+                raise ValueError(f"{path}: not a safetensors file (shorter than its 8-byte header length)")
+            n = int.from_bytes(head, "little")
+            if n > size - 8:
+                raise ValueError(f"{path}: not a safetensors file (header length {n} exceeds the file)")
+            header_bytes = f.read(n)
+            body = bytearray(size - 8 - n)  # writable, so torch.frombuffer shares it without warnings
+            got = f.readinto(body)
     except OSError as e:
         raise ValueError(f"{path}: cannot read: {e}") from e
-    if len(data) < 8:
-        raise ValueError(f"{path}: not a safetensors file (shorter than its 8-byte header length)")
-    n = int.from_bytes(data[:8], "little")
-    if n > len(data) - 8:
-        raise ValueError(f"{path}: not a safetensors file (header length {n} exceeds the file)")
+    if len(header_bytes) != n or got != len(body):
+        raise ValueError(f"{path}: the file changed size while it was read")
     try:
-        header = json.loads(data[8:8 + n].decode("utf-8"))
+        header = json.loads(header_bytes.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise ValueError(f"{path}: unreadable safetensors header: {e}") from e
     if not isinstance(header, dict):
         raise ValueError(f"{path}: the safetensors header is not a JSON object")
-    body = bytearray(data[8 + n:])  # writable, so torch.frombuffer shares it without warnings
     out: dict[str, torch.Tensor] = {}
     for name, info in header.items():
         if name == "__metadata__":
@@ -55,13 +65,11 @@ def read_safetensors(path: str) -> dict[str, torch.Tensor]:
             begin, end = (int(o) for o in info["data_offsets"])
         except (KeyError, TypeError, ValueError) as e:
             raise ValueError(f"{path}: tensor {name!r}: bad header entry {info!r}") from e
-        count = 1
-        for s in shape:
-            count *= s
-        size = count * torch.empty((), dtype=dtype).element_size()
-        if not 0 <= begin <= end <= len(body) or end - begin != size:
+        count = math.prod(shape)
+        nbytes = count * torch.empty((), dtype=dtype).element_size()
+        if not 0 <= begin <= end <= len(body) or end - begin != nbytes:
             raise ValueError(f"{path}: tensor {name!r}: data_offsets {begin}..{end} do not hold "
-                             f"{info['dtype']} {shape} ({size} bytes) within {len(body)} bytes of data")
+                             f"{info['dtype']} {shape} ({nbytes} bytes) within {len(body)} bytes of data")
         if count == 0:
             out[name] = torch.empty(shape, dtype=dtype)
         else:
@@ -109,15 +117,9 @@ def load_checkpoint_folder(folder: str) -> tuple[dict, dict[str, torch.Tensor]]:
     if not os.path.isdir(folder):
         raise ValueError(f"{folder}: not a folder")
     cfg_path = os.path.join(folder, "config.json")
-    try:
-        with open(cfg_path, encoding="utf-8") as f:
-            config = json.load(f)
-    except FileNotFoundError:
-        raise ValueError(f"{folder}: no config.json (a Hugging Face checkpoint folder has one)") from None
-    except (OSError, json.JSONDecodeError) as e:
-        raise ValueError(f"{cfg_path}: cannot read: {e}") from e
-    if not isinstance(config, dict):
-        raise ValueError(f"{cfg_path}: not a JSON object")
+    if not os.path.isfile(cfg_path):
+        raise ValueError(f"{folder}: no config.json (a Hugging Face checkpoint folder has one)")
+    config = read_json_object(cfg_path, "the checkpoint's config")
     return config, _read_weights(folder)
 
 
@@ -173,7 +175,7 @@ def load_into(module: torch.nn.Module, state: dict[str, torch.Tensor], folder: s
             t.copy_(state[k].to(t.dtype))
 
 
-def ast_state(state: dict[str, torch.Tensor], own_keys: set) -> tuple[dict[str, torch.Tensor], list[str]]:
+def _ast_state(state: dict[str, torch.Tensor], own_keys: set) -> tuple[dict[str, torch.Tensor], list[str]]:
     """An ASTModel / ASTForAudioClassification state dict → ASTEncoder's keys, and notes."""
     mapped: dict[str, torch.Tensor] = {}
     for k, t in state.items():
@@ -183,7 +185,7 @@ def ast_state(state: dict[str, torch.Tensor], own_keys: set) -> tuple[dict[str, 
     return {k: t for k, t in mapped.items() if k in own_keys}, notes
 
 
-def bart_state(state: dict[str, torch.Tensor], own_keys: set) -> tuple[dict[str, torch.Tensor], list[str]]:
+def _bart_state(state: dict[str, torch.Tensor], own_keys: set) -> tuple[dict[str, torch.Tensor], list[str]]:
     """A BartForConditionalGeneration / BartModel state dict → our keys (tied embeddings filled
     from whichever alias the file holds, final_logits_bias zero when absent), and notes."""
     mapped = {(k if k.startswith("model.") or k in ("lm_head.weight", "final_logits_bias") else "model." + k): t
@@ -205,34 +207,32 @@ def bart_state(state: dict[str, torch.Tensor], own_keys: set) -> tuple[dict[str,
     return {k: t for k, t in mapped.items() if k in own_keys}, notes
 
 
-def _encoder_of(model):
-    from .models.ast import ASTEncoder
-    return model if isinstance(model, ASTEncoder) else model.encoder
-
-
-def _bart_of(model):
-    from .models.bart import BartForConditionalGeneration
-    return model if isinstance(model, BartForConditionalGeneration) else model.bart
-
-
-def init_encoder(model, folder: str) -> list[str]:
-    """Loads AST weights into model.encoder (prefix `audio_spectrogram_transformer.` stripped,
-    classifier ignored); returns notes (ignored keys). Missing or mis-shaped weights: ValueError."""
-    config, state = load_checkpoint_folder(folder)
-    encoder = _encoder_of(model)
-    _check_config(encoder.cfg, encoder_config_from_hf(config, os.path.join(folder, "config.json")), folder)
-    mapped, notes = ast_state(state, set(encoder.state_dict()))
-    load_into(encoder, mapped, folder)
+def load_ast(encoder: ASTEncoder, config: dict, state: dict[str, torch.Tensor], where: str) -> list[str]:
+    """An AST checkpoint (its config.json as a dict, its state dict) into `encoder`: the config must
+    describe the encoder's architecture, the prefix `audio_spectrogram_transformer.` is stripped and
+    the classifier ignored; returns notes. WHERE names the checkpoint in errors."""
+    _check_config(encoder.cfg, encoder_config_from_hf(config, os.path.join(where, "config.json")), where)
+    mapped, notes = _ast_state(state, set(encoder.state_dict()))
+    load_into(encoder, mapped, where)
     return notes
 
 
-def init_decoder(model, folder: str) -> list[str]:
-    """Loads BART weights into model.bart (BartModel keys gain `model.`; lm_head tied to
-    model.shared when absent); returns notes. Missing or mis-shaped weights: ValueError."""
-    config, state = load_checkpoint_folder(folder)
-    bart = _bart_of(model)
-    folder_cfg = decoder_config_from_hf(config, os.path.join(folder, "config.json"))
-    _check_config(bart.cfg, folder_cfg, folder)
-    mapped, notes = bart_state(state, set(bart.state_dict()))
-    load_into(bart, mapped, folder)
+def load_bart(bart: BartForConditionalGeneration, config: dict, state: dict[str, torch.Tensor], where: str) -> list[str]:
+    """A BART checkpoint into `bart`, as load_ast (BartModel keys gain `model.`; lm_head tied to
+    model.shared when absent)."""
+    _check_config(bart.cfg, decoder_config_from_hf(config, os.path.join(where, "config.json")), where)
+    mapped, notes = _bart_state(state, set(bart.state_dict()))
+    load_into(bart, mapped, where)
     return notes
+
+
+def init_encoder(model: S2CapModel, folder: str) -> list[str]:
+    """Loads the AST checkpoint folder into model.encoder (load_ast); returns notes (ignored keys).
+    Missing or mis-shaped weights: ValueError."""
+    return load_ast(model.encoder, *load_checkpoint_folder(folder), folder)
+
+
+def init_decoder(model: S2CapModel, folder: str) -> list[str]:
+    """Loads the BART checkpoint folder into model.bart (load_bart); returns notes.
+    Missing or mis-shaped weights: ValueError."""
+    return load_bart(model.bart, *load_checkpoint_folder(folder), folder)

@@ -1,6 +1,10 @@
-"""Shared test helpers: a tiny model configuration (seconds on 2 CPU cores) and paths to the
-studio's fixtures, so each test module states only what it checks."""
+"""Shared test helpers: a tiny model configuration (seconds on 2 CPU cores), paths to the
+studio's fixtures, and running the studio's own TypeScript (node + tsx) as an oracle, so each test
+module states only what it checks."""
+import json
 import os
+import shutil
+import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -11,6 +15,17 @@ if TRAINING not in sys.path:
 from s2cap_train.config import Config, config_from_dict  # noqa: E402
 
 FIXTURES = os.path.join(ROOT, "test", "fixtures")
+HAS_STUDIO = shutil.which("node") is not None and os.path.isdir(os.path.join(ROOT, "node_modules", "tsx"))
+
+
+def studio_script(script: str, job):
+    """Runs an ES-module script in the studio's tree (`node --import tsx`, so it may import
+    src/**/*.ts) with `job` as JSON on stdin; returns its stdout parsed as JSON."""
+    res = subprocess.run(["node", "--import", "tsx", "--input-type=module", "-e", script], cwd=ROOT,
+                         input=json.dumps(job), capture_output=True, text=True, timeout=120)
+    if res.returncode != 0:
+        raise AssertionError(f"node failed: {res.stderr[-2000:]}")
+    return json.loads(res.stdout)
 
 
 def tiny_config(vocab_size: int = 300, **train) -> Config:

@@ -40,7 +40,6 @@ TEMPLATES = [
     "a {pitch} pitched {gender} vocal at a {tempo} tempo, sung with {volume} volume.",
     "this song has a {gender} singer with a {pitch} voice, a {tempo} tempo and {volume} volume.",
 ]
-VOLUME_WORD = {"soft": "soft", "loud": "loud"}
 
 
 def _params(n: int, rng: np.random.Generator) -> list[dict[str, str]]:
@@ -111,7 +110,7 @@ def split_sizes(n: int) -> tuple[int, int, int]:
 
 
 def caption_of(p: dict[str, str], template: int = 0) -> str:
-    return TEMPLATES[template % len(TEMPLATES)].format(gender=p["gender"], pitch=p["pitch"], tempo=p["tempo"], volume=VOLUME_WORD[p["volume"]])
+    return TEMPLATES[template % len(TEMPLATES)].format(**p)
 
 
 def make_export(folder: str, n: int = 12, seed: int = 0, vocals: bool = True, seconds: float = 2.5) -> str:

@@ -68,7 +68,7 @@ class ReadWav(unittest.TestCase):
             x, rate = read_wav(self.ffmpeg(name, *args))
             self.assertEqual((x.shape, rate), ((2, 16000), 16000), name)
             np.testing.assert_allclose(x, ref, atol=1 / 120 if name == "u8.wav" else 1e-6, err_msg=name)
-        # sox's 24-bit WAV (extensible too) and an explicitly extensible 16-bit one.
+        # sox's 24-bit WAV (WAVE_FORMAT_EXTENSIBLE too).
         sox24 = os.path.join(self.tmp, "sox24.wav")
         subprocess.run(["sox", self.src, "-b", "24", sox24], check=True)
         with open(sox24, "rb") as f:

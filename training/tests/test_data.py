@@ -10,18 +10,18 @@ import shutil
 import subprocess
 import tempfile
 import unittest
+from unittest import mock
 
 import numpy as np
 import torch
 
-from helpers import ROOT
+from helpers import HAS_STUDIO, ROOT
 from synthetic import make_export
+from s2cap_train import data
 from s2cap_train.audio import load_mono16k
 from s2cap_train.data import CaptionDataset, Collate, FeatureCache, export_fingerprint, load_export, verify_export
 from s2cap_train.features import file_features
 from s2cap_train.tokenizer import ByteLevelBPE
-
-HAS_STUDIO = shutil.which("node") is not None and os.path.isdir(os.path.join(ROOT, "node_modules", "tsx"))
 
 
 def metadata(folder: str, split: str) -> list[dict]:
@@ -186,6 +186,24 @@ class Synthetic(unittest.TestCase):
             small.get(e.audio)
         small.get(train[0].audio)
         self.assertEqual(small.computed, 4)
+
+    def test_a_cache_miss_reads_and_hashes_the_clip_once(self):
+        clip = self.splits["train"][0].audio
+        cache = FeatureCache(os.path.join(self.tmp, "cache-once"))
+        with mock.patch("s2cap_train.data.sha256_file", side_effect=data.sha256_file) as hashed:
+            cache.get(clip)
+        self.assertEqual(hashed.call_count, 1, "the cache file's name is the clip's sha256, computed once")
+
+    def test_a_failed_cache_write_leaves_no_temporary_file(self):
+        clip = self.splits["train"][0].audio
+        cache_dir = os.path.join(self.tmp, "cache-full")
+        cache = FeatureCache(cache_dir)
+        with mock.patch.object(np, "save", side_effect=OSError(28, "No space left on device")):
+            with self.assertRaises(OSError):
+                cache.get(clip)
+        self.assertEqual(os.listdir(cache_dir), [])
+        self.assertTrue(torch.equal(cache.get(clip), file_features(clip)), "the next try writes it")
+        self.assertEqual(len(os.listdir(cache_dir)), 1)
 
 
 @unittest.skipUnless(HAS_STUDIO and shutil.which("ffmpeg"), "node, the studio's node_modules and ffmpeg make the real export")

@@ -149,7 +149,8 @@ class ExportRefusals(unittest.TestCase):
             json.dump(cfg, f)
         with self.assertRaisesRegex(ValueError, "best.pt: weights do not fit .*config.json"):
             export(run, os.path.join(self.tmp, "pack"))
-        # a failure after the temporary folder exists (here: in the ONNX export) removes it too
+        # a failure after the temporary folder exists (here: writing generation_config.json, after the
+        # graphs) removes it too
         os.remove(os.path.join(run, "config.json"))
         shutil.copyfile(os.path.join(STATE["run"], "config.json"), os.path.join(run, "config.json"))
         with mock.patch.object(export_pack, "generation_config", side_effect=OSError("disk full")):

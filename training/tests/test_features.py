@@ -3,7 +3,6 @@ Hugging Face / torchaudio reference (test/fixtures/features/voice16k.ast.npy, th
 studio's own fbank.test.ts uses), torchaudio.compliance.kaldi.fbank with ASTFeatureExtractor's
 arguments on other input, and the studio's `s2cap features` output on the same WAV."""
 import os
-import shutil
 import subprocess
 import tempfile
 import unittest
@@ -11,7 +10,7 @@ import unittest
 import numpy as np
 import torch
 
-from helpers import FIXTURES, ROOT
+from helpers import FIXTURES, HAS_STUDIO, ROOT
 from synthetic import write_wav
 from s2cap_train.audio import load_mono16k
 from s2cap_train.features import FRAMES, MEAN, MEL_BINS, STD, ast_features, file_features, kaldi_fbank
@@ -22,7 +21,6 @@ except ImportError:  # the recipe runs without torchaudio; this comparison then 
     ta_kaldi = None
 
 VOICE = os.path.join(FIXTURES, "features", "voice16k.wav")
-HAS_STUDIO = shutil.which("node") is not None and os.path.isdir(os.path.join(ROOT, "node_modules", "tsx"))
 
 
 def hf_reference(wave: torch.Tensor) -> torch.Tensor:

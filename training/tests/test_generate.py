@@ -268,7 +268,9 @@ class OnTheModel(unittest.TestCase):
         model, cfg, states = self.model(300, 30, max_length=14, min_length=4, no_repeat_ngram_size=0, num_beams=1)
         with torch.no_grad():
             model.bart.final_logits_bias[0, cfg.decoder.eos_token_id] = 37.0  # so items stop at different steps
+        model.train().bart.eval()  # as in stage 1 (BART frozen): generate must leave each submodule's mode so
         got = generate_with_scores(model, self.x, cfg.generation, cfg.decoder)
+        self.assertEqual((model.encoder.training, model.bart.training), (True, False))
         lengths = set()
         for item, res in enumerate(got):
             seq, logprobs = [cfg.decoder.decoder_start_token_id], []
@@ -367,10 +369,9 @@ class OnTheModel(unittest.TestCase):
         class FullPasses:
             """Recomputes every row's whole prefix each step (no cache), rows tracked like MarkovModel's."""
 
-            def __init__(self, test, rows_per_item):
+            def __init__(self, rows_per_item):
                 self.rows = [[START] for _ in range(len(states) * rows_per_item)]
                 self.item = [i for i in range(len(states)) for _ in range(rows_per_item)]
-                self.test = test
 
             def step(self, last):
                 out = []
@@ -387,8 +388,7 @@ class OnTheModel(unittest.TestCase):
                 self.item = [self.item[r] for r in rows]
 
         s = settings_from(cfg.generation, cfg.decoder)
-        s = dataclasses.replace(s, eos_token_id=[cfg.decoder.eos_token_id])
-        ref = reference_beam(FullPasses(self, 3), len(states), s)
+        ref = reference_beam(FullPasses(3), len(states), s)
         got = generate_with_scores(model, self.x, cfg.generation, cfg.decoder)
         self.assertEqual([r.sequence for r in got], [r.sequence for r in ref])
         for a, b in zip(got, ref):

@@ -7,11 +7,9 @@ import json
 import math
 import os
 import random
-import shutil
-import subprocess
 import unittest
 
-from helpers import FIXTURES, ROOT
+from helpers import FIXTURES, HAS_STUDIO, studio_script
 
 from s2cap_train.metrics import caption_metrics, caption_scores, ptb_tokenize
 from s2cap_train.metrics.scorers import bleu, cider_d, rouge_l
@@ -90,10 +88,9 @@ class PtbTokenizeTest(unittest.TestCase):
             self.assertEqual(ptb_tokenize(text), want, text)
 
     def test_equals_the_studio_on_random_caption_text(self):
-        node = shutil.which("node")
-        if node is None:
-            print("skipping the comparison with the studio's ptbTokenize: node is not on PATH")
-            self.skipTest("node is not on PATH")
+        if not HAS_STUDIO:
+            print("skipping the comparison with the studio's ptbTokenize: node or its node_modules missing")
+            self.skipTest("node or the studio's node_modules (tsx) missing")
         pool = ["a", "Singer", "R&B", "r&b", "AT&T", "don't", "can't", "won’t", "singer's", "singers'", "they're",
                 "I'll", "'80s", "rock'n'roll", "y'all", "3.5", "1,000", "2:30", "4/4", "120bpm", "-5", "c#", "C++",
                 "U.S.", "e.g.", "Mr.", "etc.", "vs.", "p.m.", "The", "It", "mid-tempo", "lo-fi", "pop/rock", "(", ")",
@@ -106,10 +103,7 @@ class PtbTokenizeTest(unittest.TestCase):
         for _ in range(300):
             parts = [rng.choice(pool) for _ in range(rng.randrange(1, 12))]
             texts.append("".join(p + rng.choice([" ", " ", " ", ""]) for p in parts))
-        res = subprocess.run([node, "--import", "tsx", "--input-type=module", "-e", NODE_SCRIPT], cwd=ROOT,
-                             input=json.dumps(texts), capture_output=True, text=True, timeout=120)
-        self.assertEqual(res.returncode, 0, res.stderr[-2000:])
-        for text, want in zip(texts, json.loads(res.stdout)):
+        for text, want in zip(texts, studio_script(NODE_SCRIPT, texts)):
             self.assertEqual(ptb_tokenize(text), want, repr(text))
 
 

@@ -142,6 +142,21 @@ def reference_bart_logits(sd, cfg, ids, enc):
     return F.linear(h, sd["lm_head.weight"]) + sd["final_logits_bias"]
 
 
+def reference_bart_encoder(sd, cfg, ids, mask):
+    """BartEncoder from the state dict, following modeling_bart.py (post-LN, padding masked as keys)."""
+    t = ids.shape[1]
+    h = F.embedding(ids, sd["model.shared.weight"]) + sd["model.encoder.embed_positions.weight"][2:2 + t]
+    h = _ln(h, sd, "model.encoder.layernorm_embedding")
+    pad = (1.0 - mask[:, None, None, :].float()) * torch.finfo(torch.float32).min
+    names = ("q_proj", "k_proj", "v_proj")
+    for i in range(cfg.encoder_layers):
+        p = f"model.encoder.layers.{i}."
+        h = _ln(h + _lin(_mha(h, h, sd, p + "self_attn.", names, cfg.encoder_attention_heads, pad),
+                         sd, p + "self_attn.out_proj"), sd, p + "self_attn_layer_norm")
+        h = _ln(h + _lin(F.gelu(_lin(h, sd, p + "fc1")), sd, p + "fc2"), sd, p + "final_layer_norm")
+    return h
+
+
 class AgainstWrittenOutReferences(unittest.TestCase):
     """The modules against their computations written out from HF's source over the state dict
     (the same weights by name; the GPU check in tools/hf_parity.py compares with transformers itself)."""
@@ -163,6 +178,17 @@ class AgainstWrittenOutReferences(unittest.TestCase):
         with torch.no_grad():
             got, _ = bart.decode(ids, enc)
             self.assertTrue(torch.allclose(got, reference_bart_logits(bart.state_dict(), cfg, ids, enc), atol=1e-4))
+
+    def test_bart_encoder(self):
+        cfg = tiny_config().decoder
+        bart = BartForConditionalGeneration(cfg).eval()
+        randomize(bart, 13)
+        ids = torch.randint(3, cfg.vocab_size, (2, 7), generator=torch.Generator().manual_seed(14))
+        mask = torch.tensor([[1] * 7, [1] * 4 + [0] * 3])
+        with torch.no_grad():
+            got = bart.encode_text(ids, mask)
+            want = reference_bart_encoder(bart.state_dict(), cfg, ids, mask)
+        self.assertTrue(torch.allclose(got, want, atol=1e-4))
 
 
 class HuggingFaceNames(unittest.TestCase):

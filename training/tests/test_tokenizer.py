@@ -5,12 +5,10 @@ require the same ids and the same caption text; plus round trips and build's gua
 import json
 import os
 import random
-import shutil
-import subprocess
 import tempfile
 import unittest
 
-from helpers import FIXTURES, ROOT
+from helpers import FIXTURES, HAS_STUDIO, studio_script
 
 from s2cap_train.byte_level import byte_encode, pre_tokenize
 from s2cap_train.tokenizer import ByteLevelBPE
@@ -66,15 +64,9 @@ process.stdout.write(JSON.stringify(out));
 
 def node_oracle(folder: str, texts: list[str], ids: list[list[int]], config: str | None = "tokenizer_config.json"):
     """The studio's encode ids and decodeCaption text, or None (with the reason) without node."""
-    node = shutil.which("node")
-    if node is None:
-        return None, "node is not on PATH"
-    job = json.dumps({"dir": folder, "texts": texts, "ids": ids, "config": config})
-    res = subprocess.run([node, "--import", "tsx", "--input-type=module", "-e", NODE_SCRIPT], cwd=ROOT,
-                         input=job, capture_output=True, text=True, timeout=120)
-    if res.returncode != 0:
-        raise AssertionError(f"node oracle failed: {res.stderr[-2000:]}")
-    return json.loads(res.stdout), None
+    if not HAS_STUDIO:
+        return None, "node or the studio's node_modules (tsx) missing"
+    return studio_script(NODE_SCRIPT, {"dir": folder, "texts": texts, "ids": ids, "config": config}), None
 
 
 def oracle_or_skip(test: unittest.TestCase, folder: str, texts: list[str], ids: list[list[int]]) -> dict:

@@ -308,6 +308,25 @@ class Cli(unittest.TestCase):
             if not torch.cuda.is_available():
                 code, _, err = self.run_main("fit", "--data", export, "--out", os.path.join(tmp, "run"), "--device", "cuda")
                 self.assertOneLineError(code, err, "cuda")
+            # a clip changed after export: refused before any work, naming the clip
+            with open(os.path.join(export, "manifest.json")) as f:
+                clip = os.path.join(export, *sorted(json.load(f)["files"])[-1].split("/"))
+            with open(clip, "ab") as f:
+                f.write(b"\0\0")
+            code, _, err = self.run_main("fit", "--data", export, "--out", os.path.join(tmp, "changed"))
+            self.assertOneLineError(code, err, clip, "changed after export")
+            self.assertFalse(os.path.exists(os.path.join(tmp, "changed")))
+
+    def test_unreadable_config_files_name_themselves(self):
+        # not UTF-8 (json.load's UnicodeDecodeError is no JSONDecodeError), not JSON, not an object
+        with tempfile.TemporaryDirectory() as tmp:
+            bad = os.path.join(tmp, "bad.json")
+            for content, reason in ((b'{"train": {"seed": 1}}\xff', "cannot read the config"),
+                                    (b'{"train": ', "cannot read the config"), (b"[1]", "the config must be a JSON object")):
+                with open(bad, "wb") as f:
+                    f.write(content)
+                code, _, err = self.run_main("fit", "--data", tmp, "--out", os.path.join(tmp, "run"), "--config", bad)
+                self.assertOneLineError(code, err, f"{bad}: {reason}")
 
     def test_fit_through_python_m(self):
         with tempfile.TemporaryDirectory() as tmp:

@@ -213,6 +213,9 @@ class CheckpointFolders(unittest.TestCase):
             json.dump(hf_encoder_config(self.cfg.encoder), f)
         self.assert_one_line_error(init_encoder, empty, "no model.safetensors or pytorch_model.bin")
         self.assert_one_line_error(init_encoder, os.path.join(self.dir, "nowhere"), "not a folder")
+        with open(os.path.join(empty, "config.json"), "wb") as f:
+            f.write(b'{"hidden_size": "\xff"}')  # not UTF-8
+        self.assert_one_line_error(init_encoder, empty, "config.json: cannot read")
         # a different architecture in config.json
         wider = dict(hf_encoder_config(self.cfg.encoder), hidden_size=64)
         folder = write_folder(os.path.join(self.dir, "wide"), wider, self.ast_classifier_state(), "safetensors")

@@ -8,11 +8,11 @@ with it; this script is the comparison, run by hand:
 
 1. Parity: HF ASTModel and BartForConditionalGeneration at base sizes (random init, every tensor
    perturbed so no zero hides a wiring error; or loaded from local folders), their state dicts
-   copied into ours through weights.py's own mapping; prints max |Δ| of AST last_hidden_state,
+   loaded into ours through weights.py's load_ast / load_bart (as --init loads a folder); prints max |Δ| of AST last_hidden_state,
    BART encoder output and decoder logits (target < 1e-4), and whether our greedy and beam search
    give HF generate()'s sequences and beam scores (text encoder states, and audio-shaped states).
 2. Speed: steps/s of an S2Cap stage-2 training step (AST-base + projection + BART-base: mix
-   encoded with gradients, vocal stem encoded without, CE + demixing KL, AdamW) in fp32 and AMP.
+   encoded with gradients, vocal stem encoded without, losses.py's CE + demixing KL, AdamW) in fp32 and AMP.
 `--skip-hf` runs only part 2 (no transformers needed); `--tiny` uses the test-sized model."""
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ import sys
 import time
 
 import torch
-import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from s2cap_train.config import Config, GenerationConfig  # noqa: E402
@@ -32,8 +31,8 @@ from s2cap_train.generate import generate_from_states  # noqa: E402
 from s2cap_train.models.ast import ASTEncoder  # noqa: E402
 from s2cap_train.models.bart import BartForConditionalGeneration  # noqa: E402
 from s2cap_train.models.captioner import S2CapModel  # noqa: E402
-from s2cap_train.weights import (ast_state, bart_state, decoder_config_from_hf, encoder_config_from_hf,  # noqa: E402
-                                 load_into)
+from s2cap_train.losses import caption_ce_loss, demix_kl_loss  # noqa: E402
+from s2cap_train.weights import decoder_config_from_hf, encoder_config_from_hf, load_ast, load_bart  # noqa: E402
 
 TARGET = 1e-4
 
@@ -54,33 +53,30 @@ def perturb(model: torch.nn.Module, seed: int) -> None:
             t.copy_(1 + 0.1 * noise if "norm" in name and name.endswith("weight") else t + 0.02 * noise)
 
 
-def eager(config) -> None:
+def hf_model(cls, folder: str | None, make_config, seed: int):
+    """The HF model from FOLDER, else a random one (make_config()) with every tensor perturbed;
+    eager attention either way (transformers before attn_implementation has only eager)."""
+    if folder:
+        try:
+            return cls.from_pretrained(folder, attn_implementation="eager")
+        except TypeError:
+            return cls.from_pretrained(folder)
+    config = make_config()
     try:
         config._attn_implementation = "eager"
-    except AttributeError:  # older transformers: eager is the only implementation
+    except AttributeError:
         pass
-
-
-def from_folder(cls, folder: str):
-    try:
-        return cls.from_pretrained(folder, attn_implementation="eager")
-    except TypeError:  # transformers before attn_implementation: eager is all it has
-        return cls.from_pretrained(folder)
+    model = cls(config)
+    perturb(model, seed)
+    return model
 
 
 def ast_parity(folder: str | None, device: str) -> None:
     from transformers import ASTConfig, ASTModel
-    if folder:
-        hf = from_folder(ASTModel, folder)
-    else:
-        cfg = ASTConfig()
-        eager(cfg)
-        hf = ASTModel(cfg)
-        perturb(hf, 1)
-    hf = hf.to(device).eval()
-    ours = ASTEncoder(encoder_config_from_hf(hf.config.to_dict())).to(device).eval()
-    mapped, notes = ast_state(hf.state_dict(), set(ours.state_dict()))
-    load_into(ours, mapped, folder or "hf:ASTModel")
+    hf = hf_model(ASTModel, folder, ASTConfig, 1).to(device).eval()
+    config = hf.config.to_dict()
+    ours = ASTEncoder(encoder_config_from_hf(config)).to(device).eval()
+    notes = load_ast(ours, config, hf.state_dict(), folder or "hf:ASTModel")
     x = torch.randn(2, ours.cfg.max_length, ours.cfg.num_mel_bins, generator=torch.Generator().manual_seed(2)).to(device)
     with torch.no_grad():
         want = hf(input_values=x).last_hidden_state
@@ -139,20 +135,15 @@ def _generate_parity(hf, ours, dec, label: str, states, mask, hf_kwargs: dict) -
 
 def bart_parity(folder: str | None, device: str) -> None:
     from transformers import BartForConditionalGeneration as HFBart
-    if folder:
-        hf = from_folder(HFBart, folder)
-    else:
-        cfg = _bart_base_config()
-        eager(cfg)
-        hf = HFBart(cfg)
-        perturb(hf, 3)
+    hf = hf_model(HFBart, folder, _bart_base_config, 3)
+    if not folder:
         with torch.no_grad():
             hf.model.shared.weight.mul_(10.0)  # peaked next-token distributions, so fp noise flips no argmax
     hf = hf.to(device).eval()
-    dec = decoder_config_from_hf(hf.config.to_dict())
+    config = hf.config.to_dict()
+    dec = decoder_config_from_hf(config)
     ours = BartForConditionalGeneration(dec).to(device).eval()
-    mapped, notes = bart_state(hf.state_dict(), set(ours.state_dict()))
-    load_into(ours, mapped, folder or "hf:BartForConditionalGeneration")
+    notes = load_bart(ours, config, hf.state_dict(), folder or "hf:BartForConditionalGeneration")
     g = torch.Generator().manual_seed(4)
     ids = torch.randint(3, dec.vocab_size, (2, 20), generator=g)
     ids[:, 0], ids[0, -1], ids[1, 14], ids[1, 15:] = 0, 2, 2, dec.pad_token_id
@@ -190,9 +181,7 @@ def _train_step(model, opt, scaler, batch, amp: bool, device: str) -> float:
         with torch.no_grad():
             teacher = model.encode_audio(vocals)
         logits, _ = model.bart.decode(dec_in, mix)
-        ce = F.cross_entropy(logits.float().flatten(0, 1), labels.flatten(), ignore_index=-100)
-        kl = F.kl_div(F.log_softmax(mix.float(), -1), F.softmax(teacher.float(), -1), reduction="none").sum(-1).mean()
-        loss = ce + kl
+        loss = caption_ce_loss(logits, labels) + demix_kl_loss(mix, teacher)
     opt.zero_grad(set_to_none=True)
     if scaler is not None:
         scaler.scale(loss).backward()

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { MEASURED_NAMES, MEASURED_UNITS, type MeasuredAttribute } from '../../shared/attributes';
 import { analyzeSpan, analyzeTrack, MAX_SERIES_FPS } from './analyze';
 import { measureLoudness } from './loudness';
-import { drumPattern, rng } from './rhythmSynth';
-import { scaled, synthSong, type SongOptions } from './songSynth';
+import { drumPattern, rng } from '../testing/rhythmSynth';
+import { scaled, synthSong, type SongOptions } from '../testing/songSynth';
 import { DEFAULT_THRESHOLDS } from './thresholds';
 import type { Audio } from './types';
 

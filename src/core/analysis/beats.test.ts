@@ -1,9 +1,9 @@
-// Tempo and beat tracking on synthetic material with a known tempo (rhythmSynth.ts): click tracks,
+// Tempo and beat tracking on synthetic material with a known tempo (testing/rhythmSynth.ts): click tracks,
 // jittered and swung clicks, drum patterns over a sustained pad (one genuinely octave-ambiguous,
 // one clearly not), and signals without a pulse, which must give no tempo and a low confidence.
 import { describe, expect, it } from 'vitest';
 import { trackBeats } from './beats';
-import { clickTrack, drumPattern, render, rng, addPad, type Hit } from './rhythmSynth';
+import { clickTrack, drumPattern, render, rng, addPad, type Hit } from '../testing/rhythmSynth';
 import type { Audio, TempoResult } from './types';
 
 const SR = 44100;

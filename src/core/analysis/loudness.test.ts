@@ -8,8 +8,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../testing/tmp';
 import { measureLoudness } from './loudness';
-import { rng } from './rhythmSynth';
-import { whiteNoise } from './toneSynth';
+import { rng } from '../testing/rhythmSynth';
+import { whiteNoise } from '../testing/toneSynth';
 import type { Audio } from './types';
 
 const tmp = tempDir('s2cap-loudness-');

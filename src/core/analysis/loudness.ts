@@ -19,6 +19,7 @@
 // 0.4 + 0.1·k s (the same grid, so the UI can draw them together). Short-term values before 3 s
 // cover the audio available so far (0 … t); only full 3 s windows enter the loudness range. A
 // trailing remainder shorter than 100 ms is not measured (as in libebur128).
+import { checkAudio } from './decimate';
 import type { Audio, LoudnessResult } from './types';
 
 /** BS.1770 offset: loudness = −0.691 + 10·log10(Σ channel mean squares of the K-weighted signal). */
@@ -77,7 +78,9 @@ function energyOf(loudnessLufs: number): number {
   return Math.pow(10, (loudnessLufs - LUFS_OFFSET) / 10);
 }
 
-function checkAudio(audio: Audio): void {
+/** What loudness needs beyond the analysis' common checks (decimate.ts checkAudio): a rate of at
+ *  least MIN_SAMPLE_RATE, mono or stereo. */
+function checkLoudnessAudio(audio: Audio): void {
   const { sampleRate, channels } = audio;
   if (!Number.isFinite(sampleRate) || sampleRate < MIN_SAMPLE_RATE) {
     throw new Error(`measureLoudness: sample rate ${sampleRate} is not a rate of at least ${MIN_SAMPLE_RATE} Hz`);
@@ -85,12 +88,7 @@ function checkAudio(audio: Audio): void {
   if (channels.length < 1 || channels.length > 2) {
     throw new Error(`measureLoudness: ${channels.length} channels given, expected mono or stereo`);
   }
-  const [first, second] = channels as [Float32Array, Float32Array | undefined];
-  if (second && first.length !== second.length) {
-    throw new Error(
-      `measureLoudness: channels differ in length (${first.length} and ${second.length} samples)`,
-    );
-  }
+  checkAudio(audio, 'measureLoudness');
 }
 
 /**
@@ -177,7 +175,7 @@ function gatedEnergies(energies: Float64Array, relativeLu: number): number[] {
 
 /** BS.1770-4 / EBU R128 loudness of `audio` (mono or stereo, channel weights 1.0). */
 export function measureLoudness(audio: Audio): LoudnessResult {
-  checkAudio(audio);
+  checkLoudnessAudio(audio);
   const { sampleRate, channels } = audio;
   const hop = Math.round(sampleRate / 10);
   const nSub = Math.floor(channels[0]!.length / hop);

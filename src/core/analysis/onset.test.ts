@@ -1,7 +1,7 @@
 // The onset envelope: ~100 frames/s at any sample rate, peaks on the attacks, flat for silence.
 import { describe, expect, it } from 'vitest';
 import { onsetEnvelope } from './onset';
-import { clickTrack } from './rhythmSynth';
+import { clickTrack } from '../testing/rhythmSynth';
 
 describe('onsetEnvelope', () => {
   it.each([8000, 16000, 22050, 44100, 48000])('runs at ~100 frames/s at %i Hz and peaks within 20 ms of each click', (sr) => {

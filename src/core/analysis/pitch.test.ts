@@ -3,7 +3,7 @@
 // tones, noise robustness, and no pitch (low confidence) for silence and white noise.
 import { describe, expect, it } from 'vitest';
 import { PITCH_HOP_SEC, summarizePitch, trackPitch } from './pitch';
-import { harmonicTone, whiteNoise, withGaps, withNoise } from './toneSynth';
+import { harmonicTone, whiteNoise, withGaps, withNoise } from '../testing/toneSynth';
 
 const RATES = [44100, 16000];
 const mono = (sampleRate: number, x: Float32Array) => ({ sampleRate, channels: [x] });

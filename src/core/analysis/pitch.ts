@@ -32,6 +32,7 @@
 // Audio recorded below 10 kHz (8 kHz telephone audio) is analysed as it is; there, voices above
 // ~900 Hz can come out an octave low.
 import FFT from 'fft.js';
+import { quantileOfSorted } from '../../shared/quantiles';
 import { downmixDecimate } from './decimate';
 import { decodePitchPath, type PitchCandidates } from './pitchViterbi';
 import type { Audio, PitchSummary, PitchTrack } from './types';
@@ -345,14 +346,6 @@ export function trackPitch(audio: Audio): PitchTrack {
   return { hopSec: PITCH_HOP_SEC, startSec: 0, f0Hz, voicedProb: sink.voicedProb };
 }
 
-/** Linear-interpolated percentile (numpy's default) of sorted values. */
-function percentile(sorted: Float64Array, p: number): number {
-  const pos = (p / 100) * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
-}
-
 /**
  * Median and 5th/95th percentiles of the voiced f0, the voiced share, and a confidence: the mean
  * voicing probability of the voiced frames times min(1, voiced seconds / 2 s). Under 0.5 s voiced
@@ -374,9 +367,9 @@ export function summarizePitch(t: PitchTrack): PitchSummary {
   const sorted = Float64Array.from(voiced).sort();
   const confidence = (probSum / voiced.length) * Math.min(1, voicedSec / FULL_CONFIDENCE_VOICED_SEC);
   return {
-    medianHz: percentile(sorted, 50),
-    lowHz: percentile(sorted, 5),
-    highHz: percentile(sorted, 95),
+    medianHz: quantileOfSorted(sorted, 0.5),
+    lowHz: quantileOfSorted(sorted, 0.05),
+    highHz: quantileOfSorted(sorted, 0.95),
     voicedRatio,
     confidence: Math.max(0, Math.min(1, confidence)),
   };

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { MeasuredAttribute } from '../../shared/attributes';
 import type { Store } from '../store/store';
 import { testStores } from '../testing/testStores';
-import { DEFAULT_THRESHOLDS, libraryThresholds, MIN_CAPTIONS_PER_GENDER, quantile } from './thresholds';
+import { quantile } from '../../shared/quantiles';
+import { DEFAULT_THRESHOLDS, libraryThresholds, MIN_CAPTIONS_PER_GENDER } from './thresholds';
 import { attributeThresholds } from '../analysisService';
 
 describe('libraryThresholds', () => {
@@ -22,12 +23,6 @@ describe('libraryThresholds', () => {
     expect(t.pitchHz.unknown).toEqual(DEFAULT_THRESHOLDS.pitchHz.unknown);
     expect(t.tempoBpm).toEqual(DEFAULT_THRESHOLDS.tempoBpm);
     expect(t.loudnessLufs).toEqual(DEFAULT_THRESHOLDS.loudnessLufs);
-  });
-
-  it('interpolates quantiles as numpy does', () => {
-    expect(quantile([1, 2, 3, 4], 1 / 3)).toBeCloseTo(2, 10);
-    expect(quantile([10, 20, 30, 40, 50], 0.66)).toBeCloseTo(36.4, 10);
-    expect(quantile([5], 0.5)).toBe(5);
   });
 });
 

@@ -19,6 +19,7 @@
 // those medians. Tempo and loudness stay at the defaults (S2Cap's tempo and volume boundaries are
 // not per-library quantities a few hundred captions would improve).
 import type { AttributeThresholds } from '../../shared/attributes';
+import { quantile } from '../../shared/quantiles';
 
 export const DEFAULT_THRESHOLDS: AttributeThresholds = {
   pitchHz: { male: [150, 200], female: [260, 350], unknown: [180, 300] },
@@ -63,15 +64,6 @@ export function libraryThresholds(pairs: readonly GenderPitch[]): AttributeThres
     source: 'library',
     counts,
   };
-}
-
-/** The q-quantile with linear interpolation between order statistics (numpy's and pandas' default). */
-export function quantile(values: readonly number[], q: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  if (!s.length) return NaN;
-  const h = (s.length - 1) * q;
-  const lo = Math.floor(h);
-  return s[lo]! + (h - lo) * ((s[Math.min(lo + 1, s.length - 1)] ?? s[lo]!) - s[lo]!);
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;

@@ -17,6 +17,7 @@
 // report is the median over voiced frames. HNR runs at the full sample rate (decimation would
 // discard the noise above the new Nyquist and overstate the ratio); for speed it analyses at most
 // MAX_HNR_FRAMES frames spread evenly over the voiced ones, which leaves a median unchanged.
+import { median } from '../../shared/quantiles';
 import { toMono } from '../audio/channels';
 import FFT from 'fft.js';
 import { checkAudio } from './decimate';
@@ -200,12 +201,6 @@ function hnrFrames(x: Float32Array, sr: number, centres: { c: number; f0: number
     results.push({ r: peak, voiced: f0 !== null || peak > VOICING_R });
   }
   return results;
-}
-
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /** `maxMs`: the loudest centroid frame's mean square, which sets the relative silence floor. */

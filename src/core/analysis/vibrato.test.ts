@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { trackPitch } from './pitch';
 import type { PitchTrack } from './types';
 import { detrend, measureVibrato } from './vibrato';
-import { harmonicTone, vibratoContour, whiteNoise, withGaps } from './toneSynth';
-import { rng } from './rhythmSynth';
+import { harmonicTone, vibratoContour, whiteNoise, withGaps } from '../testing/toneSynth';
+import { rng } from '../testing/rhythmSynth';
 
 const mono = (sampleRate: number, x: Float32Array) => ({ sampleRate, channels: [x] });
 

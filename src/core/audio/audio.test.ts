@@ -8,7 +8,7 @@ import { average, toChannels } from './channels';
 import { decodeFile, decodeFileChunks, sniffFormat } from './decode';
 import { concatPlanar, readAudio, readAudioAll, readAudioMulti } from './read';
 import { StreamResampler } from './resampler';
-import { db, rms, sine, toneAmplitude } from './testing';
+import { db, rms, sine, toneAmplitude } from '../testing/tones';
 import { WavWriter } from './wavWriter';
 
 const tmp = tempDir();

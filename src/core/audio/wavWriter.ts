@@ -73,18 +73,20 @@ export class WavWriter {
   /** Completes the header, then fsyncs and renames the file into place. */
   close(): void {
     this.ensureIdle('close');
-    try {
-      fs.writeSync(this.fd, this.header(this.dataBytes), 0, 44, 0);
-    } catch (err) {
-      this.out.abort();
-      throw err;
-    }
+    this.completeHeader();
     this.out.commitSync();
   }
 
   /** close() after the queued writes, with the fsync off the event loop. */
   async commit(): Promise<void> {
     await this.pending;
+    this.completeHeader();
+    await this.out.commit();
+  }
+
+  /** Writes the final sizes into the header; when that or an earlier queued write failed, removes
+   *  the temporary file and throws. */
+  private completeHeader(): void {
     try {
       if (this.failed) throw this.failed;
       fs.writeSync(this.fd, this.header(this.dataBytes), 0, 44, 0);
@@ -92,7 +94,6 @@ export class WavWriter {
       this.out.abort();
       throw err;
     }
-    await this.out.commit();
   }
 
   /** Deletes the half-written temporary file (cancelled or failed job); `file` is left as it was.

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { MeasuredAttribute, MeasuredName } from '../../shared/attributes';
 import { MEASURED_UNITS } from '../../shared/attributes';
 import { WavWriter } from '../audio/wavWriter';
-import { synthSong } from '../analysis/songSynth';
+import { synthSong } from '../testing/songSynth';
 import { tempDir } from '../testing/tmp';
 import { scoreOf, suggestBuiltin } from './suggest';
 import { MENTION_CONFIDENCE, templateCaption } from './template';

@@ -5,7 +5,7 @@ import { WavWriter } from '../audio/wavWriter';
 import { separateFile } from '../inference/separate/separateFile';
 import { tempDir } from '../testing/tmp';
 import { CenterSeparator } from './centerSeparator';
-import { sdr, syntheticMix, type SyntheticMix } from './syntheticMix';
+import { sdr, syntheticMix, type SyntheticMix } from '../testing/syntheticMix';
 
 const SR = 44100;
 const sine = (f: number, n: number, amp: number) => Float32Array.from({ length: n }, (_, i) => amp * Math.sin((2 * Math.PI * f * i) / SR));

@@ -14,7 +14,7 @@
 // mix minus the vocals, so the two stems always add back to the mix. Needs a stereo mix.
 //
 // Why these steps (vocal SDR gain over the mix's, through separateFile, on 40 s of the synthetic
-// songs of syntheticMix.ts — kick, snare and bass centred with the voice at MUSDB-like levels,
+// songs of testing/syntheticMix.ts — kick, snare and bass centred with the voice at MUSDB-like levels,
 // pad and plucks panned — alto melody / tenor melody / held notes):
 //   centre channel alone (the previous built-in separator):   +6.2 / +6.1 / +6.0 dB
 //   centre + median-filter HPSS (percussive energy removed):  +7.3 / +7.0 / +7.0 dB

@@ -13,13 +13,12 @@ import path from 'node:path';
 import type { StudioApi } from '../../shared/api';
 import { StudioError } from '../../shared/errors';
 import type { JobRunner } from '../jobs/jobRunner';
+import { sha256File } from '../library/hash';
 import type { TrainPayload } from '../jobs/trainJob';
 import { findTrainingPython } from '../training/pythonFinder';
 import { trainingDir } from '../training/trainingDir';
 
 type TrainingCommands = Pick<StudioApi, 'startTraining'>;
-
-const sha256 = (data: string | Buffer) => crypto.createHash('sha256').update(data).digest('hex');
 
 /** What a run is trained on and how: the absolute export folder, and the config and --init folders if any. */
 export interface RunInputs {
@@ -38,10 +37,10 @@ export interface RunInputs {
  */
 export async function defaultRunDir(dataDir: string, run: RunInputs): Promise<string> {
   const data = path.resolve(run.data);
-  const manifest = await fs.readFile(path.join(data, 'manifest.json')).catch(() => null);
-  const config = run.config ? await fs.readFile(run.config) : null;
-  const key = JSON.stringify([data, manifest && sha256(manifest), config && sha256(config), run.initEncoder ?? null, run.initDecoder ?? null]);
-  return path.join(dataDir, 'training', `${slugOf(data)}-${sha256(key).slice(0, 8)}`);
+  const manifest = await sha256File(path.join(data, 'manifest.json')).catch(() => null);
+  const config = run.config ? await sha256File(run.config) : null;
+  const key = JSON.stringify([data, manifest, config, run.initEncoder ?? null, run.initDecoder ?? null]);
+  return path.join(dataDir, 'training', `${slugOf(data)}-${crypto.createHash('sha256').update(key).digest('hex').slice(0, 8)}`);
 }
 
 /** A folder's name as pack-name characters (letters, digits, . _ -), at most 48 of them. */
@@ -73,7 +72,7 @@ export function trainingCommands(ctx: { jobs: JobRunner; dataDir: string }): Tra
         ...(req.noResume ? { noResume: true, queuedAt: Date.now() } : {}),
       };
       trainingDir(); // the recipe ships with the studio; a broken installation says so now
-      await findTrainingPython(); // no Python with torch: refused now, saying what to install
+      await findTrainingPython(); // no Python with torch: refused now, saying what to install (the job reuses the one found)
       return ctx.jobs.enqueue('train', payload);
     },
   };

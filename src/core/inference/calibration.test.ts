@@ -2,13 +2,15 @@
 // a provider that cannot start recorded with its reason, and real CPU sessions timed.
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseManifest } from './packs/manifest';
-import { calibrationKey, decideProviders, measureProviders } from './calibration';
+import { Captioner } from './caption/captioner';
+import { calibrationKey, decideProviders, machineName, measureProviders } from './calibration';
 
 const DIR = path.resolve(__dirname, '../../../test/fixtures/packs/tiny-captioner');
 const manifest = parseManifest(JSON.parse(fs.readFileSync(path.join(DIR, 'model.json'), 'utf8')));
 const who = { pack: 'p@1', machine: 'm', at: new Date('2025-01-01T00:00:00Z') };
+afterEach(() => vi.restoreAllMocks());
 
 describe('deciding providers from timings', () => {
   it('picks the fastest provider per model, encoder and decoder separately', () => {
@@ -49,6 +51,14 @@ describe('deciding providers from timings', () => {
     const other = { ...manifest, files: { ...manifest.files, [manifest.captioner!.encoder]: { sha256: '0'.repeat(64) } } };
     expect(calibrationKey(other, { threads: 0 }, 'host-a')).not.toBe(k);
   });
+
+  it('reads the machine (GPU adapters from /sys and /proc) once per process, not at every lookup', () => {
+    const reads = vi.spyOn(fs, 'readdirSync');
+    const name = machineName();
+    expect(calibrationKey(manifest, { threads: 0 })).toBe(calibrationKey(manifest, { threads: 0 }, name));
+    expect(machineName()).toBe(name);
+    expect(reads.mock.calls.filter(([dir]) => String(dir).startsWith('/sys/class/drm')).length).toBeLessThanOrEqual(1);
+  });
 });
 
 describe('measuring providers (real sessions)', () => {
@@ -64,6 +74,12 @@ describe('measuring providers (real sessions)', () => {
     expect(dml.encoderMs).toBeUndefined();
     const c = decideProviders(trials, who);
     expect(c).toMatchObject({ encoder: { chosen: 'cpu' }, decoder: { chosen: 'cpu' }, unavailable: { dml: dml.error }, cpuOnly: true });
+  });
+
+  it('loads no session when no other provider is left to compare with the CPU', async () => {
+    const load = vi.spyOn(Captioner, 'load');
+    expect(await measureProviders(DIR, spec, { candidates: ['cpu'], threads: 1 })).toEqual([{ ep: 'cpu' }]);
+    expect(load).not.toHaveBeenCalled();
   });
 
   it('measures nothing when only the CPU can run', async () => {

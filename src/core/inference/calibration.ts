@@ -46,11 +46,15 @@ export interface MeasureOptions {
 export async function measureProviders(dir: string, spec: CaptionerSpec, o: MeasureOptions = {}): Promise<ProviderTrial[]> {
   const trials: ProviderTrial[] = [];
   const loaded: { ep: Ep; cap: Captioner }[] = [];
-  for (const ep of o.candidates ?? calibrationCandidates()) {
-    // Known not to run here (no GPU device): not started, so no driver noise and no time spent.
-    const missing = ep === 'cpu' ? null : gpuMissing(ep);
-    if (missing) {
-      trials.push({ ep, error: missing });
+  const candidates = o.candidates ?? calibrationCandidates();
+  // Known not to run here (no GPU device): not started, so no driver noise and no time spent.
+  const missing = new Map<Ep, string | null>(candidates.flatMap((ep) => (ep === 'cpu' ? [] : [[ep, gpuMissing(ep)] as const])));
+  // Only the CPU can run: nothing to compare, so no session is loaded (the job loads its own).
+  if (!o.measureCpuAlone && [...missing.values()].every(Boolean)) return [{ ep: 'cpu' }, ...[...missing].map(([ep, error]) => ({ ep, error: error! }))];
+  for (const ep of candidates) {
+    const error = missing.get(ep);
+    if (error) {
+      trials.push({ ep, error });
       continue;
     }
     try {
@@ -148,11 +152,19 @@ export function gpuAdapters(): string[] {
   return out;
 }
 
-/** This machine, as a person reads it: host, CPU model and cores, GPU adapters. */
+let machine: string | undefined;
+
+/**
+ * This machine, as a person reads it: host, CPU model and cores, GPU adapters. Read once per
+ * process (it reads /sys and /proc, and every caption job and pack listing keys a record by it).
+ */
 export function machineName(): string {
-  const cpus = os.cpus();
-  const gpus = gpuAdapters();
-  return `${os.hostname()} · ${cpus[0]?.model.trim() ?? os.arch()} × ${cpus.length} · ${gpus.length ? gpus.join(', ') : 'no GPU'}`;
+  if (machine === undefined) {
+    const cpus = os.cpus();
+    const gpus = gpuAdapters();
+    machine = `${os.hostname()} · ${cpus[0]?.model.trim() ?? os.arch()} × ${cpus.length} · ${gpus.length ? gpus.join(', ') : 'no GPU'}`;
+  }
+  return machine;
 }
 
 /**

@@ -11,7 +11,9 @@ import { createStudio, studioStore, type Studio } from '../studio';
 import { pinkNoiseWav, waitForJob } from '../testing/jobs';
 import { testStores } from '../testing/testStores';
 import { tempDir } from '../testing/tmp';
+import { PackRegistry } from '../inference/packs/registry';
 import { WorkerPool } from '../worker/pool';
+import { JobWrites } from './jobWrites';
 import type { JobPayload } from './jobRunner';
 
 const PACK = path.resolve(__dirname, '../../../test/fixtures/packs/tiny-captioner');
@@ -141,13 +143,39 @@ describe.each(backends)('caption jobs batched across tracks ($name)', (backend) 
       if (task === 'captionFiles') cancelled = studio!.cancelJob({ id: jobs[1]! });
       return run.call(this, task, args, opts) as never;
     });
+    // What is written for the cancelled job, in order: after its end, nothing (the group runs on).
+    const writes: string[] = [];
+    const { progress, transition } = JobWrites.prototype;
+    vi.spyOn(JobWrites.prototype, 'progress').mockImplementation(function (this: JobWrites, id, ...rest) {
+      if (id === jobs[1]) writes.push('progress');
+      return progress.call(this, id, ...rest);
+    });
+    vi.spyOn(JobWrites.prototype, 'transition').mockImplementation(function (this: JobWrites, id, patch, ...rest) {
+      if (id === jobs[1]) writes.push(patch.status ?? 'update');
+      return transition.call(this, id, patch, ...rest);
+    });
     studio = await createStudio(lib);
     const [a, b, c] = await ended(studio, jobs);
+    await new Promise((r) => setTimeout(r, 300)); // a progress write held back by the throttle would be due by now
+    expect(writes.slice(writes.indexOf('cancelled'))).toEqual(['cancelled']);
     expect((await cancelled)?.id).toBe(jobs[1]);
     expect([a!.status, b!.status, c!.status]).toEqual(['done', 'cancelled', 'done']);
     expect((await studio.openTrack({ id: tracks[1]!.id })).suggestions).toEqual([]);
     for (const t of [tracks[0]!, tracks[2]!]) expect((await studio.openTrack({ id: t.id })).suggestions.map((s) => s.segmentId)).toEqual(t.segments);
     expect(await studioStore(studio).jobs.get(jobs[1]!)).toMatchObject({ status: 'cancelled' });
+  }, 60_000);
+
+  it('a built-in suggester job (not batched) is planned once: its pack looked up once', async () => {
+    const { store, target } = await backend.open();
+    await store.close();
+    studio = await createStudio({ dbPath: target, dataDir: path.join(tmp.dir, 'data') });
+    const t = (await studio.importPaths({ paths: [pinkNoiseWav(path.join(tmp.dir, 'alone.wav'), 6)] })).imported[0]!;
+    await studio.createSegment({ trackId: t.id, startSec: 0, endSec: 5 });
+    const choose = vi.spyOn(PackRegistry.prototype, 'choose');
+    const job = await waitForJob(studio, (await studio.startCaptioning({ trackId: t.id })).id);
+    expect(job.status).toBe('done');
+    expect(job.detail).toMatch(/by the built-in suggester/);
+    expect(choose.mock.calls.filter(([role]) => role === 'captioner')).toHaveLength(1);
   }, 60_000);
 
   it('a studio closing while a group runs puts every job of the group back in the queue', async () => {

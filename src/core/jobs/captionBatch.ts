@@ -53,10 +53,10 @@ function shareKey(plan: CaptionPlan, p: JobPayload): string | null {
 /**
  * For a caption job just claimed (`first`, by `owner`), claims the queued caption jobs that can
  * share its model run, oldest first, up to the bounds above. Returns the group with `first`
- * leading it (alone when nothing else can join: run it with its plan), or [] when `first` is not
- * batched: the built-in suggester, or a job that cannot be planned (it then fails alone with its
- * reason). A candidate that cannot be planned (no segments,
- * its track removed) is left queued to fail on its own.
+ * leading it (alone when nothing else can join, or when it is not batched — the built-in
+ * suggester: run it with its plan), or [] when `first` cannot be planned (it then fails alone
+ * with its reason). A candidate that cannot be planned (no segments, its track removed) is left
+ * queued to fail on its own.
  */
 export async function claimCompanions(d: JobRunnerDeps, writes: JobWrites, first: JobRecord, owner: string): Promise<GroupMember[]> {
   // One lookup per pack for the whole group (a pack run from its folder is checked at each lookup).
@@ -67,9 +67,10 @@ export async function claimCompanions(d: JobRunnerDeps, writes: JobWrites, first
     return chosen.get(key)!;
   };
   const plan = await planCaption(d, first.payload as JobPayload, choose).catch(() => null);
-  const key = plan && shareKey(plan, first.payload as JobPayload);
-  if (!plan || !key) return [];
+  if (!plan) return [];
   const group: GroupMember[] = [{ rec: first, owner, plan }];
+  const key = shareKey(plan, first.payload as JobPayload);
+  if (!key) return group;
   let segments = plan.segments.length;
   try {
     for (const rec of await d.store.jobs.queued('caption', CANDIDATES)) {

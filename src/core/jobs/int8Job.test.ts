@@ -1,36 +1,17 @@
 // A caption job with int8 allowed in the library's settings: the suggestions record that the
 // models ran as "cpu int8", so their provenance says which graphs made them.
 import path from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import type { Job } from '../../shared/types';
+import { expect, it } from 'vitest';
 import { parseCommandInput } from '../api/schemas';
-import { createStudio, type Studio } from '../studio';
-import { FIXTURE_DUET, tempDir } from '../testing/tmp';
+import { freshStudio } from '../testing/freshLibrary';
+import { waitForJob } from '../testing/jobs';
+import { FIXTURE_DUET } from '../testing/tmp';
 
 const PACK = path.resolve(__dirname, '../../../test/fixtures/packs/tiny-captioner');
-let tmp: ReturnType<typeof tempDir>;
-let studio: Studio;
-
-beforeEach(async () => {
-  tmp = tempDir();
-  studio = await createStudio({ dbPath: path.join(tmp.dir, 'lib.db') });
-});
-afterEach(async () => {
-  await studio.close();
-  tmp.cleanup();
-});
-
-const done = (id: string) =>
-  new Promise<Job>((resolve) => {
-    const off = studio.on('jobUpdated', (j) => {
-      if (j.id === id && ['done', 'failed', 'cancelled'].includes(j.status)) {
-        off();
-        resolve(j);
-      }
-    });
-  });
+const lib = freshStudio();
 
 it('records "cpu int8" on the suggestions of a job run with int8 allowed, and the plain provider without', async () => {
+  const studio = lib.it;
   expect((await studio.getSettings()).int8).toBe(false);
   expect(() => parseCommandInput('updateSettings', { int8: 'yes' })).toThrow(/invalid updateSettings payload: int8: /);
   const trackId = (await studio.importPaths({ paths: [path.join(FIXTURE_DUET, 'duet.mp3')] })).imported[0]!.id;
@@ -40,7 +21,7 @@ it('records "cpu int8" on the suggestions of a job run with int8 allowed, and th
   await studio.updateSettings({ ep: { encoder: 'cpu', decoder: 'cpu', separator: 'auto' } });
   const suggestedEp = async () => {
     const job = await studio.startCaptioning({ trackId, segmentIds: [seg.id], numBeams: 1 });
-    expect((await done(job.id)).status).toBe('done');
+    expect((await waitForJob(studio, job.id)).status).toBe('done');
     return (await studio.openTrack({ id: trackId })).suggestions.at(-1)!.ep;
   };
   expect(await suggestedEp()).toBe('encoder cpu, decoder cpu');

@@ -281,12 +281,15 @@ export class JobRunner {
     // A step of the bar (1 % or more) is written at once, so what a watcher sees is never behind
     // the work; other updates (the same fraction, a new detail) at most once per 200 ms, the newest
     // of an interval written when it ends, so a job's last word before a quiet step ("exporting
-    // the pack") is never dropped.
+    // the pack") is never dropped. Nothing once the job is cancelled or has ended (a caption group
+    // goes on after one of its jobs is cancelled).
     let last = 0;
     let lastFraction = -1;
     let trailing: NodeJS.Timeout | undefined;
+    let ended = false;
     const onProgress = (fraction: number, detail?: string) => {
       clearTimeout(trailing);
+      if (ended || abort.signal.aborted) return;
       const wait = last + 200 - Date.now();
       if (wait > 0 && fraction < 1 && fraction - lastFraction < 0.01) {
         trailing = setTimeout(() => onProgress(fraction, detail), wait);
@@ -320,6 +323,7 @@ export class JobRunner {
         end = { status: 'failed', error: msg, detail: msg };
       }
     } finally {
+      ended = true;
       clearInterval(beat);
       clearTimeout(trailing);
     }

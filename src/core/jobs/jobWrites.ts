@@ -47,11 +47,7 @@ export class JobWrites {
       maxWaitMs: Infinity,
       signal: this.stopped,
     });
-    if (rec) {
-      this.last.set(rec.id, rec);
-      this.emit(rec);
-    }
-    return rec;
+    return this.claimed(rec);
   }
 
   /**
@@ -59,7 +55,11 @@ export class JobWrites {
    * when it is no longer queued (claimed by another process, or cancelled).
    */
   async claimQueued(id: string, owner: string): Promise<JobRecord | undefined> {
-    const rec = await withBusyRetry(() => this.store.jobs.claim(id, owner, Date.now()), { maxWaitMs: 30_000, signal: this.stopped });
+    return this.claimed(await withBusyRetry(() => this.store.jobs.claim(id, owner, Date.now()), { maxWaitMs: 30_000, signal: this.stopped }));
+  }
+
+  /** A job just claimed (if any): kept as its last row, and emitted. */
+  private claimed(rec: JobRecord | undefined): JobRecord | undefined {
     if (rec) {
       this.last.set(rec.id, rec);
       this.emit(rec);

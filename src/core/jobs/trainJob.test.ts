@@ -7,9 +7,10 @@
 // required under CI.)
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../shared/types';
 import { createStudio, type Studio } from '../studio';
+import { freshStudio } from '../testing/freshLibrary';
 import { FIXTURE_DUET, tempDir } from '../testing/tmp';
 import { testStores } from '../testing/testStores';
 import { torchPythonOrSkip } from '../testing/torchPython';
@@ -19,22 +20,13 @@ import { startsOver, type TrainPayload } from './trainJob';
 
 const PACKS = path.resolve(__dirname, '../../../test/fixtures/packs');
 let shared: ReturnType<typeof tempDir>;
-let tmp: ReturnType<typeof tempDir>;
-let studio: Studio;
 let exportDir: string | null = null;
+const lib = freshStudio();
 
 beforeAll(() => {
   shared = tempDir('s2cap-train-');
 });
 afterAll(() => shared.cleanup());
-beforeEach(async () => {
-  tmp = tempDir();
-  studio = await createStudio({ dbPath: path.join(tmp.dir, 'lib.db') });
-});
-afterEach(async () => {
-  await studio.close();
-  tmp.cleanup();
-});
 
 /** The synthetic export, made once for the file by the recipe's own generator. */
 function theExport(py: TrainingPython): string {
@@ -62,14 +54,14 @@ const ended = (j: Job) => ['done', 'failed', 'cancelled'].includes(j.status);
 describe('train job', () => {
   it('trains on an export, reports epochs, loss and validation metrics, installs the pack and makes it the captioner', async (ctx) => {
     const py = await torchPythonOrSkip(ctx);
-    const config = tinyConfigFile(py, path.join(tmp.dir, 'tiny.json'), { stage1: 1, stage2: 2 }, { log_every_steps: 1 });
-    const out = path.join(tmp.dir, 'run');
+    const config = tinyConfigFile(py, path.join(lib.dir, 'tiny.json'), { stage1: 1, stage2: 2 }, { log_every_steps: 1 });
+    const out = path.join(lib.dir, 'run');
     // A captioner chosen before: the trained pack takes its place.
-    await studio.installPack({ path: path.join(PACKS, 'tiny-captioner') });
-    await studio.usePack({ role: 'captioner', id: 'tiny-captioner@1.0.0' });
-    const job = await studio.startTraining({ data: theExport(py), config, out, name: 'synthetic-test' });
+    await lib.it.installPack({ path: path.join(PACKS, 'tiny-captioner') });
+    await lib.it.usePack({ role: 'captioner', id: 'tiny-captioner@1.0.0' });
+    const job = await lib.it.startTraining({ data: theExport(py), config, out, name: 'synthetic-test' });
     expect(job).toMatchObject({ kind: 'train', status: 'queued', trackId: null });
-    const u = updates(studio, job.id);
+    const u = updates(lib.it, job.id);
     const done = await u.until(ended);
     expect(done.error).toBeNull();
     expect(done.status).toBe('done');
@@ -86,66 +78,66 @@ describe('train job', () => {
     expect(Object.keys(t.bestMetrics ?? {})).toEqual(expect.arrayContaining(['bleu_4', 'rouge_l', 'cider_d']));
     expect(done.detail).toBe(`trained 3/3 epochs on cpu; installed ${t.pack} as the captioner (validation ${['BLEU-4', 'ROUGE-L', 'CIDEr-D'].map((k, i) => `${k} ${[t.bestMetrics!.bleu_4, t.bestMetrics!.rouge_l, t.bestMetrics!.cider_d][i]!.toFixed(4)}`).join(' ')})`);
     // Installed, active, and the export folder in the run folder is gone (the library holds the copy).
-    const pack = (await studio.listPacks()).find((p) => p.id === t.pack)!;
+    const pack = (await lib.it.listPacks()).find((p) => p.id === t.pack)!;
     expect(pack).toMatchObject({ roles: ['captioner'], fixture: false, builtIn: false, activeFor: ['captioner'], chosen: ['captioner'] });
-    expect(pack.dir.startsWith(studio.dataDir)).toBe(true);
+    expect(pack.dir.startsWith(lib.it.dataDir)).toBe(true);
     expect(fs.readdirSync(out).filter((f) => f.startsWith('pack-'))).toEqual([]);
     // The studio captions with it: a caption job on a real track names the new pack.
-    const trackId = (await studio.importPaths({ paths: [path.join(FIXTURE_DUET, 'duet.mp3')] })).imported[0]!.id;
-    await studio.createSegment({ trackId, startSec: 0, endSec: 6 });
-    const cap = await studio.startCaptioning({ trackId });
-    const capDone = await updates(studio, cap.id).until(ended);
+    const trackId = (await lib.it.importPaths({ paths: [path.join(FIXTURE_DUET, 'duet.mp3')] })).imported[0]!.id;
+    await lib.it.createSegment({ trackId, startSec: 0, endSec: 6 });
+    const cap = await lib.it.startCaptioning({ trackId });
+    const capDone = await updates(lib.it, cap.id).until(ended);
     expect(capDone.status).toBe('done');
     expect(capDone.detail).toContain(`by synthetic-test`);
     // A train job belongs to no track.
-    expect((await studio.listJobs({ trackId })).map((j) => j.kind)).toEqual(['caption']);
-    expect((await studio.listJobs({})).map((j) => j.kind)).toEqual(['caption', 'train']);
+    expect((await lib.it.listJobs({ trackId })).map((j) => j.kind)).toEqual(['caption']);
+    expect((await lib.it.listJobs({})).map((j) => j.kind)).toEqual(['caption', 'train']);
   }, 240_000);
 
   it('cancelling ends the Python run; a new job with the same run folder resumes from its last checkpoint', async (ctx) => {
     const py = await torchPythonOrSkip(ctx);
-    const config = tinyConfigFile(py, path.join(tmp.dir, 'long.json'), { stage1: 1, stage2: 200 }, { log_every_steps: 1 });
-    const out = path.join(tmp.dir, 'run');
-    const first = await studio.startTraining({ data: theExport(py), config, out });
-    const u1 = updates(studio, first.id);
+    const config = tinyConfigFile(py, path.join(lib.dir, 'long.json'), { stage1: 1, stage2: 200 }, { log_every_steps: 1 });
+    const out = path.join(lib.dir, 'run');
+    const first = await lib.it.startTraining({ data: theExport(py), config, out });
+    const u1 = updates(lib.it, first.id);
     // Stage 1 ends with last.pt written; once stage 2 is under way, cancel.
     await u1.until((j) => /^stage 2\/2/.test(j.detail ?? '') || ended(j));
     expect(fs.existsSync(path.join(out, 'last.pt'))).toBe(true);
-    await studio.cancelJob({ id: first.id });
+    await lib.it.cancelJob({ id: first.id });
     const cancelled = await u1.until(ended);
     expect(cancelled.status).toBe('cancelled');
     expect(cancelled.training?.epochsDone).toBeGreaterThanOrEqual(1);
     // The recipe is gone: nothing writes the run folder any more.
     if (process.platform === 'linux') expect(recipeProcesses(out)).toEqual([]);
-    const second = await studio.startTraining({ data: theExport(py), config, out });
-    const u2 = updates(studio, second.id);
+    const second = await lib.it.startTraining({ data: theExport(py), config, out });
+    const u2 = updates(lib.it, second.id);
     const resumed = await u2.until((j) => /^resumed after stage \d epoch \d+ · /.test(j.detail ?? '') || ended(j));
     expect(resumed.status).toBe('running');
     expect(resumed.progress).toBeGreaterThan(0);
-    await studio.cancelJob({ id: second.id });
+    await lib.it.cancelJob({ id: second.id });
     const again = await u2.until(ended);
     expect(again.training?.resumedFrom?.stage).toBeGreaterThanOrEqual(1);
   }, 240_000);
 
   it('without a Python with torch nothing is queued, and the message says what to install', async () => {
     const before = process.env.S2CAP_PYTHON;
-    const missing = path.join(tmp.dir, 'no-python');
+    const missing = path.join(lib.dir, 'no-python');
     process.env.S2CAP_PYTHON = missing;
     try {
-      await expect(studio.startTraining({ data: tmp.dir })).rejects.toThrow(`no Python with PyTorch found (tried S2CAP_PYTHON=${missing}: not found): ${INSTALL_HINT}`);
+      await expect(lib.it.startTraining({ data: lib.dir })).rejects.toThrow(`no Python with PyTorch found (tried S2CAP_PYTHON=${missing}: not found): ${INSTALL_HINT}`);
     } finally {
       if (before === undefined) delete process.env.S2CAP_PYTHON;
       else process.env.S2CAP_PYTHON = before;
     }
-    expect(await studio.listJobs({})).toEqual([]);
-    await expect(studio.startTraining({ data: path.join(tmp.dir, 'nope') })).rejects.toThrow(/nope: not found \(the audiofolder export to train on\)/);
+    expect(await lib.it.listJobs({})).toEqual([]);
+    await expect(lib.it.startTraining({ data: path.join(lib.dir, 'nope') })).rejects.toThrow(/nope: not found \(the audiofolder export to train on\)/);
   });
 });
 
 describe('startsOver (--no-resume)', () => {
   it("starts over from another run's checkpoint, but not from one this job wrote before it was interrupted", async () => {
-    const out = path.join(tmp.dir, 'run');
-    const p: TrainPayload = { data: tmp.dir, out, noResume: true, queuedAt: Date.now() };
+    const out = path.join(lib.dir, 'run');
+    const p: TrainPayload = { data: lib.dir, out, noResume: true, queuedAt: Date.now() };
     expect(await startsOver({ ...p, noResume: undefined })).toBe(false);
     expect(await startsOver(p)).toBe(true); // nothing to resume: the flag costs nothing
     fs.mkdirSync(out);
@@ -167,11 +159,11 @@ describe.each(testStores())('a train job on $name', (backend) => {
     await torchPythonOrSkip(ctx);
     const { store, target } = await backend.open();
     await store.close();
-    const s = await createStudio({ dbPath: target, dataDir: path.join(tmp.dir, 'data') });
+    const s = await createStudio({ dbPath: target, dataDir: path.join(lib.dir, 'data') });
     try {
-      const empty = path.join(tmp.dir, 'not-an-export');
+      const empty = path.join(lib.dir, 'not-an-export');
       fs.mkdirSync(empty);
-      const job = await s.startTraining({ data: empty, out: path.join(tmp.dir, 'run') });
+      const job = await s.startTraining({ data: empty, out: path.join(lib.dir, 'run') });
       const end = await updates(s, job.id).until(ended);
       expect(end).toMatchObject({ kind: 'train', status: 'failed', trackId: null });
       expect(end.error).toMatch(/^s2cap_train fit failed \(exit 2\): .*not-an-export: not an audiofolder export/);

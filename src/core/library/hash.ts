@@ -1,5 +1,6 @@
-// Content identity of an audio file: sha256 of its bytes, streamed so large files never sit in
-// memory. Same hash = same recording, whatever the file is called or wherever it has moved.
+// Content identity of a file: sha256 of its bytes, streamed so large files never sit in memory.
+// For audio, same hash = same recording, whatever the file is called or wherever it has moved; the
+// training commands use it too (an export's manifest, a config file) to key a run folder.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 

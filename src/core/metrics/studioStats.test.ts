@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { testStores } from '../testing/testStores';
 import type { NewRevision } from '../store/captions';
 import type { Store } from '../store/store';
-import { computeStudioStats, median } from './studioStats';
+import { computeStudioStats } from './studioStats';
 
 async function seedLibrary(store: Store) {
   const t = await store.tracks.insert({ path: '/a.wav', fileName: 'a.wav', sha256: 's'.repeat(64), sizeBytes: 1, title: null, artist: null, album: null, genre: null, durationSec: 600, sampleRate: null, channels: null, container: null, codec: null });
@@ -82,14 +82,5 @@ describe.each(testStores())('studio stats ($name)', (backend) => {
     const since = '2000-01-01T00:00:00.000Z';
     const all = computeStudioStats(await store.stats.rows({ since }), { since });
     expect(all.annotators.map((a) => [a.name, a.approved])).toEqual([['ana', 2], ['bo', 1], ['rita', 0]]);
-  });
-});
-
-describe('median', () => {
-  it('is the middle value, or the mean of the two middle ones', () => {
-    expect(median([])).toBeNull();
-    expect(median([3])).toBe(3);
-    expect(median([5, 1, 3])).toBe(3);
-    expect(median([4, 1, 3, 10])).toBe(3.5);
   });
 });

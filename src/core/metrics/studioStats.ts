@@ -13,6 +13,7 @@
 // seconds the approving author spent on that segment over all their revisions of it; captions
 // with no recorded time are left out of the median.
 import type { Agreement, AnnotatorStats, ModelStats, StudioStats } from '../../shared/annotation';
+import { median } from '../../shared/quantiles';
 import type { StatsRevisionRow, StatsRows, StatsSuggestionRow, StatsWindow } from '../store/stats';
 import { normalizedWordEdit, wordEditDistance } from './wordEdit';
 
@@ -21,12 +22,7 @@ const PENDING = new Set(['draft', 'submitted']);
 /** A revision that carries a reviewer's verdict rather than an annotator's caption. */
 const isVerdict = (r: StatsRevisionRow): boolean => !PENDING.has(r.review);
 
-export function median(xs: readonly number[]): number | null {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
+const medianOrNull = (xs: readonly number[]): number | null => (xs.length ? median(xs) : null);
 
 const mean = (xs: readonly number[]): number | null => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 
@@ -45,7 +41,7 @@ function summarize(approved: readonly Approved[]) {
     approved: approved.length,
     meanWordEdits: mean(withSuggestion),
     acceptedUnchanged: withSuggestion.length ? withSuggestion.filter((e) => e === 0).length / withSuggestion.length : null,
-    medianSeconds: median(seconds),
+    medianSeconds: medianOrNull(seconds),
   };
 }
 

@@ -65,6 +65,9 @@ function toSet(patch: JobPatch): Updateable<JobsTable> {
   return set;
 }
 
+/** What a claim writes: running, by `owner`, heartbeat now, a fresh start (claimNext and claim). */
+const claimed = (owner: string, now: number): JobPatch => ({ status: 'running', owner, heartbeatAt: now, progress: 0, detail: 'starting', error: null, result: null });
+
 export class JobsRepo {
   constructor(private readonly c: RepoContext) {}
 
@@ -120,7 +123,7 @@ export class JobsRepo {
     const pg = this.c.dialect === 'postgres';
     const row = await this.c.db
       .updateTable('jobs')
-      .set({ status: 'running', owner, heartbeat_at: now, progress: 0, detail: 'starting', error: null, result: null, updated_at: nowIso() })
+      .set(toSet(claimed(owner, now)))
       .where('id', '=', (eb) =>
         eb
           .selectFrom('jobs')
@@ -144,7 +147,7 @@ export class JobsRepo {
    * row waits for this one and then finds it no longer queued.
    */
   async claim(id: string, owner: string, now: number): Promise<JobRecord | undefined> {
-    return this.patch(id, 'queued', { status: 'running', owner, heartbeatAt: now, progress: 0, detail: 'starting', error: null, result: null });
+    return this.patch(id, 'queued', claimed(owner, now));
   }
 
   /** Queued jobs of one kind, oldest first, at most `limit` (candidates for claim). */

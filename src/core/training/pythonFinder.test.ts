@@ -62,4 +62,19 @@ describe('findTrainingPython', () => {
     // Pointing S2CAP_PYTHON at it finds the same one.
     expect((await findTrainingPython({ S2CAP_PYTHON: found.executable })).torchVersion).toBe(found.torchVersion);
   });
+
+  it('imports torch once per process: startTraining and then its job ask for the same Python', async (ctx) => {
+    const found = await torchPythonOrSkip(ctx);
+    if (process.platform === 'win32') return ctx.skip('a shell script stands in for the interpreter');
+    // The same Python behind a script that notes each time it is started.
+    const log = path.join(tmp.dir, 'probes.log');
+    const counted = path.join(tmp.dir, 'counted-python');
+    fs.writeFileSync(counted, `#!/bin/sh\necho probe >> '${log}'\nexec '${found.executable}' "$@"\n`, { mode: 0o755 });
+    const [a, b] = await Promise.all([findTrainingPython({ S2CAP_PYTHON: counted }), findTrainingPython({ S2CAP_PYTHON: counted })]);
+    const c = await findTrainingPython({ S2CAP_PYTHON: counted });
+    expect(b).toEqual(a);
+    expect(c).toEqual(a);
+    expect(a.command).toBe(counted);
+    expect(fs.readFileSync(log, 'utf8').trim().split('\n')).toEqual(['probe']);
+  });
 });

@@ -4,7 +4,8 @@
 // (Debian's python3-torch lives there while a pyenv or venv python3 may come first on PATH), then
 // python3 and python on PATH. A candidate qualifies when `import torch, numpy` works in it; the
 // probe reports its torch version and whether CUDA is available. Without one, the error says in one
-// line what was tried and exactly what to install.
+// line what was tried and exactly what to install. A Python found is kept for the process (the
+// probe imports torch, which takes seconds).
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { StudioError } from '../../shared/errors';
@@ -67,8 +68,25 @@ export function probePython(command: string, timeoutMs = 120_000): Promise<Train
   });
 }
 
+/**
+ * Pythons found so far in this process, by candidate list: importing torch takes seconds, and
+ * startTraining checks before queueing what its job then runs with. A failure is not kept (torch
+ * installed meanwhile is found on the next try).
+ */
+const found = new Map<string, Promise<TrainingPython>>();
+
 /** The first candidate with torch and numpy; throws UNSUPPORTED (one line: what was tried, what to install) when none has them. */
-export async function findTrainingPython(env: NodeJS.ProcessEnv = process.env): Promise<TrainingPython> {
+export function findTrainingPython(env: NodeJS.ProcessEnv = process.env): Promise<TrainingPython> {
+  const key = JSON.stringify(pythonCandidates(env));
+  let p = found.get(key);
+  if (!p) {
+    found.set(key, (p = firstWithTorch(env)));
+    p.catch(() => found.delete(key));
+  }
+  return p;
+}
+
+async function firstWithTorch(env: NodeJS.ProcessEnv): Promise<TrainingPython> {
   const tried: string[] = [];
   for (const c of pythonCandidates(env)) {
     const r = await probePython(c);

@@ -28,8 +28,6 @@ export interface RecipeRun {
   killGraceMs?: number;
 }
 
-const KEEP_STDERR = 40;
-
 /** Resolves when the command exits 0; rejects with a one-line reason otherwise (or the signal's reason when cancelled). */
 export function runRecipe(r: RecipeRun): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -50,7 +48,7 @@ export function runRecipe(r: RecipeRun): Promise<void> {
         // already gone
       }
     };
-    const stderr: string[] = [];
+    let lastStderr: string | null = null; // a traceback's last line is the exception
     let errorEvent: string | null = null;
     let killTimer: NodeJS.Timeout | undefined;
     const onAbort = () => {
@@ -75,8 +73,7 @@ export function runRecipe(r: RecipeRun): Promise<void> {
       }
     });
     readline.createInterface({ input: child.stderr }).on('line', (line) => {
-      stderr.push(line);
-      if (stderr.length > KEEP_STDERR) stderr.shift();
+      if (line.trim()) lastStderr = line.trim();
       r.onLog?.(line, 'stderr');
     });
 
@@ -88,7 +85,7 @@ export function runRecipe(r: RecipeRun): Promise<void> {
       cleanup();
       if (r.signal?.aborted) return reject(abortReason(r.signal));
       if (code === 0) return resolve();
-      const why = errorEvent ?? lastMeaningful(stderr) ?? 'no message';
+      const why = errorEvent ?? lastStderr ?? 'no message';
       const how = code !== null ? `exit ${code}` : `killed by ${sig}`;
       reject(new StudioError('INTERNAL', `s2cap_train ${r.args[0] ?? ''} failed (${how}): ${why}`));
     });
@@ -103,13 +100,4 @@ export function runRecipe(r: RecipeRun): Promise<void> {
 function abortReason(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
   return reason instanceof Error ? reason : new StudioError('CONFLICT', `cancelled${typeof reason === 'string' ? ` (${reason})` : ''}`);
-}
-
-/** The last stderr line that says something (a traceback's last line is the exception). */
-function lastMeaningful(lines: string[]): string | null {
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const l = lines[i]!.trim();
-    if (l) return l;
-  }
-  return null;
 }

@@ -12,6 +12,8 @@ import sys
 import unicodedata
 from functools import lru_cache
 
+from ..byte_level import JS_SPACE
+
 L = r"[\p{L}\p{M}\u00AD]"
 D = r"\p{Nd}"
 LD = r"[\p{L}\p{M}\u00AD\p{Nd}]"
@@ -312,8 +314,7 @@ def ptb_lex(text: str) -> list[str]:
 
 PTB_PUNCTUATION = frozenset(["''", "'", "``", "`", "-LRB-", "-RRB-", "-LCB-", "-RCB-", ".", "?", "!", ",", ":", "-", "--",
                              "...", ";"])
-JS_SPACE_OR_NEL = "\t\n\v\f\r \u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff\u0085" + "".join(
-    chr(c) for c in range(0x2000, 0x200B))
+JS_SPACE_OR_NEL = "".join(sorted(JS_SPACE | {"\u0085"}))  # the studio strips /[\s\u0085]+$/u at the end
 
 
 def ptb_tokenize(caption: str) -> str:

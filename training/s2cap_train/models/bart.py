@@ -52,8 +52,23 @@ class _Attention(nn.Module):
         return self.out_proj(merge_heads(eager_attention(q, k, v, bias, self.dropout, self.training, self.head_dim)))
 
 
-class _FeedForward(nn.Module):
-    """fc1 → activation → dropout → fc2 (the names sit on the layer in HF, so this is a mixin)."""
+class _Layer(nn.Module):
+    """What BartEncoderLayer and BartDecoderLayer share, registered in HF's order: self_attn and its
+    norm, (decoder: encoder_attn and its norm), fc1 → activation → dropout → fc2, final_layer_norm."""
+
+    def __init__(self, cfg: DecoderConfig, heads: int, ffn_dim: int, cross: bool):
+        super().__init__()
+        d = cfg.d_model
+        self.self_attn = _Attention(d, heads, cfg.attention_dropout)
+        self.self_attn_layer_norm = nn.LayerNorm(d)
+        if cross:
+            self.encoder_attn = _Attention(d, heads, cfg.attention_dropout)
+            self.encoder_attn_layer_norm = nn.LayerNorm(d)
+        self.fc1 = nn.Linear(d, ffn_dim)
+        self.fc2 = nn.Linear(ffn_dim, d)
+        self.final_layer_norm = nn.LayerNorm(d)
+        self.act = activation(cfg.activation_function)
+        self.dropout, self.activation_dropout = cfg.dropout, cfg.activation_dropout
 
     def _ffn(self, x: torch.Tensor) -> torch.Tensor:
         x = nn.functional.dropout(self.act(self.fc1(x)), p=self.activation_dropout, training=self.training)
@@ -63,17 +78,9 @@ class _FeedForward(nn.Module):
         return nn.functional.dropout(x, p=self.dropout, training=self.training)
 
 
-class _EncoderLayer(_FeedForward):
+class _EncoderLayer(_Layer):
     def __init__(self, cfg: DecoderConfig):
-        super().__init__()
-        d = cfg.d_model
-        self.self_attn = _Attention(d, cfg.encoder_attention_heads, cfg.attention_dropout)
-        self.self_attn_layer_norm = nn.LayerNorm(d)
-        self.fc1 = nn.Linear(d, cfg.encoder_ffn_dim)
-        self.fc2 = nn.Linear(cfg.encoder_ffn_dim, d)
-        self.final_layer_norm = nn.LayerNorm(d)
-        self.act = activation(cfg.activation_function)
-        self.dropout, self.activation_dropout = cfg.dropout, cfg.activation_dropout
+        super().__init__(cfg, cfg.encoder_attention_heads, cfg.encoder_ffn_dim, cross=False)
 
     def forward(self, x: torch.Tensor, bias: Optional[torch.Tensor]) -> torch.Tensor:
         k, v = self.self_attn.project_kv(x)
@@ -81,19 +88,9 @@ class _EncoderLayer(_FeedForward):
         return self.final_layer_norm(x + self._ffn(x))
 
 
-class _DecoderLayer(_FeedForward):
+class _DecoderLayer(_Layer):
     def __init__(self, cfg: DecoderConfig):
-        super().__init__()
-        d = cfg.d_model
-        self.self_attn = _Attention(d, cfg.decoder_attention_heads, cfg.attention_dropout)
-        self.self_attn_layer_norm = nn.LayerNorm(d)
-        self.encoder_attn = _Attention(d, cfg.decoder_attention_heads, cfg.attention_dropout)
-        self.encoder_attn_layer_norm = nn.LayerNorm(d)
-        self.fc1 = nn.Linear(d, cfg.decoder_ffn_dim)
-        self.fc2 = nn.Linear(cfg.decoder_ffn_dim, d)
-        self.final_layer_norm = nn.LayerNorm(d)
-        self.act = activation(cfg.activation_function)
-        self.dropout, self.activation_dropout = cfg.dropout, cfg.activation_dropout
+        super().__init__(cfg, cfg.decoder_attention_heads, cfg.decoder_ffn_dim, cross=True)
 
     def forward(self, x: torch.Tensor, self_bias: torch.Tensor, cross_bias: Optional[torch.Tensor],
                 encoder_hidden_states: Optional[torch.Tensor], past: Optional[LayerCache]) -> tuple[torch.Tensor, LayerCache]:

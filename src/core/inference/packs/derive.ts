@@ -39,11 +39,13 @@ export async function deriveManifest(dir: string, opts: DeriveOptions = {}): Pro
   const names = [...scan.files.keys()];
   const has = (f: string) => names.includes(f);
   const assumptions = ['model.json was missing: derived it from the files present (Optimum layout)'];
-  if (!has('encoder_model.onnx') && !scan.problems.some((p) => p.startsWith('encoder_model.onnx '))) {
+  if (!has(OPTIMUM_GRAPHS.encoder) && !scan.problems.some((p) => p.startsWith(`${OPTIMUM_GRAPHS.encoder} `))) {
     throw refuse('no model.json and no encoder_model.onnx: not a pack or an Optimum export');
   }
   if (scan.problems.length) throw refuse(scan.problems[0]!);
-  if (!has('decoder_model_merged.onnx') && !(has('decoder_model.onnx') && has('decoder_with_past_model.onnx'))) {
+  const merged = has(OPTIMUM_GRAPHS.decoderMerged);
+  const split = has(OPTIMUM_GRAPHS.decoder) && has(OPTIMUM_GRAPHS.decoderWithPast);
+  if (!merged && !split) {
     throw refuse('needs decoder_model_merged.onnx, or decoder_model.onnx with decoder_with_past_model.onnx');
   }
   if (!has('tokenizer.json')) throw refuse('no tokenizer.json');
@@ -83,15 +85,20 @@ export async function deriveManifest(dir: string, opts: DeriveOptions = {}): Pro
   // Every file found is listed with its checksum, whatever it is: nothing in a pack is unchecked.
   const files: Record<string, { sha256: string }> = {};
   for (const f of names) files[f] = { sha256: await sha256NoFollow(path.join(dir, f)) };
-  // Optimum's quantizer writes <graph>_quantized.onnx beside each graph: the int8 option's files.
-  const quantized: Record<string, string> = {};
-  for (const [role, file] of Object.entries(OPTIMUM_GRAPHS)) {
-    const q = file.replace(/\.onnx$/, '_quantized.onnx');
-    if (has(file) && has(q)) quantized[role] = q;
-  }
+  // Every layout present is listed; the captioner prefers the split pair when it has both.
+  const graphs: Partial<Record<keyof typeof OPTIMUM_GRAPHS, string>> = {
+    encoder: OPTIMUM_GRAPHS.encoder,
+    ...(merged ? { decoderMerged: OPTIMUM_GRAPHS.decoderMerged } : {}),
+    ...(split ? { decoder: OPTIMUM_GRAPHS.decoder, decoderWithPast: OPTIMUM_GRAPHS.decoderWithPast } : {}),
+  };
+  // Optimum's quantizer writes <graph>_quantized.onnx beside each graph: the int8 option's files,
+  // for the graphs listed above (an int8 file whose float graph is not used stays unused).
+  const quantized = Object.fromEntries(
+    Object.entries(graphs)
+      .map(([role, file]) => [role, file.replace(/\.onnx$/, '_quantized.onnx')])
+      .filter(([, q]) => has(q!)),
+  );
   if (Object.keys(quantized).length) assumptions.push(`int8 graphs for CPU: ${Object.values(quantized).join(', ')} (used when int8 is allowed in the settings)`);
-  const merged = has('decoder_model_merged.onnx');
-  const split = has('decoder_model.onnx') && has('decoder_with_past_model.onnx');
   const manifest = manifestSchema.parse({
     format: 1,
     name,
@@ -101,10 +108,7 @@ export async function deriveManifest(dir: string, opts: DeriveOptions = {}): Pro
     sources: config._name_or_path ? [String(config._name_or_path)] : [],
     files,
     captioner: {
-      encoder: 'encoder_model.onnx',
-      // Every layout present is listed; the captioner prefers the split pair when it has both.
-      ...(merged ? { decoderMerged: 'decoder_model_merged.onnx' } : {}),
-      ...(split ? { decoder: 'decoder_model.onnx', decoderWithPast: 'decoder_with_past_model.onnx' } : {}),
+      ...graphs,
       tokenizer: 'tokenizer.json',
       ...(names.includes('tokenizer_config.json') ? { tokenizerConfig: 'tokenizer_config.json' } : {}),
       generationConfig: 'generation_config.json',

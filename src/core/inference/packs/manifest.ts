@@ -74,7 +74,7 @@ export function trainingIssue(json: unknown): string | null {
   const res = trainingSpec.safeParse(t);
   if (res.success) return null;
   const i = res.error.issues[0]!;
-  return `model.json: training.${i.path.join('.') || ''}: ${i.message} (the training section was ignored)`.replace('training.:', 'training:');
+  return `model.json: ${['training', ...i.path.map(String)].join('.')}: ${i.message} (the training section was ignored)`;
 }
 
 export const manifestSchema = z.object({

@@ -43,6 +43,15 @@ describe('int8 graphs in a pack', () => {
     expect((await deriveManifest(dir)).manifest.captioner!.quantized).toBeUndefined();
   });
 
+  it('lists int8 graphs only for the float graphs the manifest uses (no split pair: no split int8 files)', async () => {
+    const dir = copyWith(() => null);
+    fs.rmSync(path.join(dir, 'decoder_with_past_model.onnx')); // decoder_model.onnx alone is no layout
+    const { manifest } = await deriveManifest(dir);
+    expect(manifest.captioner!.decoder).toBeUndefined();
+    expect(manifest.captioner!.quantized).toEqual({ encoder: 'encoder_model_quantized.onnx', decoderMerged: 'decoder_model_merged_quantized.onnx' });
+    await validatePack(dir, { manifest, label: 'export' });
+  });
+
   it('refuses an int8 graph model.json does not list, or one without the tensors of the graph it stands in for', async () => {
     const unlisted = copyWith((m) => {
       delete m.files['encoder_model_quantized.onnx'];

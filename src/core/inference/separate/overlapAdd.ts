@@ -11,6 +11,7 @@
 // the caller while k+1 runs (onnxruntime's session.run is asynchronous). Exactly one run is in
 // flight at a time, and the arithmetic and its order are those of the plain loop (the test checks
 // it against a direct implementation), so output is sample-identical to it.
+import { concatPlanar } from '../../audio/read';
 
 export type RunSegment = (segment: Float32Array[]) => Promise<Float32Array[][]>; // → [source][channel]
 
@@ -233,18 +234,8 @@ export class OverlapAdd {
   }
 }
 
+/** Joins [source][channel] blocks end to end, per source. */
 function concat(parts: Float32Array[][][], sources: number, channels: number): Float32Array[][] {
   if (parts.length === 1) return parts[0]!;
-  return Array.from({ length: sources }, (_, s) =>
-    Array.from({ length: channels }, (_, c) => {
-      const len = parts.reduce((a, p) => a + p[s]![c]!.length, 0);
-      const out = new Float32Array(len);
-      let o = 0;
-      for (const p of parts) {
-        out.set(p[s]![c]!, o);
-        o += p[s]![c]!.length;
-      }
-      return out;
-    }),
-  );
+  return Array.from({ length: sources }, (_, s) => concatPlanar(parts.map((p) => p[s]!), channels));
 }

@@ -145,8 +145,7 @@ export async function separateFile(file: string, sep: SegmentSeparator, opts: Se
     await Promise.all(writes);
     await Promise.all(writers.map((w) => w.commit()));
   } catch (err) {
-    await Promise.allSettled(writes);
-    await Promise.all(writers.map((w) => w.abort()));
+    await Promise.all(writers.map((w) => w.abort())); // each waits for its queued writes
     throw err;
   }
   return {

@@ -3,8 +3,7 @@
 // (note names, an octave-ambiguous tempo) for the tooltip. The measured ones come first, in the
 // contract's order (shared/attributes.ts MEASURED_NAMES); rows written before units existed (no
 // unit, category or confidence) are listed as they were stored.
-import { CONFIDENT } from '../../../shared/attributes';
-import { MEASURED_NAMES } from '../../../shared/attributes';
+import { CONFIDENT, MEASURED_NAMES } from '../../../shared/attributes';
 import { formatMeasured } from '../../../shared/contradictions';
 import type { SegmentAttribute } from '../../../shared/types';
 

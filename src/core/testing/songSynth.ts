@@ -3,7 +3,7 @@
 // mix over a drum pattern at a known tempo (rhythmSynth) and a panned bass line, plus the voice
 // alone as its "vocal stem". Deterministic, any sample rate.
 import { drumPattern, rng } from './rhythmSynth';
-import type { Audio } from './types';
+import type { Audio } from '../analysis/types';
 
 export interface VoiceOptions {
   sampleRate: number;

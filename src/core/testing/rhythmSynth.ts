@@ -2,7 +2,7 @@
 // tracks (optionally jittered or swung) and drum-like patterns (kick = decaying low sine sweep,
 // snare = decaying noise burst over a short tone, hi-hat = short high-passed noise) over a sustained
 // harmonic pad. Deterministic (seeded noise), planar stereo at any sample rate.
-import type { Audio } from './types';
+import type { Audio } from '../analysis/types';
 
 /** mulberry32: a small seeded PRNG, so every run synthesises the same noise. */
 export function rng(seed: number): () => number {

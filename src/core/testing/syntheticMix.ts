@@ -1,5 +1,5 @@
 // A synthetic stereo song with known stems, for testing and benchmarking the built-in separator
-// (centerSeparator.ts): a centred voice-like source (harmonics under moving vowel formants, f0
+// (builtin/centerSeparator.ts): a centred voice-like source (harmonics under moving vowel formants, f0
 // gliding between notes with 5.5 Hz vibrato, syllable-like envelope, breaths between phrases)
 // over a partly panned repeating drum loop, a chord pad panned left, plucked arpeggios panned
 // right and a centred bass below the voice's band. Everything is deterministic (seeded noise), so
