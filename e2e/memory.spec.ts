@@ -107,13 +107,27 @@ const TAP_SCRIPT = `(() => {
   };
 })();`;
 
+type Drift = { spreadMs: number; clicks: number; lanes: number };
+
 /**
  * Clears the taps, lets `seconds` of playback pass, then returns the largest spread (ms) between
- * the lanes' arrivals of the same click, and how many clicks every lane heard.
+ * the lanes' arrivals of the same click, and how many clicks every lane heard. A lane still
+ * opening or catching up is gated (silent, never misaligned), which on a loaded machine can last
+ * a few seconds after a seek or a speed change; so when fewer than two clicks reached every lane,
+ * it listens on, up to three times as long, before returning what it heard.
  */
-async function measureDrift(page: Page, seconds: number): Promise<{ spreadMs: number; clicks: number; lanes: number }> {
+async function measureDrift(page: Page, seconds: number): Promise<Drift> {
   await page.evaluate(() => (window as unknown as { __laneTaps: number[][] }).__laneTaps.forEach((t) => (t.length = 0)));
   await page.waitForTimeout(seconds * 1000);
+  let drift = await readDrift(page);
+  for (const deadline = Date.now() + seconds * 2000; drift.clicks < 2 && Date.now() < deadline; drift = await readDrift(page)) {
+    await page.waitForTimeout(500);
+  }
+  return drift;
+}
+
+/** The spread and common clicks of what the taps heard since they were cleared. */
+function readDrift(page: Page): Promise<Drift> {
   return page.evaluate(() => {
     const taps = (window as unknown as { __laneTaps: number[][] }).__laneTaps;
     const sr = 44100;
