@@ -3,16 +3,15 @@
 // synthetic export with its tiny config trains for real (Python with PyTorch), the job's progress
 // shows stage and epoch, and it ends with the new pack as the captioner (also in `s2cap models
 // list`); "Start over" then trains that run again from its first stage rather than resuming it.
-// Skipped, with the reason, where no Python with PyTorch exists; required under CI.
+// Skipped, with the reason, where no Python with PyTorch exists; required under CI (e2e/torchPython.ts).
 import { expect, test } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pythonRequired } from '../src/core/testing/torchPython';
 import { syntheticExport, tinyConfigFile } from '../src/core/testing/trainingData';
-import { findTrainingPython, type TrainingPython } from '../src/core/training/pythonFinder';
 import type { PackInfo } from '../src/shared/types';
 import { s2cap } from './annotatePage';
 import { screenshotPath, serveTempLibrary, type Served } from './serve';
+import { e2eTorchPython } from './torchPython';
 
 let served: Served;
 test.use({ viewport: { width: 1280, height: 900 } });
@@ -21,16 +20,9 @@ test.beforeEach(async () => {
 });
 test.afterEach(async () => served.stop());
 
-test('Train… beside Export: a wrong folder fails with the reason; an export trains, shows its progress and installs the captioner', async ({ page }) => {
+test('Train… beside Export: a wrong folder fails with the reason; an export trains, shows its progress and installs the captioner', async ({ page }, testInfo) => {
   test.setTimeout(240_000);
-  let py: TrainingPython;
-  try {
-    py = await findTrainingPython();
-  } catch (err) {
-    if (pythonRequired()) throw err;
-    test.skip(true, (err as Error).message);
-    return;
-  }
+  const py = await e2eTorchPython(testInfo);
   const data = syntheticExport(py, path.join(served.dir, 'exports', 'synthetic'));
   const config = tinyConfigFile(py, path.join(served.dir, 'tiny.json'), { stage1: 1, stage2: 2 }, { log_every_steps: 1 });
   const notExport = path.join(served.dir, 'not-an-export');

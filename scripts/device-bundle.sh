@@ -14,5 +14,5 @@ mkdir -p .device-bundle
 node_modules/.bin/esbuild bench/inference.ts --bundle --platform=node --format=esm --target=node20 \
   --external:onnxruntime-node --external:@audio/decode-ape --outfile=.device-bundle/inference.mjs \
   --banner:js="import { createRequire as __s2capRequire } from 'module'; const require = __s2capRequire(import.meta.url);" --log-level=warning
-cp scripts/make-bench-models.py scripts/make-fixture-packs.py .device-bundle/
+cp -r scripts/make-bench-models.py scripts/onnx_int8.py scripts/fixture_packs .device-bundle/
 du -sh .device-bundle

@@ -8,7 +8,6 @@
   LSTM-free bottleneck) on 7.8 s segments, [1,2,343980] → [1,4,2,343980].
 Usage: /usr/bin/python3 scripts/make-bench-models.py OUT_DIR  (used by `npm run bench:inference`)
 """
-import importlib.util
 import json
 import os
 import sys
@@ -16,9 +15,10 @@ import sys
 import torch
 import torch.nn as nn
 
-spec = importlib.util.spec_from_file_location("fixtures", os.path.join(os.path.dirname(os.path.abspath(__file__)), "make-fixture-packs.py"))
-fx = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(fx)
+from fixture_packs import OPSET
+from fixture_packs import captioner as fx
+from fixture_packs.manifest import write_manifest
+from fixture_packs.quantized import add_quantized
 
 
 class ASTBase(nn.Module):
@@ -68,7 +68,7 @@ def main(out):
         make_captioner(cap)
     # Optimum-style int8 graphs beside the float ones, for bench:inference's `cpu int8` row.
     if not os.path.exists(os.path.join(cap, "encoder_model_quantized.onnx")):
-        fx.add_quantized(cap)
+        add_quantized(cap)
     sep = os.path.join(out, "separator-bench")
     if not os.path.exists(os.path.join(sep, "model.json")):
         make_separator(sep)
@@ -79,23 +79,21 @@ def make_captioner(cap):
     fx.D, fx.H, fx.DH, fx.LAYERS, fx.ENC_S = 768, 12, 64, 6, 1214
     enc = ASTBase().eval()
     tok, tok_config, vocab = fx.build_tokenizer()
-    real_vocab = vocab
-    fx.build_tokenizer = lambda: (tok, tok_config, 50265)
-    fx.Encoder = lambda: _Wrap(enc)
-    fx.export_captioner(cap)  # exports the encoder too, through the wrapper below
+    # exports the encoder too, through the wrapper below
+    fx.export_captioner(cap, encoder=_Wrap(enc), tokenizer=(tok, tok_config, 50265))
     with open(os.path.join(cap, "model.json")) as f:
         manifest = json.load(f)
     manifest.update(name="captioner-base", version="0.0.0", description="benchmark-sized random captioner")
     with open(os.path.join(cap, "model.json"), "w") as f:
         json.dump(manifest, f, indent=1)
-    print("captioner-base written (tokenizer vocabulary", real_vocab, "padded to 50265)")
+    print("captioner-base written (tokenizer vocabulary", vocab, "padded to 50265)")
 
 
 def make_separator(sep):
     os.makedirs(sep, exist_ok=True)
     L = 343980
-    torch.onnx.export(UNetSeparator().eval(), (torch.randn(1, 2, L),), f"{sep}/separator.onnx", input_names=["mix"], output_names=["stems"], opset_version=fx.OPSET)
-    fx.write_manifest(sep, {"name": "separator-bench", "version": "0.0.0", "roles": ["separator"], "fixture": True,
+    torch.onnx.export(UNetSeparator().eval(), (torch.randn(1, 2, L),), f"{sep}/separator.onnx", input_names=["mix"], output_names=["stems"], opset_version=OPSET)
+    write_manifest(sep, {"name": "separator-bench", "version": "0.0.0", "roles": ["separator"], "fixture": True,
                             "description": "benchmark-sized random separator", "sources": ["scripts/make-bench-models.py"],
                             "separator": {"kind": "waveform", "model": "separator.onnx", "sampleRate": 44100, "channels": 2, "segmentSamples": L,
                                           "sources": ["drums", "bass", "other", "vocals"], "inputs": {"waveform": "mix"}, "outputs": {"stems": "stems"}}})

@@ -6,9 +6,11 @@ import { CenterSeparator } from '../core/builtin/centerSeparator';
 import { BUILTIN_SUGGESTER, suggestBuiltin } from '../core/builtin/suggest';
 import { describeCalibration } from '../shared/calibration';
 import { describeTraining } from '../shared/packTraining';
+import { StudioError } from '../shared/errors';
 import { epSettings } from '../core/commands/models';
 import { writeFileAtomic } from '../core/fsAtomic';
 import { Captioner } from '../core/inference/caption/captioner';
+import { captionFiles } from '../core/inference/caption/captionFiles';
 import { astFeatures, AST_FRAMES, AST_MEL_BINS } from '../core/inference/features/fbank';
 import { encodeNpy } from '../core/inference/features/npy';
 import { packId } from '../core/inference/packs/manifest';
@@ -120,15 +122,16 @@ export async function captionCommand(studio: Studio, args: string[], f: Flags, o
     threads: settings.threads,
     int8: settings.int8,
   });
-  const feats = astFeatures(await readSegment(file, seg.startSec, seg.endSec));
-  const res = await cap.caption([feats], { numBeams });
-  const c = res.captions[0]!;
+  // The one segment through the same captionFiles the caption jobs run.
+  const [res] = await captionFiles(cap, [{ file, segments: [seg] }], { numBeams });
+  if ('error' in res!) throw new StudioError(res.code, res.error);
+  const c = res!.captions[0]!;
   const info = {
     text: c.text,
     score: Math.round(c.score * 1e4) / 1e4,
     pack: packId(pack.manifest),
-    ep: `encoder ${res.ep.encoder}, decoder ${res.ep.decoder}`,
-    ms: Math.round(res.ms.total),
+    ep: `encoder ${cap.ep.encoder}, decoder ${cap.ep.decoder}`,
+    ms: Math.round(c.ms),
     // A bare Optimum export given by --pack DIR: what was assumed to run it.
     ...(pack.assumptions ? { assumptions: pack.assumptions } : {}),
   };

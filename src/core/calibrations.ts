@@ -1,7 +1,9 @@
 // The provider calibrations `auto` uses for captioner packs (issue 13, item 2; the measuring and
 // the decision are inference/calibration), kept in the library's settings, one record per pack
-// content, machine and CPU settings: a caption job under `auto` looks its record up, calibrates on
-// first use (in the DSP worker, where the models run), and runs each model where it was fastest.
+// content, machine, runtime (onnxruntime-node version and the providers that may run here) and CPU
+// settings; a record made under another runtime is not used. A caption job under `auto` looks its
+// record up, calibrates on first use (in the DSP worker, where the models run), and runs each model
+// where it was fastest.
 // Records are shown with the packs (listPacks), re-measured on request (calibratePack) and can be
 // forgotten (calibratePack with reset), so the next use measures again.
 import type { ProviderCalibration } from '../shared/types';

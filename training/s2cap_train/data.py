@@ -11,7 +11,9 @@ padded with the pad id, for the BART text encoder CRESCENDO embeds); ids; captio
 
 Features are computed once per clip: FeatureCache keeps them in memory (least recently used out
 past a bound) and, given a folder (RUN_DIR/cache), on disk as <sha256 of the clip>.npy, so later
-epochs, DataLoader workers and a resumed run read them instead of recomputing fbank."""
+epochs, DataLoader workers and a resumed run read them instead of recomputing fbank. Each clip is
+read for its hash once per fit: verify_export returns the digests it checked against the manifest
+(a verified file's manifest sha256 is its content hash) and the cache takes them as its keys."""
 from __future__ import annotations
 
 import hashlib
@@ -129,28 +131,37 @@ def export_fingerprint(folder: str) -> str:
         raise ValueError(f"{path}: cannot read the export's manifest ({e.strerror or e})") from None
 
 
-def verify_export(folder: str) -> None:
+def verify_export(folder: str) -> dict[str, str]:
     """Checks every file manifest.json lists against its sha256: a ValueError naming the first
-    file that is missing or differs (an export copied incompletely or edited after export)."""
+    file that is missing or differs (an export copied incompletely or edited after export).
+    Returns {absolute path: sha256} of the files it hashed, for FeatureCache(digests=…), so a
+    clip is not read a second time for its cache key."""
     path = os.path.join(folder, MANIFEST)
     files = read_json_object(path, "an export manifest").get("files")
     if not isinstance(files, dict):
         raise ValueError(f"{path}: no files map")
+    digests: dict[str, str] = {}
     for rel, sha in sorted(files.items()):
         f = os.path.join(folder, *rel.split("/"))
         if not os.path.isfile(f):
             raise ValueError(f"{f}: listed in {MANIFEST} but missing")
         if sha256_file(f) != sha:
             raise ValueError(f"{f}: its sha256 differs from {MANIFEST}'s (changed after export)")
+        digests[os.path.abspath(f)] = sha
+    return digests
 
 
 class FeatureCache:
     """AST features per clip: in memory (up to `memory_items`, least recently used dropped), and on
-    disk as cache_dir/<sha256 of the clip bytes>.npy when cache_dir is given."""
+    disk as cache_dir/<sha256 of the clip bytes>.npy when cache_dir is given. `digests` ({absolute
+    path: sha256}, what verify_export returns) are the keys of the clips just verified; any other
+    clip is hashed when it is first looked up."""
 
-    def __init__(self, cache_dir: str | None = None, memory_items: int = 2048):
+    def __init__(self, cache_dir: str | None = None, memory_items: int = 2048,
+                 digests: dict[str, str] | None = None):
         self.cache_dir = cache_dir
         self.memory_items = memory_items
+        self.digests = dict(digests or {})
         self._mem: OrderedDict[str, torch.Tensor] = OrderedDict()
         self.computed = 0  # fbank computations (tests check the cache saves them)
         if cache_dir:
@@ -161,7 +172,7 @@ class FeatureCache:
         if hit is not None:
             self._mem.move_to_end(path)
             return hit
-        disk = os.path.join(self.cache_dir, sha256_file(path) + ".npy") if self.cache_dir else None
+        disk = os.path.join(self.cache_dir, self._digest(path) + ".npy") if self.cache_dir else None
         feats = self._from_disk(disk) if disk else None
         if feats is None:
             feats = file_features(path)
@@ -173,6 +184,10 @@ class FeatureCache:
             while len(self._mem) > self.memory_items:
                 self._mem.popitem(last=False)
         return feats
+
+    def _digest(self, path: str) -> str:
+        known = self.digests.get(os.path.abspath(path))
+        return known if known is not None else sha256_file(path)
 
     @staticmethod
     def _from_disk(p: str) -> torch.Tensor | None:

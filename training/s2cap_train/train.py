@@ -162,7 +162,8 @@ def fit(cfg: Config, data_dir: str, run_dir: str, init_encoder: Optional[str] = 
     train, val = splits.get("train", []), splits.get("validation", [])
     if not train:
         raise ValueError(f"{data_dir}: the export has no train split (train/metadata.jsonl)")
-    verify_export(data_dir)  # a clip missing or changed since export: one line naming it, before any work
+    # a clip missing or changed since export: one line naming it, before any work; its digests key the feature cache
+    digests = verify_export(data_dir)
     fingerprint = export_fingerprint(data_dir)
     if os.path.exists(run_dir) and not os.path.isdir(run_dir):
         raise ValueError(f"{run_dir}: exists and is not a folder")
@@ -216,7 +217,7 @@ def fit(cfg: Config, data_dir: str, run_dir: str, init_encoder: Optional[str] = 
     if not val:
         progress.log("the export has no validation split: best.pt is the latest model, no metrics are computed")
     cache_dir = (t.feature_cache_dir or os.path.join(run_dir, "cache")) if t.disk_cache else None
-    cache = FeatureCache(cache_dir, memory_items=t.feature_cache_items)
+    cache = FeatureCache(cache_dir, memory_items=t.feature_cache_items, digests=digests)
     collate = Collate(pad_id=cfg.decoder.pad_token_id, decoder_start_token_id=cfg.decoder.decoder_start_token_id)
     steps_per_epoch = math.ceil(len(train) / t.batch_size)
     run_info = {"data": {"dir": os.path.abspath(data_dir), "fingerprint": fingerprint,

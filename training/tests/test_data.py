@@ -194,6 +194,34 @@ class Synthetic(unittest.TestCase):
             cache.get(clip)
         self.assertEqual(hashed.call_count, 1, "the cache file's name is the clip's sha256, computed once")
 
+    def test_verified_digests_key_the_cache_and_follow_the_content(self):
+        export = self.copy("rekeyed")
+        clip, other = (e.audio for e in load_export(export)["train"][:2])
+        cache_dir = os.path.join(self.tmp, "cache-rekeyed")
+        with mock.patch("s2cap_train.data.sha256_file", side_effect=data.sha256_file) as hashed:
+            digests = verify_export(export)
+            verified = hashed.call_count
+            before = FeatureCache(cache_dir, digests=digests).get(clip)
+        self.assertEqual(hashed.call_count, verified, "the cache key is the digest verify_export computed")
+        with open(clip, "rb") as f:
+            self.assertEqual(os.listdir(cache_dir), [hashlib.sha256(f.read()).hexdigest() + ".npy"])
+        # Re-exported with other audio at the same path: the manifest's new sha256 is a new key.
+        shutil.copyfile(other, clip)
+        with open(os.path.join(export, "manifest.json"), encoding="utf-8") as f:
+            manifest = json.load(f)
+        manifest["files"][os.path.relpath(clip, export).replace(os.sep, "/")] = data.sha256_file(clip)
+        with open(os.path.join(export, "manifest.json"), "w", encoding="utf-8") as f:
+            json.dump(manifest, f)
+        rekeyed = FeatureCache(cache_dir, digests=verify_export(export))
+        after = rekeyed.get(clip)
+        self.assertEqual(rekeyed.computed, 1, "new content: not the old cache entry")
+        self.assertTrue(torch.equal(after, file_features(other)))
+        self.assertFalse(torch.equal(after, before))
+        # Without digests the cache hashes the clip itself: the same content finds the same entry.
+        plain = FeatureCache(cache_dir)
+        self.assertTrue(torch.equal(plain.get(clip), after))
+        self.assertEqual(plain.computed, 0)
+
     def test_a_failed_cache_write_leaves_no_temporary_file(self):
         clip = self.splits["train"][0].audio
         cache_dir = os.path.join(self.tmp, "cache-full")

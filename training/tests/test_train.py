@@ -2,6 +2,7 @@
 resumed from last.pt ends with exactly the uninterrupted run's weights, best.pt follows the
 selected validation metric, an export without vocal stems trains without the KL term, the run
 folder holds what export/caption read; and the `fit` command line's errors (one line, exit 2)."""
+import collections
 import contextlib
 import dataclasses
 import io
@@ -230,6 +231,25 @@ class Fit(unittest.TestCase):
         with self.assertRaisesRegex(ValueError, "no-such-ast"):
             self.fit("keep", config(stage1=1, stage2=0, tokenizer_vocab_size=280), resume=False, init_encoder=missing)
         self.assertEqual(contents(), before)
+
+    def test_each_file_is_hashed_at_most_once_per_fit(self):
+        # verify_export hashes every clip and stem; the feature cache keys its files with those
+        # digests instead of reading each clip again in the first epoch (and in validation).
+        from s2cap_train import data
+        from s2cap_train.data import load_export
+        counts = collections.Counter()
+
+        def counting(path):
+            counts[os.path.abspath(path)] += 1
+            return real(path)
+        real = data.sha256_file
+        with mock.patch("s2cap_train.data.sha256_file", side_effect=counting):
+            result, rec = self.fit("hash-once", config(stage1=0, stage2=1, batch_size=4))
+        self.assertTrue(result["complete"])
+        self.assertEqual(len(rec.events("eval")), 1, "validation clips went through the cache too")
+        clips = {p for es in load_export(self.export).values() for e in es for p in (e.audio, e.vocals)}
+        self.assertLessEqual(clips, set(counts), "verify_export hashed every clip and stem")
+        self.assertEqual({p: n for p, n in counts.items() if n > 1}, {})
 
     def test_export_without_vocal_stems_skips_the_kl_term(self):
         export = make_export(os.path.join(self.tmp, "no-stems"), n=6, seed=1, vocals=False)

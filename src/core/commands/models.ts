@@ -91,7 +91,9 @@ export function modelCommands(ctx: { store: Store; packs: PackRegistry; jobs: Jo
     },
     async startCaptioning({ trackId, segmentIds, pack, numBeams }) {
       await store.tracks.require(trackId);
-      if (pack) await packs.choose('captioner', pack); // none = built-in suggester
+      // Fail now on a wrong name; none = built-in suggester. (A folder checked here is not checked
+      // again when the job runs in this process: packs/checkedFolders.)
+      if (pack) await packs.choose('captioner', pack);
       return jobs.enqueue('caption', { trackId, segmentIds, pack: pack ?? null, numBeams, ep: epSettings(await readSettings(store)) });
     },
     async listJobs({ trackId }) {

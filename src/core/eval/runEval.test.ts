@@ -1,19 +1,21 @@
 // `s2cap eval`'s core on a real library: three imported recordings (12 s, made from the audio
 // fixtures with ffmpeg), approved and draft captions; evaluated with the built-in suggester and
-// with the tiny ONNX fixture pack run from its folder. What is checked is the plumbing: which
-// segments are references (status, the export's split by track hash), that candidates and
-// references are paired by id, that nothing is written as a suggestion or revision, and the
-// history record. The metric values themselves are verified in metrics/caption.
+// with the tiny ONNX fixture pack run from its folder (every track in one model run). What is
+// checked is the plumbing: which segments are references (status, the export's split by track
+// hash), that candidates and references are paired by id, that nothing is written as a
+// suggestion or revision, and the history record. The metric values themselves are verified in
+// metrics/caption.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SPLIT_NAMES, type SplitName } from '../../shared/dataset';
 import type { Track } from '../../shared/types';
 import { exportRowId } from '../export/exportRows';
 import { DEFAULT_SPLITS, normaliseSplits, splitOf } from '../export/splits';
 import { createStudio, studioStore, type Studio } from '../studio';
 import { fixture, tempDir } from '../testing/tmp';
+import { WorkerPool } from '../worker/pool';
 import { TASKS } from '../worker/tasks';
 import { EVAL_HISTORY_KEY } from './evalHistory';
 
@@ -152,6 +154,27 @@ describe('runEval', () => {
       expect(res.skipped[0]).toContain(gone.path);
       expect(res.items.map((i) => i.id).sort()).toEqual(approvedIds().filter((id) => !id.startsWith(gone.sha256.slice(0, 12))));
     } finally {
+      fs.renameSync(moved, gone.path);
+    }
+  });
+
+  it('with a captioner pack, every track is captioned in one model run; a track whose file is gone is skipped alone', async () => {
+    const gone = tracks[1]!;
+    const moved = `${gone.path}.moved`;
+    fs.renameSync(gone.path, moved);
+    const run = vi.spyOn(WorkerPool.prototype, 'run');
+    try {
+      const res = await studio.evaluate({ pack: PACK, numBeams: 1 });
+      expect(run.mock.calls.map(([task, args]) => [task, (args as { files: { file: string }[] }).files.map((f) => f.file).sort()])).toEqual([
+        ['captionFiles', tracks.map((t) => t.path).sort()],
+      ]);
+      expect(res.skipped).toHaveLength(1);
+      expect(res.skipped[0]).toMatch(new RegExp(`^${gone.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*${path.basename(gone.path)}.* \\(1 segment left out\\)$`));
+      const kept = approvedIds().filter((id) => !id.startsWith(gone.sha256.slice(0, 12)));
+      expect(res.items.map((i) => i.id).sort()).toEqual(kept);
+      expect(res.items.every((i) => i.candidate.length > 0)).toBe(true);
+    } finally {
+      run.mockRestore();
       fs.renameSync(moved, gone.path);
     }
   });

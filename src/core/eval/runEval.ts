@@ -2,11 +2,11 @@
 // what an export would write (store/exportQuery: heads with the chosen statuses, approved by
 // default — imported dataset captions are approved heads too), split by track hash exactly as the
 // export splits them (export/exportRows + export/splits); each reference segment is captioned by a
-// pack (installed NAME@VERSION or a folder) or the built-in suggester, on the worker, with the same
-// tasks the caption job runs (worker/tasks.ts) — but nothing is recorded as a suggestion: an
-// evaluation never changes a segment's annotation state. The captions are scored against the
-// references with the pycocoevalcap metrics (metrics/caption) and the run is appended to the
-// library's evaluation history (evalHistory.ts).
+// pack (installed NAME@VERSION or a folder; every track's segments in one model run) or the
+// built-in suggester, on the worker, with the same tasks the caption job runs (worker/tasks.ts) —
+// but nothing is recorded as a suggestion: an evaluation never changes a segment's annotation
+// state. The captions are scored against the references with the pycocoevalcap metrics
+// (metrics/caption) and the run is appended to the library's evaluation history (evalHistory.ts).
 import { BUILTIN_SUGGESTER } from '../builtin/suggest';
 import type { CaptionStatus } from '../../shared/annotation';
 import type { CaptionMetrics, SplitName } from '../../shared/dataset';
@@ -21,6 +21,7 @@ import { captionMetrics } from '../metrics/caption';
 import { BUILT_IN_MODEL } from '../store/queue';
 import type { Store } from '../store/store';
 import type { WorkerPool } from '../worker/pool';
+import type { CaptionFilesPartial } from '../worker/tasks';
 import { appendEval } from './evalHistory';
 
 export interface EvalOptions {
@@ -83,28 +84,41 @@ export async function runEval(d: EvalDeps, o: EvalOptions = {}): Promise<EvalRes
   const skipped: string[] = [];
   let done = 0;
   o.onProgress?.(0, total);
-  for (const g of groups) {
-    o.signal?.throwIfAborted();
-    const spans = g.rows.map((r) => ({ startSec: r.begin, endSec: r.end }));
-    let texts: string[];
-    try {
-      if (pack) {
-        const res = await d.pool.run('caption', { dir: pack.dir, spec: pack.manifest.captioner!, ep, file: g.track.path, segments: spans, numBeams: o.numBeams }, { signal: o.signal });
-        texts = res.captions.map((c) => c.text);
-      } else {
+  const spansOf = (g: (typeof groups)[number]) => g.rows.map((r) => ({ startSec: r.begin, endSec: r.end }));
+  // Each group's captions, or why its track could not be captioned (one unreadable track does not
+  // sink the run; its segments are left out and listed).
+  const texts: (string[] | Error)[] = [];
+  const settled = (i: number, out: string[] | Error) => {
+    texts[i] = out;
+    if (Array.isArray(out)) o.onProgress?.((done += groups[i]!.rows.length), total);
+  };
+  if (pack) {
+    // Every track's segments in one model run, as a batch of caption jobs runs them.
+    const files = groups.map((g) => ({ file: g.track.path, segments: spansOf(g) }));
+    await d.pool.run('captionFiles', { dir: pack.dir, spec: pack.manifest.captioner!, ep, files, numBeams: o.numBeams }, {
+      signal: o.signal,
+      onPartial: (value) => {
+        const v = value as CaptionFilesPartial;
+        if ('file' in v) settled(v.file.index, 'error' in v.file ? new Error(v.file.error) : v.file.captions.map((c) => c.text));
+      },
+    });
+  } else {
+    for (const [i, g] of groups.entries()) {
+      o.signal?.throwIfAborted();
+      try {
         const track = await d.store.tracks.get(g.track.id);
-        const res = await d.pool.run('suggestBuiltin', { file: g.track.path, vocalsFile: g.vocalsPath, genre: track?.genre ?? null, segments: spans }, { signal: o.signal });
-        texts = res.map((r) => r.text);
+        const res = await d.pool.run('suggestBuiltin', { file: g.track.path, vocalsFile: g.vocalsPath, genre: track?.genre ?? null, segments: spansOf(g) }, { signal: o.signal });
+        settled(i, res.map((r) => r.text));
+      } catch (err) {
+        if (o.signal?.aborted) throw err;
+        settled(i, err as Error);
       }
-    } catch (err) {
-      if (o.signal?.aborted) throw err;
-      // One unreadable track does not sink the run; its segments are left out and listed.
-      skipped.push(`${g.track.path}: ${(err as Error).message.split('\n')[0]} (${g.rows.length} segment${g.rows.length === 1 ? '' : 's'} left out)`);
-      continue;
     }
-    g.rows.forEach((r, i) => items.push({ id: r.id, segmentId: segmentOf.get(r.id)!, reference: r.caption, candidate: texts[i] ?? '' }));
-    done += g.rows.length;
-    o.onProgress?.(done, total);
+  }
+  for (const [i, g] of groups.entries()) {
+    const out = texts[i] ?? new Error('no captions came back');
+    if (out instanceof Error) skipped.push(`${g.track.path}: ${out.message.split('\n')[0]} (${g.rows.length} segment${g.rows.length === 1 ? '' : 's'} left out)`);
+    else g.rows.forEach((r, k) => items.push({ id: r.id, segmentId: segmentOf.get(r.id)!, reference: r.caption, candidate: out[k] ?? '' }));
   }
   if (!items.length) throw new StudioError('IO', `no reference segment of ${where} could be captioned: ${skipped[0]}`);
 

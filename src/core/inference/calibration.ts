@@ -4,11 +4,15 @@
 // fastest per model wins. This file measures (in whichever thread runs models: the DSP worker) and
 // decides; the record is kept in the library's settings by core/calibrations. When only the CPU
 // can run (no GPU provider starts), that is recorded at once, without measuring anything.
-// Also the keys a record is kept under: the machine (host, CPU, GPU adapters) and the pack's content.
+// Also the keys a record is kept under: the machine (host, CPU, GPU adapters), the runtime
+// (onnxruntime-node's version and the providers a calibration here would try) and the pack's
+// content. Records made before the runtime was part of the key no longer match and are measured
+// again on first use (once); the old rows are simply left unused.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import ort from 'onnxruntime-node';
 import type { ProviderCalibration } from '../../shared/types';
 import { AST_FRAMES, AST_MEL_BINS } from './features/fbank';
 import { Captioner } from './caption/captioner';
@@ -168,13 +172,31 @@ export function machineName(): string {
 }
 
 /**
- * What a calibration is kept under: the pack's content (name, version, its graphs' checksums), the
- * machine, and the settings it was measured with (CPU threads, int8 graphs on CPU), since those
- * change what is fastest.
+ * The providers that may run here, as measureProviders chooses them: calibrationCandidates (CPU,
+ * WebGPU, CUDA once its library is installed, CoreML/DirectML by platform) less those gpuMissing
+ * rules out (no GPU device; WebGPU without a Vulkan loader).
  */
-export function calibrationKey(manifest: PackManifest, settings: { threads: number; int8?: boolean }, machine = machineName()): string {
+export function offeredProviders(candidates = calibrationCandidates(), missing: (ep: Ep) => string | null = gpuMissing): Ep[] {
+  return candidates.filter((ep) => ep === 'cpu' || !missing(ep));
+}
+
+/**
+ * The runtime a calibration measures, in words: onnxruntime-node's version and the providers that
+ * may run here. Read at each lookup, not once per process: a CUDA provider or a driver installed
+ * later changes what is fastest, and so which record applies.
+ */
+export function runtimeName(version = ort.env.versions.node ?? ort.env.versions.common, eps = offeredProviders()): string {
+  return `onnxruntime-node ${version} · ${eps.join(', ')}`;
+}
+
+/**
+ * What a calibration is kept under: the pack's content (name, version, its graphs' checksums, the
+ * int8 ones too), the machine, the runtime (see runtimeName), and the settings it was measured
+ * with (CPU threads, int8 graphs on CPU), since those change what is fastest.
+ */
+export function calibrationKey(manifest: PackManifest, settings: { threads: number; int8?: boolean }, machine = machineName(), runtime = runtimeName()): string {
   const c = manifest.captioner;
-  const graphs = c ? [c.encoder, c.decoderMerged, c.decoder, c.decoderWithPast].filter(Boolean).map((f) => `${f}:${manifest.files[f!]?.sha256 ?? ''}`) : [];
-  const h = crypto.createHash('sha256').update(JSON.stringify([manifest.name, manifest.version, graphs, machine, settings.threads, !!settings.int8])).digest('hex');
+  const graphs = c ? [c.encoder, c.decoderMerged, c.decoder, c.decoderWithPast, ...Object.values(c.quantized ?? {})].filter(Boolean).map((f) => `${f}:${manifest.files[f!]?.sha256 ?? ''}`) : [];
+  const h = crypto.createHash('sha256').update(JSON.stringify([manifest.name, manifest.version, graphs, machine, runtime, settings.threads, !!settings.int8])).digest('hex');
   return `calibration:${h.slice(0, 24)}`;
 }

@@ -5,6 +5,7 @@
 // others complete. On every back end (the claim of a companion job is SQL of its own).
 import fs from 'node:fs';
 import path from 'node:path';
+import * as ort from 'onnxruntime-node';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Job } from '../../shared/types';
 import { createStudio, studioStore, type Studio } from '../studio';
@@ -85,7 +86,7 @@ describe.each(backends)('caption jobs batched across tracks ($name)', (backend) 
     studio = await createStudio(lib);
     const done = await ended(studio, jobs);
     expect(done.map((j) => j.status)).toEqual(['done', 'done', 'done']);
-    const captionCalls = calls.filter((c) => c.task === 'caption' || c.task === 'captionFiles');
+    const captionCalls = calls.filter((c) => c.task.startsWith('caption'));
     expect(captionCalls.map((c) => c.task)).toEqual(['captionFiles']);
     expect((captionCalls[0]!.args.files as { file: string; segments: unknown[] }[]).map((f) => [f.file, f.segments.length])).toEqual(tracks.map((t) => [t.path, t.segments.length]));
     // Each job says the run's captions/s (its progress says it while it runs).
@@ -95,10 +96,26 @@ describe.each(backends)('caption jobs batched across tracks ($name)', (backend) 
 
     const batched = await Promise.all(tracks.map(async (t) => (await studio!.openTrack({ id: t.id })).suggestions));
     expect(batched.map((s) => s.map((x) => x.segmentId))).toEqual(tracks.map((t) => t.segments));
-    // The same jobs run one at a time (nothing else queued: each runs alone, on the 'caption' task).
+    // The same jobs run one at a time (nothing else queued: each runs alone, as a group of one
+    // through the same worker task), each showing its own progress and rate, nothing of batching.
     calls.length = 0;
-    for (const t of tracks) expect((await waitForJob(studio, (await studio.startCaptioning({ trackId: t.id, numBeams: 2 })).id)).status).toBe('done');
-    expect(calls.filter((c) => c.task.startsWith('caption')).map((c) => c.task)).toEqual(['caption', 'caption', 'caption']);
+    const details = new Map<string, string[]>();
+    const progress = JobWrites.prototype.progress;
+    vi.spyOn(JobWrites.prototype, 'progress').mockImplementation(function (this: JobWrites, id, fraction, detail, ...rest) {
+      details.set(id, [...(details.get(id) ?? []), detail ?? '']);
+      return progress.call(this, id, fraction, detail, ...rest);
+    });
+    for (const t of tracks) {
+      const job = await waitForJob(studio, (await studio.startCaptioning({ trackId: t.id, numBeams: 2 })).id);
+      expect(job.status).toBe('done');
+      const n = t.segments.length;
+      expect(job.detail!.replace(/ [\d.]+ captions\/s/, ' RATE captions/s')).toBe(`${n} suggestion${n > 1 ? 's' : ''} by tiny-captioner (encoder cpu, decoder cpu) · RATE captions/s`);
+      expect(details.get(job.id)).toContainEqual(expect.stringMatching(new RegExp(`^captioned ${n}/${n} · [\\d.]+ captions/s$`)));
+      expect(details.get(job.id)!.filter((d) => /batched/.test(d))).toEqual([]);
+    }
+    const alone = calls.filter((c) => c.task.startsWith('caption'));
+    expect(alone.map((c) => c.task)).toEqual(['captionFiles', 'captionFiles', 'captionFiles']);
+    expect(alone.map((c) => (c.args.files as { file: string }[]).map((f) => f.file))).toEqual(tracks.map((t) => [t.path]));
     for (const [i, t] of tracks.entries()) {
       const alone = (await studio.openTrack({ id: t.id })).suggestions.filter((s) => !batched[i]!.some((b) => b.id === s.id));
       expect(alone.map((s) => s.text)).toEqual(batched[i]!.map((s) => s.text));
@@ -119,7 +136,7 @@ describe.each(backends)('caption jobs batched across tracks ($name)', (backend) 
     // Jobs 0 and 2 (2 beams) together; job 1 (greedy) alone.
     expect(runs.map((c) => [c.task, c.args.numBeams])).toEqual([
       ['captionFiles', 2],
-      ['caption', 1],
+      ['captionFiles', 1],
     ]);
   }, 60_000);
 
@@ -176,6 +193,25 @@ describe.each(backends)('caption jobs batched across tracks ($name)', (backend) 
     expect(job.status).toBe('done');
     expect(job.detail).toMatch(/by the built-in suggester/);
     expect(choose.mock.calls.filter(([role]) => role === 'captioner')).toHaveLength(1);
+  }, 60_000);
+
+  it('a pack folder named when queuing is checked then (its graphs opened), not again when this process runs the job', async () => {
+    const { store, target } = await backend.open();
+    await store.close();
+    studio = await createStudio({ dbPath: target, dataDir: path.join(tmp.dir, 'data') });
+    const t = (await studio.importPaths({ paths: [pinkNoiseWav(path.join(tmp.dir, 'folder.wav'), 6)] })).imported[0]!;
+    const seg = await studio.createSegment({ trackId: t.id, startSec: 0, endSec: 5 });
+    const folder = path.join(tmp.dir, 'my-captioner'); // never checked before in this process
+    fs.cpSync(PACK, folder, { recursive: true });
+    const opened = vi.spyOn(ort.InferenceSession, 'create'); // the check's; the model runs in the worker
+    const queued = await studio.startCaptioning({ trackId: t.id, pack: folder, numBeams: 1 });
+    const atQueue = opened.mock.calls.length;
+    expect(atQueue).toBeGreaterThan(0);
+    const job = await waitForJob(studio, queued.id);
+    expect(job.status).toBe('done');
+    expect((await studio.openTrack({ id: t.id })).suggestions.map((s) => [s.segmentId, s.pack])).toEqual([[seg.id, 'tiny-captioner@1.0.0']]);
+    expect(opened.mock.calls.length).toBe(atQueue);
+    opened.mockRestore();
   }, 60_000);
 
   it('a studio closing while a group runs puts every job of the group back in the queue', async () => {

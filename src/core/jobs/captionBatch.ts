@@ -1,4 +1,4 @@
-// Caption jobs batched across tracks (issue 13, item 3). Caption jobs are one per track, and a
+// Caption jobs that run a captioner pack (issue 13, item 3). Caption jobs are one per track, and a
 // track often has only a few segments, so run one by one the model's batches stay part-empty and
 // each job pays for its own start. When the runner claims a caption job for a captioner pack, it
 // also claims the queued caption jobs that can share the model run (same pack, same execution
@@ -7,19 +7,20 @@
 // captionFiles call: the model is loaded once and batches mix segments of different tracks. Each
 // job's captions come back as soon as its last segment is captioned and are recorded (measured
 // attributes beside them, suggestions and 'done' in one transaction) as its own, so a job that is
-// cancelled, or whose audio cannot be read, ends alone and the others complete.
+// cancelled, or whose audio cannot be read, ends alone and the others complete. A job run alone
+// (nothing to share with, or a one-shot runner's) is a group of one: the same code end to end.
 import { autoProviders } from '../calibrations';
 import type { EpSettings } from '../inference/runtime';
 import type { JobRecord } from '../store/jobs';
 import { packId } from '../inference/packs/manifest';
-import { captionsPerSecText, type FileOutcome, type SegmentCaption } from '../inference/caption/captionFiles';
+import { captionsPerSecText, type SegmentCaption } from '../inference/caption/captionFiles';
 import type { Captioner } from '../inference/caption/captioner';
 import type { LoadedPack } from '../inference/packs/registry';
 import { StudioError } from '../../shared/errors';
 import type { CaptionFilesPartial } from '../worker/tasks';
 import { newClaimOwner } from './jobOwner';
 import type { JobPayload, JobRunnerDeps } from './jobRunner';
-import { CAPTION_SHARE, planCaption, recordCaptions, type CaptionPlan, type JobWork } from './jobWork';
+import { CAPTION_SHARE, captionBuiltin, planCaption, recordCaptions, type CaptionPlan, type JobWork } from './jobWork';
 import type { JobWrites } from './jobWrites';
 
 /**
@@ -35,10 +36,16 @@ export const MAX_GROUP_JOBS = 16;
 /** Queued caption jobs looked at when filling a group (oldest first). */
 const CANDIDATES = 64;
 
-export interface GroupMember {
+/** What a group runs for one job: its payload and its plan. */
+export interface GroupRun {
+  payload: JobPayload;
+  plan: CaptionPlan;
+}
+
+/** A job claimed into a group, under its own claim owner. */
+export interface GroupMember extends GroupRun {
   rec: JobRecord;
   owner: string;
-  plan: CaptionPlan;
 }
 
 type Captioned = { captions: SegmentCaption[]; ep: Captioner['ep']; fallbacks: string[] };
@@ -59,7 +66,8 @@ function shareKey(plan: CaptionPlan, p: JobPayload): string | null {
  * queued to fail on its own.
  */
 export async function claimCompanions(d: JobRunnerDeps, writes: JobWrites, first: JobRecord, owner: string): Promise<GroupMember[]> {
-  // One lookup per pack for the whole group (a pack run from its folder is checked at each lookup).
+  // One lookup per pack for the whole group (an installed pack's files are compared with what
+  // install recorded at each lookup).
   const chosen = new Map<string, Promise<LoadedPack | null>>();
   const choose = (ref: string | null | undefined) => {
     const key = ref ?? '';
@@ -68,7 +76,7 @@ export async function claimCompanions(d: JobRunnerDeps, writes: JobWrites, first
   };
   const plan = await planCaption(d, first.payload as JobPayload, choose).catch(() => null);
   if (!plan) return [];
-  const group: GroupMember[] = [{ rec: first, owner, plan }];
+  const group: GroupMember[] = [{ rec: first, owner, payload: first.payload as JobPayload, plan }];
   const key = shareKey(plan, first.payload as JobPayload);
   if (!key) return group;
   let segments = plan.segments.length;
@@ -76,13 +84,13 @@ export async function claimCompanions(d: JobRunnerDeps, writes: JobWrites, first
     for (const rec of await d.store.jobs.queued('caption', CANDIDATES)) {
       if (group.length >= MAX_GROUP_JOBS || segments >= MAX_GROUP_SEGMENTS) break;
       const p = rec.payload as JobPayload;
-      const other = await planCaption(d, p, choose).catch(() => null);
+      const other = await planCaption(d, rec.payload as JobPayload, choose).catch(() => null);
       if (!other || shareKey(other, p) !== key) continue;
       if (segments + other.segments.length > MAX_GROUP_SEGMENTS) break; // the queue's order is kept
       const mine = newClaimOwner();
       const claimed = await writes.claimQueued(rec.id, mine);
       if (!claimed) continue; // claimed by another process, or cancelled meanwhile
-      group.push({ rec: claimed, owner: mine, plan: other });
+      group.push({ rec: claimed, owner: mine, payload: p, plan: other });
       segments += other.segments.length;
     }
   } catch (err) {
@@ -112,11 +120,22 @@ function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 /**
+ * A caption job: a captioner pack's captions with the segments' measured attributes beside them
+ * (as a group of one, unless `planned` came with a group), or the built-in suggester's.
+ */
+export async function captionJob(w: JobWork, p: JobPayload, planned?: CaptionPlan): Promise<string> {
+  const plan = planned ?? (await planCaption(w.d, p));
+  if (!plan.pack) return captionBuiltin(w, plan.track, plan.segments);
+  return new CaptionGroup(w.d, [{ payload: p, plan }]).work(0, w);
+}
+
+/**
  * Runs a group's segments through one worker call. `work(i, w)` is member i's job work (the
  * runner runs each member's lifecycle: heartbeat, progress, how it ended); it resolves with the
  * member's summary once its captions are recorded. The worker call starts once every member's
  * work has begun, and is cancelled only when every member is (a cancelled member just stops
- * waiting; its segments' captions are dropped).
+ * waiting; its segments' captions are dropped). A group of one is a job run alone: its progress
+ * is the run's, and it says nothing of batching.
  */
 export class CaptionGroup {
   private readonly outcomes: ReturnType<typeof deferred<Captioned>>[];
@@ -126,15 +145,16 @@ export class CaptionGroup {
   private readonly shared = new AbortController();
   /** The run's captions/s when each member's last segment was captioned. */
   private readonly rates: number[] = [];
+  /** Said after what a member shows: what it was batched with ('' alone). */
   private readonly batched: string;
 
   constructor(
     private readonly d: JobRunnerDeps,
-    private readonly members: GroupMember[],
+    private readonly members: GroupRun[],
   ) {
     this.outcomes = members.map(() => deferred<Captioned>());
     const others = members.length - 1;
-    this.batched = `batched with ${others} other track${others === 1 ? '' : 's'}`;
+    this.batched = others ? ` (batched with ${others} other track${others === 1 ? '' : 's'})` : '';
   }
 
   work(i: number, w: JobWork): Promise<string> {
@@ -143,14 +163,15 @@ export class CaptionGroup {
     const { signal } = w.run.abort;
     signal.addEventListener('abort', () => all() && this.works.every((x) => x.run.abort.signal.aborted) && this.shared.abort(signal.reason), { once: true });
     if (all()) void this.start();
-    return untilAborted(this.outcomes[i]!.promise, signal).then((res) =>
-      recordCaptions(w, this.members[i]!.plan, res, `${this.rates[i] ? `${captionsPerSecText(this.rates[i])} ` : ''}(${this.batched})`),
-    );
+    return untilAborted(this.outcomes[i]!.promise, signal).then((res) => {
+      const note = `${this.rates[i] ? captionsPerSecText(this.rates[i]) : ''}${this.batched}`.trim();
+      return recordCaptions(w, this.members[i]!.plan, res, note || undefined);
+    });
   }
 
   private async start(): Promise<void> {
     const lead = this.members[0]!;
-    const p = lead.rec.payload as JobPayload;
+    const p = lead.payload;
     const pack = lead.plan.pack!;
     let ep: EpSettings;
     try {
@@ -163,28 +184,33 @@ export class CaptionGroup {
     }
     const files = this.members.map((m) => ({ file: m.plan.track.path, segments: m.plan.segments.map((s) => ({ startSec: s.startSec, endSec: s.endSec })) }));
     const { batched } = this;
-    const settle = (o: FileOutcome, ep: Captioner['ep'], fallbacks: string[]) => {
-      const out = this.outcomes[o.index]!;
-      if ('error' in o) out.reject(new StudioError(o.code, o.error));
-      else out.resolve({ captions: o.captions, ep, fallbacks });
-    };
+    const alone = this.members.length === 1;
     // async: a run refused at once (every member cancelled meanwhile) rejects rather than throws.
     const run = async () =>
       this.d.pool.run('captionFiles', { dir: pack.dir, spec: pack.manifest.captioner!, ep, numBeams: p.numBeams, files }, {
         signal: this.shared.signal,
-        // Until a member's own segments are captioned, it shows what the group is doing.
-        onProgress: (_f, detail) => this.works.forEach((w, i) => this.ownProgress.has(i) || w.onProgress(0, detail && `${detail} (${batched})`)),
+        // Alone, the run's progress is the job's. In a group, until a member's own segments are
+        // captioned, it shows what the group is doing.
+        onProgress: (f, detail) =>
+          this.works.forEach((w, i) => (alone ? w.onProgress(f * CAPTION_SHARE, detail) : this.ownProgress.has(i) || w.onProgress(0, detail && `${detail}${batched}`))),
         onPartial: (value) => {
           const v = value as CaptionFilesPartial;
-          if ('file' in v) return settle(v.file, v.ep, v.fallbacks);
+          if ('file' in v) {
+            // Each file's outcome arrives once, here (the run's result only says which providers ran).
+            const o = v.file;
+            if ('error' in o) return this.outcomes[o.index]!.reject(new StudioError(o.code, o.error));
+            return this.outcomes[o.index]!.resolve({ captions: o.captions, ep: v.ep, fallbacks: v.fallbacks });
+          }
           const { index, done, of, captionsPerSec } = v.progress;
-          this.ownProgress.add(index);
           this.rates[index] = captionsPerSec;
-          this.works[index]!.onProgress((done / of) * CAPTION_SHARE, `captioned ${done}/${of} · ${captionsPerSecText(captionsPerSec)} (${batched})`);
+          if (alone) return; // the run's own progress says the same
+          this.ownProgress.add(index);
+          this.works[index]!.onProgress((done / of) * CAPTION_SHARE, `captioned ${done}/${of} · ${captionsPerSecText(captionsPerSec)}${batched}`);
         },
       });
     run().then(
-      (res) => res.outcomes.forEach((o) => settle(o, res.ep, res.fallbacks)), // settled already as partials; a deferred settles once
+      // Every file's outcome came before the run ended; one that did not is a fault, not a hang.
+      () => this.outcomes.forEach((o) => o.reject(new StudioError('INTERNAL', 'the captioner ended without this track\'s captions'))),
       (err: unknown) => this.outcomes.forEach((o) => o.reject(err)),
     );
   }

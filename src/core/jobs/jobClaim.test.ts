@@ -1,7 +1,9 @@
 // The job queue shared by several processes, at the store level (two connections on one library,
 // as two processes have, on every back end): a claim is one statement, so two claimers get distinct jobs and a
 // job cancelled before it is claimed is never claimed; only jobs whose heartbeat has lapsed are
-// re-queued; a claim that lost its job (cancelled or taken over elsewhere) can no longer write it.
+// re-queued; a claim that lost its job (cancelled or taken over elsewhere) can no longer write it;
+// a job created reserved (a one-shot runner's) is claimed by its creator only, never seen queued by
+// anyone else, and goes to the queue when released or when its creator's heartbeat lapses.
 // Then two studios on one library (each back end): jobs queued by one are run by both, each
 // exactly once, and a job running in one can be cancelled from the other.
 import fs from 'node:fs';
@@ -95,6 +97,56 @@ describe.each(backends)('the shared job queue ($name)', (backend) => {
     // Cancelled from another process: the owner's next heartbeat says it lost the job.
     expect((await a.jobs.updateIf(live.id, 'running', { status: 'cancelled' }))?.status).toBe('cancelled');
     expect(await b.jobs.heartbeat(live.id, 'host:2:bbbbbbbb', now)).toBe(false);
+  });
+
+  it('a job created reserved is claimed by its creator only: no other claim, poll or candidate search sees it', async () => {
+    const now = Date.now();
+    const R = 'host:1:rrrrrrrr';
+    // Every kind a one-shot runner queues.
+    const jobs = [await a.jobs.create('separate', { trackId: 1 }, { owner: R, now }), await a.jobs.create('caption', { trackId: 1 }, { owner: R, now }), await a.jobs.create('train', { data: '/x', out: '/y' }, { owner: R, now })];
+    for (const j of jobs) expect(j).toMatchObject({ status: 'queued', owner: R, heartbeatAt: now });
+    // Another process polling the queue, claiming the next job, or looking for jobs to batch.
+    expect(await b.jobs.hasQueued()).toBe(false);
+    expect(await b.jobs.claimNext('host:2:bbbbbbbb', now)).toBeUndefined();
+    expect(await b.jobs.queued('caption', 10)).toEqual([]);
+    for (const j of jobs) expect(await b.jobs.claim(j.id, 'host:2:bbbbbbbb', now)).toBeUndefined();
+    for (const j of jobs) expect(await b.jobs.claim(j.id, 'host:2:bbbbbbbb', now, 'host:2:not-r')).toBeUndefined();
+    // Fresh: nothing lapsed, nothing released.
+    expect(await b.jobs.hasLapsed(now - 30_000)).toBe(false);
+    expect(await b.jobs.requeueLapsed(now - 30_000)).toEqual([]);
+    for (const j of jobs) expect(await b.jobs.get(j.id)).toEqual(j);
+    // Its creator claims each by id (a fresh claim owner per run), as for any queued job.
+    for (const [i, j] of jobs.entries()) expect(await a.jobs.claim(j.id, `host:1:cccccc0${i}`, now, R)).toMatchObject({ status: 'running', owner: `host:1:cccccc0${i}`, detail: 'starting' });
+    // A job nobody reserved is claimed by id with or without a reservation of one's own.
+    const open = await a.jobs.create('separate', { trackId: 2 });
+    expect(await b.jobs.hasQueued()).toBe(true);
+    expect(await b.jobs.claim(open.id, 'host:2:dddddddd', now, 'host:2:eeeeeeee')).toMatchObject({ status: 'running', owner: 'host:2:dddddddd' });
+  });
+
+  it("a reservation goes to the queue when its creator releases it or stops beating (dies); never while it beats", async () => {
+    const now = Date.now();
+    const [dead, alive, leaving] = ['host:1:aaaaaaaa', 'host:1:bbbbbbbb', 'host:1:cccccccc'];
+    const orphan = await a.jobs.create('separate', { trackId: 1 }, { owner: dead, now: now - 40_000 });
+    const kept = await a.jobs.create('train', { data: '/x', out: '/y' }, { owner: alive, now: now - 40_000 });
+    const handed = await a.jobs.create('caption', { trackId: 2 }, { owner: leaving, now });
+    // The live creator beats: its reservation is fresh again.
+    expect(await a.jobs.keepReserved(alive, now)).toBe(1);
+    expect(await b.jobs.hasLapsed(now - 30_000)).toBe(true);
+    const released = await b.jobs.requeueLapsed(now - 30_000);
+    expect(released.map((j) => j.id)).toEqual([orphan.id]);
+    expect(released[0]).toMatchObject({ status: 'queued', owner: null, heartbeatAt: null });
+    expect(await b.jobs.hasLapsed(now - 30_000)).toBe(false);
+    // Any runner may claim the released one now; the beating one's is still its own.
+    expect((await b.jobs.claimNext('host:2:dddddddd', now))?.id).toBe(orphan.id);
+    expect(await b.jobs.claimNext('host:2:eeeeeeee', now)).toBeUndefined();
+    expect(await b.jobs.get(kept.id)).toMatchObject({ status: 'queued', owner: alive, heartbeatAt: now });
+    // A creator that stops hands what it has not claimed to the queue at once.
+    expect((await a.jobs.release(leaving)).map((j) => j.id)).toEqual([handed.id]);
+    expect((await b.jobs.claimNext('host:2:ffffffff', now))?.id).toBe(handed.id);
+    // A reserved job cancelled from another process is cancelled; its creator can no longer claim it.
+    expect(await b.jobs.updateIf(kept.id, 'queued', { status: 'cancelled' })).toMatchObject({ status: 'cancelled' });
+    expect(await a.jobs.claim(kept.id, 'host:1:gggggggg', now, alive)).toBeUndefined();
+    expect(await a.jobs.keepReserved(alive, now)).toBe(0);
   });
 });
 

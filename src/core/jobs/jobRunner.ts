@@ -12,7 +12,11 @@
 // by any runner: at start-up, and by an idle runner polling the queue (see jobOwner for timings).
 // A runner that was never started (a one-shot CLI command: runJobs false) runs only the jobs it
 // queues itself, one at a time, each claimed by its id: never a job another process queued, which
-// stays queued, untouched, for a studio that runs the queue.
+// stays queued, untouched, for a studio that runs the queue. It creates each job reserved for
+// itself in the same statement (queued, with its reservation owner and a heartbeat it keeps
+// fresh until it claims the job), so a studio running the queue never takes it in the instant
+// between creation and claim; when it stops, what it has not claimed goes to the queue, and if its
+// process dies, the reservation lapses like a running job's heartbeat (see store/jobs).
 // A train job (trainJob.ts) belongs to no track: it runs the Python retraining recipe and installs
 // the pack it makes; its run's metrics are kept in its result.
 import { StudioError } from '../../shared/errors';
@@ -27,8 +31,8 @@ import type { Repositories, Store } from '../store/store';
 import type { WorkerPool } from '../worker/pool';
 import { DEFAULT_JOB_TIMING, newClaimOwner, type JobTiming } from './jobOwner';
 import { sweepStemLeftovers } from '../stemFiles';
-import { CaptionGroup, claimCompanions } from './captionBatch';
-import { captionJob, separateJob, type JobWork } from './jobWork';
+import { CaptionGroup, captionJob, claimCompanions } from './captionBatch';
+import { separateJob, type JobWork } from './jobWork';
 import { JobWrites } from './jobWrites';
 import { trainJob, type TrainPayload } from './trainJob';
 
@@ -102,6 +106,13 @@ export class JobRunner {
   private started = false;
   /** The jobs an unstarted runner queued, run one after another (runOwn); never rejects. */
   private own: Promise<void> = Promise.resolve();
+  /** The owner an unstarted runner reserves the jobs it queues for (never a claim's owner). */
+  private readonly reserver = newClaimOwner();
+  /** Jobs reserved and not yet claimed (or being created so), and the timer keeping them fresh. */
+  private reservations = 0;
+  private keeper: NodeJS.Timeout | undefined;
+  /** This runner reserved a job at some point (it releases what is left when it stops). */
+  private reservedAny = false;
 
   constructor(private readonly d: JobRunnerDeps) {
     this.writes = new JobWrites(d.store, (rec) => d.events.emit('jobUpdated', toJob(rec)), this.lifetime.signal);
@@ -130,11 +141,35 @@ export class JobRunner {
   }
 
   async enqueue(kind: JobKind, payload: JobPayload | TrainPayload): Promise<Job> {
-    const job = toJob(await withBusyRetry(() => this.d.store.jobs.create(kind, payload), { maxWaitMs: 30_000 }));
+    // An unstarted runner runs the job itself: created reserved for it, in the same statement (a
+    // stopped one runs nothing: its job is queued for whoever runs the queue).
+    const own = !this.started && !this.stopped;
+    if (own) this.reserving(+1);
+    let rec: JobRecord;
+    try {
+      rec = await withBusyRetry(() => this.d.store.jobs.create(kind, payload, own ? { owner: this.reserver, now: Date.now() } : undefined), { maxWaitMs: 30_000 });
+    } catch (err) {
+      if (own) this.reserving(-1);
+      throw err;
+    }
+    const job = toJob(rec);
     this.d.events.emit('jobUpdated', job);
-    if (this.started) void this.pump();
+    if (!own) void this.pump();
     else this.runOwn(job.id);
     return job;
+  }
+
+  /** Counts reservations held (`delta`), keeping their heartbeat fresh while there are any. */
+  private reserving(delta: number): void {
+    this.reservations += delta;
+    if (delta > 0) this.reservedAny = true;
+    if (this.reservations > 0 && !this.keeper && !this.stopped) {
+      this.keeper = setInterval(() => void this.writes.keepReserved(this.reserver), this.timing.heartbeatMs);
+      this.keeper.unref();
+    } else if (this.reservations <= 0 && this.keeper) {
+      clearInterval(this.keeper);
+      this.keeper = undefined;
+    }
   }
 
   /**
@@ -149,7 +184,8 @@ export class JobRunner {
       if (this.stopped) return;
       try {
         const owner = newClaimOwner();
-        const rec = await this.writes.claimQueued(id, owner);
+        const rec = await this.writes.claimQueued(id, owner, this.reserver);
+        this.reserving(-1); // claimed, or no longer queued: no longer reserved either way
         if (rec) await this.runOne(rec, owner);
       } catch (err) {
         // The library cannot be read or the job not even be marked running: say so, try later.
@@ -189,6 +225,7 @@ export class JobRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.poller);
+    clearInterval(this.keeper);
     const runs = [...this.running.values()];
     if (runs.length) {
       for (const r of runs) r.abort.abort('shutdown');
@@ -196,6 +233,8 @@ export class JobRunner {
       await Promise.race([Promise.all(runs.map((r) => r.done?.catch(() => {}))), new Promise((res) => (timer = setTimeout(res, 5000)))]);
       clearTimeout(timer);
     }
+    // Jobs it queued and did not start: to the queue, for a studio that runs it.
+    if (this.reservedAny) await this.writes.release(this.reserver);
     // Whatever could not be recorded by now stays 'running' in the library and resumes on next start.
     this.lifetime.abort(new Error('the job runner stopped before the library could be written'));
   }
@@ -278,28 +317,10 @@ export class JobRunner {
       void this.writes.heartbeat(rec.id, owner).then((mine) => mine || abort.abort('lost'));
     }, this.timing.heartbeatMs);
     beat.unref();
-    // A step of the bar (1 % or more) is written at once, so what a watcher sees is never behind
-    // the work; other updates (the same fraction, a new detail) at most once per 200 ms, the newest
-    // of an interval written when it ends, so a job's last word before a quiet step ("exporting
-    // the pack") is never dropped. Nothing once the job is cancelled or has ended (a caption group
-    // goes on after one of its jobs is cancelled).
-    let last = 0;
-    let lastFraction = -1;
-    let trailing: NodeJS.Timeout | undefined;
-    let ended = false;
-    const onProgress = (fraction: number, detail?: string) => {
-      clearTimeout(trailing);
-      if (ended || abort.signal.aborted) return;
-      const wait = last + 200 - Date.now();
-      if (wait > 0 && fraction < 1 && fraction - lastFraction < 0.01) {
-        trailing = setTimeout(() => onProgress(fraction, detail), wait);
-        trailing.unref();
-        return;
-      }
-      last = Date.now();
-      lastFraction = fraction;
-      this.writes.progress(rec.id, fraction, detail ?? null, owner);
-    };
+    // Progress is throttled by JobWrites; nothing is written once the job is cancelled (a caption
+    // group goes on after one of its jobs is cancelled) or has ended.
+    const progress = this.writes.runProgress(rec.id, owner, abort.signal);
+    const onProgress = (fraction: number, detail?: string) => progress.report(fraction, detail);
     let end: JobPatch;
     try {
       const payload = rec.payload as JobPayload;
@@ -323,9 +344,8 @@ export class JobRunner {
         end = { status: 'failed', error: msg, detail: msg };
       }
     } finally {
-      ended = true;
+      progress.close();
       clearInterval(beat);
-      clearTimeout(trailing);
     }
     Object.assign(end, jobResult(run));
     try {

@@ -2,14 +2,13 @@
 // (stems into a fresh run folder, registered in one transaction with the job's 'done') and
 // captioning (a captioner pack's captions with the segments' measured attributes beside them, or
 // the built-in suggester's). Results are recorded only through JobWork.commit, so a job cancelled
-// or taken over elsewhere records nothing. Caption jobs that share a captioner are batched across
-// tracks by jobs/captionBatch, which records each one's captions with recordCaptions here.
+// or taken over elsewhere records nothing. Caption jobs run in jobs/captionBatch (a captioner
+// pack's job as a group of one, or batched across tracks with the jobs that share its model run),
+// which plans them with planCaption and records each one's captions with recordCaptions here.
 import type { MeasuredAttribute } from '../../shared/attributes';
 import { StudioError } from '../../shared/errors';
 import type { Segment, Track } from '../../shared/types';
 import { measuringArgs } from '../analysisService';
-import { autoProviders } from '../calibrations';
-import type { EpSettings } from '../inference/runtime';
 import { BUILTIN_SEPARATOR } from '../builtin/centerSeparator';
 import { BUILTIN_SUGGESTER } from '../builtin/suggest';
 import { newRunDir, removeReplacedStemFiles, removeRunDir, sweepStemLeftovers } from '../stemFiles';
@@ -82,35 +81,13 @@ export interface CaptionPlan {
 /**
  * Reads what a caption job will caption; throws (the job fails with the reason) when it has nothing
  * to caption. `choose`: how the payload's pack is found (default: the registry; a caller planning
- * several jobs shares one lookup per pack, since checking a pack run from its folder reads its graphs).
+ * several jobs shares one lookup per pack).
  */
 export async function planCaption(d: JobRunnerDeps, p: JobPayload, choose = (ref: string | null | undefined) => d.packs.choose('captioner', ref)): Promise<CaptionPlan> {
   const track = await d.store.tracks.require(p.trackId);
   const segments = (await d.store.segments.list(track.id)).filter((s) => !p.segmentIds?.length || p.segmentIds.includes(s.id));
   if (!segments.length) throw new StudioError('BAD_REQUEST', 'this track has no segments to caption: add some (5–30 s) first');
   return { track, segments, pack: await choose(p.pack) };
-}
-
-/** A caption job: a captioner pack's captions with the segments' measured attributes beside them, or the built-in suggester's. */
-export async function captionJob(w: JobWork, p: JobPayload, planned?: CaptionPlan): Promise<string> {
-  const { run, onProgress } = w;
-  const plan = planned ?? (await planCaption(w.d, p));
-  const { track, segments, pack } = plan;
-  if (!pack) return captionBuiltin(w, track, segments);
-  const ep = await providersFor(w, pack, p.ep);
-  const res = await w.d.pool.run(
-    'caption',
-    { dir: pack.dir, spec: pack.manifest.captioner!, ep, file: track.path, segments, numBeams: p.numBeams },
-    { signal: run.abort.signal, onProgress: (f, d) => onProgress(f * CAPTION_SHARE, d) },
-  );
-  return recordCaptions(w, plan, res);
-}
-
-/** A captioner job's providers: `auto` resolved by the pack's calibration on this machine (measured on first use). */
-export async function providersFor(w: JobWork, pack: LoadedPack, ep: EpSettings): Promise<EpSettings> {
-  const res = await autoProviders(w.d, pack, ep, { signal: w.run.abort.signal, onProgress: (d) => w.onProgress(0, d) });
-  w.noteFallbacks(res.notes);
-  return res.ep;
 }
 
 /**
@@ -121,7 +98,7 @@ export async function recordCaptions(
   w: JobWork,
   plan: CaptionPlan,
   res: { captions: SegmentCaption[]; ep: Captioner['ep']; fallbacks: string[] },
-  /** Said after the summary (a batched job: the run's captions/s and what it was batched with). */
+  /** Said after the summary: the run's captions/s, and what the job was batched with. */
   note?: string,
 ): Promise<string> {
   const { run, onProgress } = w;
@@ -148,7 +125,7 @@ export async function recordCaptions(
 }
 
 /** No captioner installed: measured attributes and a template sentence (see core/builtin). */
-async function captionBuiltin(w: JobWork, track: Track, segments: Segment[]): Promise<string> {
+export async function captionBuiltin(w: JobWork, track: Track, segments: Segment[]): Promise<string> {
   const { run, onProgress } = w;
   const { signal } = run.abort;
   const res = await w.d.pool.run('suggestBuiltin', { ...(await measuringArgs(w.d.store, track, segments)), genre: track.genre, segments }, { signal, onProgress });

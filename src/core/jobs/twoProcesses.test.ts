@@ -2,7 +2,9 @@
 // on every back end (a SQLite file; a PostgreSQL database): a second studio opened while the first
 // separates a track must not sweep the first one's run folder nor run its job again; a job whose
 // process was killed is taken over by another studio only once its heartbeat has lapsed, which then
-// sweeps what the killed run left; and two studio processes sharing a queue of 20 real jobs
+// sweeps what the killed run left; a one-shot runner (`s2cap separate`/`train`) killed mid-job
+// leaves its job, and the one it queued behind it, to be taken over once their heartbeats lapse;
+// and two studio processes sharing a queue of 20 real jobs
 // (built-in separation and suggestions) run every job exactly once, one of them killed with
 // SIGKILL mid-job, registering no stem or suggestion twice.
 import { execFileSync } from 'node:child_process';
@@ -157,6 +159,51 @@ describe.each(backends)('two processes running jobs on one library ($name)', (ba
     }
     await expectWholeStems(lib, lib.trackId);
   }, 90_000);
+});
+
+describe.each(backends)('a one-shot runner killed mid-job ($name)', (backend) => {
+  it('its running job and the one it queued behind it are taken over once their heartbeats lapse (not before)', async () => {
+    const lib = await library(backend, 'one-shot');
+    // Process A: a one-shot runner (runs only what it queues) separating the track, a second
+    // separation of it queued behind (reserved for A, which keeps the reservation fresh).
+    const a = startChildStudio({ target: lib.target, dataDir: lib.dataDir, runJobs: false, separate: [lib.trackId, lib.trackId], timing: { heartbeatMs: 200 } });
+    const mid = await a.when((u) => u.status === 'running' && u.progress >= 0.3);
+    const behind = await a.when((u) => u.status === 'queued' && u.id !== mid.id);
+    a.child.kill('SIGKILL');
+    expect(await a.exited).toBe('SIGKILL');
+    const raw = await openStore(lib.target);
+    const [killed, waiting] = [(await raw.jobs.get(mid.id))!, (await raw.jobs.get(behind.id))!];
+    await raw.close();
+    expect(killed).toMatchObject({ status: 'running' });
+    expect(killed.owner).toMatch(new RegExp(`:${a.child.pid}:`));
+    expect(waiting).toMatchObject({ status: 'queued' });
+    expect(waiting.owner).toMatch(new RegExp(`:${a.child.pid}:`)); // reserved by A
+
+    const LAPSE = 3000;
+    const b = await createStudio({ dbPath: lib.target, dataDir: lib.dataDir, jobTiming: { heartbeatMs: 200, lapseMs: LAPSE, pollMs: 100 } });
+    try {
+      const requeuedAt = new Map<string, number>();
+      b.on('jobUpdated', (j) => {
+        if (j.status === 'queued' && !requeuedAt.has(j.id)) requeuedAt.set(j.id, Date.now());
+      });
+      const ends = [waitForJob(b, mid.id), waitForJob(b, behind.id)];
+      // Opened within the lapse: both are still A's.
+      expect(Date.now()).toBeLessThan(Math.min(killed.heartbeatAt!, waiting.heartbeatAt!) + LAPSE);
+      expect(await studioStore(b).jobs.get(mid.id)).toMatchObject({ status: 'running', owner: killed.owner });
+      expect(await studioStore(b).jobs.get(behind.id)).toMatchObject({ status: 'queued', owner: waiting.owner });
+
+      for (const end of await Promise.all(ends)) expect(end.status, end.error ?? '').toBe('done');
+      // Each went back to the queue only once its heartbeat had lapsed, and then B ran it.
+      expect(requeuedAt.get(mid.id)).toBeGreaterThanOrEqual(killed.heartbeatAt! + LAPSE);
+      expect(requeuedAt.get(behind.id)).toBeGreaterThanOrEqual(waiting.heartbeatAt! + LAPSE);
+      for (const id of [mid.id, behind.id]) expect((await studioStore(b).jobs.get(id))!.owner).toMatch(new RegExp(`:${process.pid}:`));
+      // A claimed only the first.
+      expect(a.updates.filter(isClaim).map((u) => u.id)).toEqual([mid.id]);
+    } finally {
+      await b.close();
+    }
+    await expectWholeStems(lib, lib.trackId);
+  }, 120_000);
 });
 
 /** A short stereo track, distinct per `n` (pink noise left, a sine right), made with sox. */

@@ -3,10 +3,14 @@
 // same one), records itself as its owner and refreshes its heartbeat while it runs; a job left
 // 'running' by a process that died is put back in the queue once its heartbeat has lapsed (never
 // one that a live process is running), which is how long work resumes after a crash.
+// A job may also be created reserved: queued, but with an owner and a heartbeat (a one-shot runner
+// that runs only the jobs it queues, see jobs/jobRunner), so no other process claims it in the
+// instant before its creator does; a reservation whose heartbeat lapses is released to the queue
+// like a running job's.
 import crypto from 'node:crypto';
-import type { Selectable, Updateable } from 'kysely';
+import type { ExpressionBuilder, Selectable, Updateable } from 'kysely';
 import { changed, nowIso, type RepoContext } from './repoContext';
-import type { JobsTable } from './schema';
+import type { Database, JobsTable } from './schema';
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -71,10 +75,15 @@ const claimed = (owner: string, now: number): JobPatch => ({ status: 'running', 
 export class JobsRepo {
   constructor(private readonly c: RepoContext) {}
 
-  async create(kind: string, payload: unknown): Promise<JobRecord> {
+  /**
+   * A queued job. With `reserve`, reserved in the same statement for `reserve.owner` (heartbeat
+   * `reserve.now`): no claim but that owner's (claim with `reservedBy`) takes it, and no other
+   * process sees it queued, until the reservation is released or its heartbeat lapses.
+   */
+  async create(kind: string, payload: unknown, reserve?: { owner: string; now: number }): Promise<JobRecord> {
     const row = await this.c.db
       .insertInto('jobs')
-      .values({ id: crypto.randomUUID(), kind, status: 'queued', payload: JSON.stringify(payload), error: null, result: null, detail: null, owner: null, heartbeat_at: null })
+      .values({ id: crypto.randomUUID(), kind, status: 'queued', payload: JSON.stringify(payload), error: null, result: null, detail: null, owner: reserve?.owner ?? null, heartbeat_at: reserve?.now ?? null })
       .returningAll()
       .executeTakeFirstOrThrow();
     return toJob(row);
@@ -116,8 +125,8 @@ export class JobsRepo {
   /**
    * Claims the oldest queued job for `owner`, in ONE statement: SQLite runs it under the write lock,
    * and PostgreSQL picks the row with FOR UPDATE SKIP LOCKED, so two processes claiming at once get
-   * different jobs, and a job cancelled before it is claimed is never claimed. Undefined when
-   * nothing is queued.
+   * different jobs, and a job cancelled before it is claimed is never claimed. A reserved job is
+   * never taken (see create). Undefined when nothing is queued.
    */
   async claimNext(owner: string, now: number): Promise<JobRecord | undefined> {
     const pg = this.c.dialect === 'postgres';
@@ -129,12 +138,14 @@ export class JobsRepo {
           .selectFrom('jobs')
           .select('id')
           .where('status', '=', 'queued')
+          .where('owner', 'is', null)
           .orderBy('created_at')
           .orderBy('id')
           .limit(1)
           .$if(pg, (q) => q.forUpdate().skipLocked()),
       )
       .where('status', '=', 'queued')
+      .where('owner', 'is', null)
       .returningAll()
       .executeTakeFirst();
     return row && toJob(row);
@@ -142,23 +153,59 @@ export class JobsRepo {
 
   /**
    * Claims queued job `id` for `owner` in ONE statement (a runner taking jobs that can share a model
-   * run with the one it claimed, see jobs/captionBatch): undefined when it is no longer queued
-   * (another process claimed it, or it was cancelled). On PostgreSQL a concurrent claim of the same
-   * row waits for this one and then finds it no longer queued.
+   * run with the one it claimed, see jobs/captionBatch; a one-shot runner taking a job it queued):
+   * undefined when it is no longer queued (another process claimed it, or it was cancelled) or is
+   * reserved by someone other than `reservedBy`. On PostgreSQL a concurrent claim of the same row
+   * waits for this one and then finds it no longer queued.
    */
-  async claim(id: string, owner: string, now: number): Promise<JobRecord | undefined> {
-    return this.patch(id, 'queued', claimed(owner, now));
+  async claim(id: string, owner: string, now: number, reservedBy?: string): Promise<JobRecord | undefined> {
+    const row = await this.c.db
+      .updateTable('jobs')
+      .set(toSet(claimed(owner, now)))
+      .where('id', '=', id)
+      .where('status', '=', 'queued')
+      .where((eb) => (reservedBy === undefined ? eb('owner', 'is', null) : eb.or([eb('owner', 'is', null), eb('owner', '=', reservedBy)])))
+      .returningAll()
+      .executeTakeFirst();
+    return row && toJob(row);
   }
 
-  /** Queued jobs of one kind, oldest first, at most `limit` (candidates for claim). */
+  /** Queued jobs of one kind that anyone may claim (not reserved), oldest first, at most `limit` (candidates for claim). */
   async queued(kind: string, limit: number): Promise<JobRecord[]> {
-    const rows = await this.c.db.selectFrom('jobs').selectAll().where('status', '=', 'queued').where('kind', '=', kind).orderBy('created_at').orderBy('id').limit(limit).execute();
+    const rows = await this.c.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('status', '=', 'queued')
+      .where('owner', 'is', null)
+      .where('kind', '=', kind)
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
     return rows.map(toJob);
   }
 
-  /** Whether a job is queued (a cheap read, so an idle process polls without writing). */
+  /** Whether a job anyone may claim is queued (a cheap read, so an idle process polls without writing). */
   async hasQueued(): Promise<boolean> {
-    return (await this.c.db.selectFrom('jobs').select('id').where('status', '=', 'queued').limit(1).executeTakeFirst()) !== undefined;
+    return (await this.c.db.selectFrom('jobs').select('id').where('status', '=', 'queued').where('owner', 'is', null).limit(1).executeTakeFirst()) !== undefined;
+  }
+
+  /** Says `owner` is still there to run the jobs it reserved (see create); how many it holds. */
+  async keepReserved(owner: string, now: number): Promise<number> {
+    const r = await this.c.db.updateTable('jobs').set({ heartbeat_at: now }).where('status', '=', 'queued').where('owner', '=', owner).executeTakeFirst();
+    return changed(r);
+  }
+
+  /** Hands the jobs `owner` reserved and has not claimed to the queue, for any runner (its process ends). */
+  async release(owner: string): Promise<JobRecord[]> {
+    const rows = await this.c.db
+      .updateTable('jobs')
+      .set({ owner: null, heartbeat_at: null, updated_at: nowIso() })
+      .where('status', '=', 'queued')
+      .where('owner', '=', owner)
+      .returningAll()
+      .execute();
+    return rows.map(toJob);
   }
 
   /** Says `owner` is still running job `id`; false when it no longer is (cancelled or taken over elsewhere). */
@@ -216,25 +263,36 @@ export class JobsRepo {
   /**
    * Jobs whose process died go back to the queue: those 'running' whose heartbeat is older than
    * `lapsedBefore` (epoch ms), or that have none (a row from before heartbeats). A job a live
-   * process is running (fresh heartbeat) is never touched. Returns the re-queued jobs.
+   * process is running (fresh heartbeat) is never touched. Reservations (see create) whose
+   * heartbeat lapsed are released the same way: their creator died before it ran them. Returns the
+   * re-queued and released jobs.
    */
   async requeueLapsed(lapsedBefore: number): Promise<JobRecord[]> {
+    const lapsed = (eb: ExpressionBuilder<Database, 'jobs'>) => eb.or([eb('heartbeat_at', 'is', null), eb('heartbeat_at', '<', lapsedBefore)]);
     const rows = await this.c.db
       .updateTable('jobs')
       .set({ status: 'queued', owner: null, heartbeat_at: null, detail: 'interrupted (its process stopped answering); queued again', updated_at: nowIso() })
       .where('status', '=', 'running')
-      .where((eb) => eb.or([eb('heartbeat_at', 'is', null), eb('heartbeat_at', '<', lapsedBefore)]))
+      .where(lapsed)
       .returningAll()
       .execute();
-    return rows.map(toJob);
+    const released = await this.c.db
+      .updateTable('jobs')
+      .set({ owner: null, heartbeat_at: null, updated_at: nowIso() })
+      .where('status', '=', 'queued')
+      .where('owner', 'is not', null)
+      .where(lapsed)
+      .returningAll()
+      .execute();
+    return [...rows, ...released].map(toJob);
   }
 
-  /** Whether some running job's heartbeat has lapsed (a cheap read before requeueLapsed writes). */
+  /** Whether some running job's heartbeat (or a reservation's) has lapsed (a cheap read before requeueLapsed writes). */
   async hasLapsed(lapsedBefore: number): Promise<boolean> {
     const row = await this.c.db
       .selectFrom('jobs')
       .select('id')
-      .where('status', '=', 'running')
+      .where((eb) => eb.or([eb('status', '=', 'running'), eb.and([eb('status', '=', 'queued'), eb('owner', 'is not', null)])]))
       .where((eb) => eb.or([eb('heartbeat_at', 'is', null), eb('heartbeat_at', '<', lapsedBefore)]))
       .limit(1)
       .executeTakeFirst();

@@ -19,8 +19,8 @@ export interface ChildStudioOptions {
   timing?: Partial<JobTiming>;
   /** Run the job queue (default true). */
   runJobs?: boolean;
-  /** Start a separation of this track once open. */
-  separate?: number;
+  /** Start a separation of this track once open (of each of these tracks, one after another). */
+  separate?: number | number[];
   /** Autosave this draft once open (as the library's annotator); `ready` comes after it is saved. */
   saveDraft?: CommandInput<'saveDraft'>;
 }

@@ -1,12 +1,13 @@
 // The caption tasks say how far they are while they run (issue 10: the caption job said
-// "starting" for its whole run): what they are doing before the first segment, then which segment.
+// "starting" for its whole run): what they are doing before the first segment, then which segment;
+// a captioner's captions cross back to the caller once each.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import { parseManifest } from '../inference/packs/manifest';
 import { MEASURED_NAMES } from '../../shared/attributes';
 import { fixture } from '../testing/tmp';
-import { TASKS, type TaskContext } from './tasks';
+import { TASKS, type CaptionFilesPartial, type TaskContext } from './tasks';
 
 const PACKS = path.resolve(__dirname, '../../../test/fixtures/packs');
 
@@ -29,18 +30,32 @@ describe('caption task progress', () => {
     expect(steps.map((s) => s.fraction)).toEqual([0, 0, 1 / 3, 2 / 3, 1]);
   });
 
-  it('a captioner pack reports loading and reading, then the segments of each batch', async () => {
+  it('a captioner pack reports loading and reading, then the segments of each batch; each file\'s captions cross once', async () => {
     const dir = path.join(PACKS, 'tiny-captioner');
     const spec = parseManifest(JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'))).captioner!;
     const { ctx, steps } = recorder();
+    const partials: CaptionFilesPartial[] = [];
+    ctx.partial = (v) => partials.push(v as CaptionFilesPartial);
     const ep = { encoder: 'cpu', decoder: 'cpu', separator: 'cpu', threads: 1 } as const;
-    const out = await TASKS.caption({ dir, spec, ep, file: fixture('aria.wav'), segments: spans, batchSize: 2, numBeams: 1 }, ctx);
-    expect(out.captions).toHaveLength(3);
+    const files = [
+      { file: fixture('aria.wav'), segments: spans },
+      { file: fixture('lullaby.wav'), segments: spans.slice(0, 1) },
+    ];
+    const out = await TASKS.captionFiles({ dir, spec, ep, files, batchSize: 2, numBeams: 1 }, ctx);
     // After each batch: how many are done and the rate so far (features of the next batch are computed while the model runs).
     const details = steps.map((s) => s.detail!.replace(/ · \d+(\.\d+)? captions\/s$/, ' · RATE'));
-    expect(details).toEqual(['loading the model', 'reading audio', 'segments 1–2/3', 'captioned 2/3 · RATE', 'segment 3/3', 'captioned 3/3 · RATE']);
+    expect(details).toEqual(['loading the model', 'reading audio', 'segments 1–2/4', 'captioned 2/4 · RATE', 'segments 3–4/4', 'captioned 4/4 · RATE']);
     const rate = Number(/ · (\S+) captions\/s$/.exec(steps.at(-1)!.detail!)![1]);
     expect(rate).toBeGreaterThan(0);
+    // Each file's captions are handed over once, as it is done (a message each); the result only
+    // says which providers ran. Counted over everything that crosses back to the caller.
+    const outcomes = partials.flatMap((p) => ('file' in p ? [p.file] : []));
+    expect(outcomes.map((o) => ('captions' in o ? [o.index, o.captions.length] : o))).toEqual([
+      [0, 3],
+      [1, 1],
+    ]);
+    expect(JSON.stringify([...partials, out]).match(/"tokenLogprobs"/g)).toHaveLength(4);
+    expect(out).toEqual({ ep: { encoder: 'cpu', decoder: 'cpu' }, fallbacks: [] });
   });
 
   it('measuring reports reading, then each segment, and returns the twelve attributes per segment', async () => {

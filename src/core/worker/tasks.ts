@@ -38,38 +38,28 @@ export const TASKS = {
     return new Uint8Array(encodePeaks(peaks));
   },
 
-  /** Captions segments of one file with a captioner pack, in batches (a file that cannot be read fails the task). */
-  async caption(
-    args: { dir: string; spec: CaptionerSpec; ep: EpSettings; file: string; segments: Span[]; numBeams?: number; batchSize?: number },
-    ctx: TaskContext,
-  ) {
-    ctx.progress(0, 'loading the model');
-    const cap = await getCaptioner(args.dir, args.spec, args.ep);
-    const [out] = await captionFiles(cap, [{ file: args.file, segments: args.segments }], { ...args, signal: ctx.signal, progress: ctx.progress });
-    if ('error' in out!) throw new StudioError(out.code, out.error);
-    return { captions: out!.captions, ep: cap.ep, fallbacks: cap.fallbacks };
-  },
-
   /**
-   * Captions the segments of several files (the caption jobs of several tracks) in one run of one
-   * loaded model, batches mixing files. Each file's outcome is also sent as soon as it is known,
-   * as a partial result ({ file }), with its progress ({ progress }), so each job is recorded and
-   * shown on its own; a file that cannot be read fails alone.
+   * Captions the segments of one or more files (the caption jobs of several tracks, a lone job, an
+   * evaluation) in one run of one loaded model, batches mixing files. Each file's outcome (its
+   * captions, or why it could not be read) is handed over ONCE, as a partial result ({ file }), as
+   * soon as it is known, with its progress ({ progress }), so each job is recorded and shown on its
+   * own and a file that cannot be read fails alone. Every file's outcome has been handed over when
+   * the task ends; its result says only which providers ran.
    */
   async captionFiles(
     args: { dir: string; spec: CaptionerSpec; ep: EpSettings; files: FileSegments[]; numBeams?: number; batchSize?: number },
     ctx: TaskContext,
-  ) {
+  ): Promise<{ ep: Captioner['ep']; fallbacks: string[] }> {
     ctx.progress(0, 'loading the model');
     const cap = await getCaptioner(args.dir, args.spec, args.ep);
-    const outcomes = await captionFiles(cap, args.files, {
+    await captionFiles(cap, args.files, {
       ...args,
       signal: ctx.signal,
       progress: ctx.progress,
       fileProgress: (index, done, of, captionsPerSec) => ctx.partial?.({ progress: { index, done, of, captionsPerSec } } satisfies CaptionFilesPartial),
       fileDone: (outcome) => ctx.partial?.({ file: outcome, ep: cap.ep, fallbacks: cap.fallbacks } satisfies CaptionFilesPartial),
     });
-    return { outcomes, ep: cap.ep, fallbacks: cap.fallbacks };
+    return { ep: cap.ep, fallbacks: cap.fallbacks };
   },
 
   /** Times a captioner pack's encoder and decoder on each provider that starts here (see inference/calibration). */

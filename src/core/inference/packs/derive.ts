@@ -3,12 +3,14 @@
 // present, and every assumption made is reported to the user. Nothing is written into the
 // folder: a missing generation_config.json is derived into the manifest (captioner.generation),
 // and install writes it into its own copy. Optimum's int8 files (`*_quantized.onnx`) beside the
-// float graphs become captioner.quantized.
+// float graphs become captioner.quantized. Checksums come from fileDigests: a folder used in place
+// is derived at every lookup, but each unchanged file is hashed once per process.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { StudioError } from '../../../shared/errors';
 import { manifestSchema, type PackManifest } from './manifest';
-import { scanPackFolder, sha256NoFollow } from './packFiles';
+import { cachedSha256 } from './fileDigests';
+import { scanPackFolder } from './packFiles';
 
 /** Optimum's float graph files by captioner role. */
 const OPTIMUM_GRAPHS = {
@@ -84,7 +86,7 @@ export async function deriveManifest(dir: string, opts: DeriveOptions = {}): Pro
 
   // Every file found is listed with its checksum, whatever it is: nothing in a pack is unchecked.
   const files: Record<string, { sha256: string }> = {};
-  for (const f of names) files[f] = { sha256: await sha256NoFollow(path.join(dir, f)) };
+  for (const f of names) files[f] = { sha256: await cachedSha256(path.join(dir, f)) };
   // Every layout present is listed; the captioner prefers the split pair when it has both.
   const graphs: Partial<Record<keyof typeof OPTIMUM_GRAPHS, string>> = {
     encoder: OPTIMUM_GRAPHS.encoder,

@@ -2,7 +2,8 @@
 // model.json with its sha256 — no links (a link can point anywhere and be re-pointed after the
 // check), no sub-folders, no unlisted extras (an ONNX graph can pull in unlisted external data).
 // Also the copy that hashes while it writes (so what is installed is what was checked) and the
-// load-time check of an installed pack against what install recorded.
+// load-time check of an installed pack against what install recorded. Every file hashed here is
+// announced to onFileHashed listeners (tests count hash computations with it; see fileDigests).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -41,20 +42,44 @@ export function unlisted(scan: Scan, listed: Record<string, unknown>): string[] 
 
 const NOFOLLOW = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0);
 
-/** sha256 of a file, refusing to follow a link. */
-export async function sha256NoFollow(file: string): Promise<string> {
+/** Who is told of every file hashed (tests count hash computations through it). */
+const hashListeners = new Set<(file: string, why: 'digest' | 'copy') => void>();
+
+/** Calls `listener` with each file whose bytes are hashed from now on; returns the unsubscribe. */
+export function onFileHashed(listener: (file: string, why: 'digest' | 'copy') => void): () => void {
+  hashListeners.add(listener);
+  return () => hashListeners.delete(listener);
+}
+
+/**
+ * sha256 of a file, refusing to follow a link, with the opened file's stat (nanosecond times)
+ * before and after reading it: when they differ, the file changed while it was being read.
+ */
+export async function hashWithStat(file: string): Promise<{ sha256: string; before: fs.BigIntStats; after: fs.BigIntStats }> {
   const h = crypto.createHash('sha256');
   const input = await fs.promises.open(file, NOFOLLOW);
-  await pipeline(input.createReadStream({ highWaterMark: 1 << 20 }), async function* (src) {
-    for await (const chunk of src) h.update(chunk as Buffer);
-  });
-  return h.digest('hex');
+  for (const l of hashListeners) l(file, 'digest');
+  try {
+    const before = await input.stat({ bigint: true });
+    await pipeline(input.createReadStream({ highWaterMark: 1 << 20, autoClose: false }), async function* (src) {
+      for await (const chunk of src) h.update(chunk as Buffer);
+    });
+    return { sha256: h.digest('hex'), before, after: await input.stat({ bigint: true }) };
+  } finally {
+    await input.close();
+  }
+}
+
+/** sha256 of a file, refusing to follow a link. */
+export async function sha256NoFollow(file: string): Promise<string> {
+  return (await hashWithStat(file)).sha256;
 }
 
 /** Copies src to a new file dest, hashing the bytes as they pass; fsyncs (flush); throws on a mismatch. */
 export async function copyVerified(src: string, dest: string, sha256: string, label: string): Promise<void> {
   const h = crypto.createHash('sha256');
   const input = await fs.promises.open(src, NOFOLLOW);
+  for (const l of hashListeners) l(src, 'copy');
   await pipeline(
     input.createReadStream({ highWaterMark: 1 << 20 }),
     async function* (chunks) {

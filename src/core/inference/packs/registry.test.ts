@@ -1,11 +1,14 @@
 // Installing packs the ways users have them — a pack folder, a .zip, a bare Optimum export —
 // and refusing broken ones with a message that names what is wrong.
 import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as ort from 'onnxruntime-node';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openStore, type Store } from '../../store/store';
 import { tempDir } from '../../testing/tmp';
+import { onFileHashed } from './packFiles';
 import { PackRegistry } from './registry';
 import { validatePack } from './validate';
 
@@ -103,5 +106,69 @@ describe('PackRegistry', () => {
     expect(await reg.info()).toEqual([]);
     // Validated in place: the install folder was not even created.
     expect(fs.existsSync(path.join(tmp.dir, 'packs')) ? fs.readdirSync(path.join(tmp.dir, 'packs')) : []).toEqual([]);
+  });
+
+  it('checks a pack folder used in place (its graphs opened) once per process while unchanged; a broken one at every lookup', async () => {
+    const dir = copyPack('tiny-captioner');
+    const opened = vi.spyOn(ort.InferenceSession, 'create');
+    try {
+      await reg.choose('captioner', dir);
+      const once = opened.mock.calls.length;
+      expect(once).toBeGreaterThan(0);
+      await Promise.all([reg.choose('captioner', dir), new PackRegistry(db, { installDir: path.join(tmp.dir, 'other') }).choose('captioner', dir)]);
+      expect(opened.mock.calls.length).toBe(once);
+
+      // A file added: checked again, and refused (it is not listed); fixed, it is checked again.
+      fs.writeFileSync(path.join(dir, 'notes.txt'), 'x');
+      await expect(reg.choose('captioner', dir)).rejects.toThrow(/notes\.txt is not listed in model\.json/);
+      await expect(reg.choose('captioner', dir)).rejects.toThrow(/notes\.txt is not listed/);
+      fs.rmSync(path.join(dir, 'notes.txt'));
+      const before = opened.mock.calls.length;
+      await reg.choose('captioner', dir);
+      expect(opened.mock.calls.length).toBe(before + once);
+      // A graph rewritten in place with the same bytes: checked again.
+      fs.writeFileSync(path.join(dir, 'encoder_model.onnx'), fs.readFileSync(path.join(dir, 'encoder_model.onnx')));
+      await reg.choose('captioner', dir);
+      expect(opened.mock.calls.length).toBe(before + 2 * once);
+    } finally {
+      opened.mockRestore();
+    }
+  });
+
+  it('hashes each file of a folder used in place once per process, and again only once it changes', async () => {
+    const dir = copyPack('tiny-captioner', (d) => fs.rmSync(path.join(d, 'model.json'))); // derived at every lookup
+    const hashed = new Map<string, number>();
+    const stop = onFileHashed((f, why) => why === 'digest' && hashed.set(path.basename(f), (hashed.get(path.basename(f)) ?? 0) + 1));
+    try {
+      const files = fs.readdirSync(dir).sort();
+      const first = (await reg.choose('captioner', dir))!;
+      expect(first.manifest.files['config.json']!.sha256).toBe(crypto.createHash('sha256').update(fs.readFileSync(path.join(dir, 'config.json'))).digest('hex'));
+      await reg.choose('captioner', dir);
+      // Another registry in the same process (another library, the next job): still no hashing.
+      await new PackRegistry(db, { installDir: path.join(tmp.dir, 'other') }).choose('captioner', dir);
+      expect([...hashed.keys()].sort()).toEqual(files);
+      expect([...hashed.values()].every((n) => n === 1)).toBe(true);
+
+      // A file rewritten (new size) is hashed again and its new checksum used; one rewritten with
+      // the same bytes (same size, new times) is hashed again too; the others are not.
+      const config = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'));
+      const text = JSON.stringify({ ...config, note: 'edited' });
+      fs.writeFileSync(path.join(dir, 'config.json'), text);
+      fs.writeFileSync(path.join(dir, 'encoder_model.onnx'), fs.readFileSync(path.join(dir, 'encoder_model.onnx')));
+      const again = (await reg.choose('captioner', dir))!;
+      expect(again.manifest.files['config.json']!.sha256).toBe(crypto.createHash('sha256').update(text).digest('hex'));
+      expect(again.manifest.files['encoder_model.onnx']).toEqual(first.manifest.files['encoder_model.onnx']);
+      expect(hashed.get('config.json')).toBe(2);
+      expect(hashed.get('encoder_model.onnx')).toBe(2);
+      expect(files.filter((f) => f !== 'config.json' && f !== 'encoder_model.onnx').every((f) => hashed.get(f) === 1)).toBe(true);
+
+      // Installing it still hashes every byte it copies into the library.
+      const copied: string[] = [];
+      const stopCopy = onFileHashed((f, why) => why === 'copy' && copied.push(path.basename(f)));
+      await reg.install(dir).finally(stopCopy);
+      expect(copied.sort()).toEqual(files);
+    } finally {
+      stop();
+    }
   });
 });

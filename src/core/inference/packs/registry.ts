@@ -2,13 +2,15 @@
 // remove, and the active captioner and separator (stored in the library's settings). Choosing a
 // pack to run checks it: an installed pack against what install recorded (a file changed, added
 // or swapped for a link since is refused), a folder given by path as install would (a bare
-// Optimum export is derived in memory). Removing a pack keeps its provenance row.
+// Optimum export is derived in memory), once per process while none of its files changes.
+// Removing a pack keeps its provenance row.
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { StudioError } from '../../../shared/errors';
 import type { PackInfo } from '../../../shared/types';
 import type { Store } from '../../store/store';
+import { checkedFolder } from './checkedFolders';
 import { deriveManifest } from './derive';
 import { installPack } from './install';
 import { packId, summarizeTraining, type PackManifest, type PackRole } from './manifest';
@@ -154,11 +156,18 @@ export class PackRegistry {
   private async fromFolder(ref: string): Promise<LoadedPack> {
     const dir = path.resolve(ref);
     if (!(await fs.stat(dir).catch(() => null))?.isDirectory()) throw new StudioError('NOT_FOUND', `no installed pack or pack folder "${ref}"`);
+    // Checked once per process while no file in it changes (checkedFolders): every caption job
+    // chooses its pack, and checking opens every graph.
+    return checkedFolder(dir, () => this.checkFolder(dir, ref));
+  }
+
+  private async checkFolder(dir: string, ref: string): Promise<LoadedPack> {
     if (await fs.lstat(path.join(dir, 'model.json')).catch(() => null)) {
       // Checksums are not re-computed for a folder run in place (it is the user's own folder and
       // may be large); links, unlisted files and every graph's tensors are still checked.
       return { manifest: await validatePack(dir, { checksums: false, label: ref }), dir, builtIn: false };
     }
+    // Deriving lists every file's checksum; an unchanged file is hashed once per process (fileDigests).
     const d = await deriveManifest(dir, { label: ref });
     return { manifest: await validatePack(dir, { manifest: d.manifest, checksums: false, label: ref }), dir, builtIn: false, assumptions: d.assumptions };
   }

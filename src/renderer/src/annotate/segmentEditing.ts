@@ -2,7 +2,9 @@
 // undo/redo of them. Moves and deletes are optimistic (the list changes at once) and rolled back
 // with the studio's message when it refuses (an overlap is a CONFLICT naming the other segment);
 // a create waits for the studio's id. Spans are clamped to 5–30 s inside the track, and a drag
-// that was cut to the maximum says so.
+// that was cut to the maximum says so. Edits, undo and redo run one after another, in the order
+// asked: a Ctrl+Z pressed while a delete is still on its way to the studio undoes that delete once
+// it has landed (not the edit before it, and never a restore racing the delete to the server).
 import { computed, ref, type Ref } from 'vue';
 import type { Segment, TrackDetail } from '../../../shared/types';
 import type { StudioClient } from '../client/types';
@@ -27,6 +29,16 @@ export function useSegmentEditing(d: SegmentEditingDeps) {
   const canUndoSegment = computed(() => version.value >= 0 && ops.canUndo);
   const canRedoSegment = computed(() => version.value >= 0 && ops.canRedo);
   const bump = () => version.value++;
+  let tail: Promise<unknown> = Promise.resolve();
+  let inFlight = 0;
+  /** Runs `fn` after every segment edit asked for before it has settled (at once when none is in flight: optimism stays immediate). */
+  function inOrder<T>(fn: () => Promise<T>): Promise<T> {
+    const run = inFlight === 0 ? fn() : tail.then(fn);
+    inFlight++;
+    const settled = () => void inFlight--;
+    tail = run.then(settled, settled);
+    return run;
+  }
 
   const list = (): Segment[] => d.detail.value?.segments ?? [];
   const duration = () => d.detail.value?.track.durationSec ?? 0;
@@ -120,33 +132,37 @@ export function useSegmentEditing(d: SegmentEditingDeps) {
   return {
     canUndoSegment,
     canRedoSegment,
-    createSegment: create,
-    async updateSegment(id: number, start: number, end: number): Promise<boolean> {
-      const after = clamp(start, end);
-      const before = await move(id, after);
-      if (!before) return false;
-      ops.record({ kind: 'update', id, before, after });
-      bump();
-      return true;
-    },
-    async deleteSegment(id: number): Promise<boolean> {
-      if (!(await remove(id))) return false;
-      ops.record({ kind: 'delete', id });
-      bump();
-      d.notice.value = `Segment #${id} deleted (Undo brings it back with its captions).`;
-      return true;
-    },
-    async undoSegmentOp(): Promise<boolean> {
-      const op = await ops.undo(runner);
-      bump();
-      if (op) d.notice.value = null;
-      return op !== null;
-    },
-    async redoSegmentOp(): Promise<boolean> {
-      const op = await ops.redo(runner);
-      bump();
-      return op !== null;
-    },
+    createSegment: (start: number, end: number) => inOrder(() => create(start, end)),
+    updateSegment: (id: number, start: number, end: number): Promise<boolean> =>
+      inOrder(async () => {
+        const after = clamp(start, end);
+        const before = await move(id, after);
+        if (!before) return false;
+        ops.record({ kind: 'update', id, before, after });
+        bump();
+        return true;
+      }),
+    deleteSegment: (id: number): Promise<boolean> =>
+      inOrder(async () => {
+        if (!(await remove(id))) return false;
+        ops.record({ kind: 'delete', id });
+        bump();
+        d.notice.value = `Segment #${id} deleted (Undo brings it back with its captions).`;
+        return true;
+      }),
+    undoSegmentOp: (): Promise<boolean> =>
+      inOrder(async () => {
+        const op = await ops.undo(runner);
+        bump();
+        if (op) d.notice.value = null;
+        return op !== null;
+      }),
+    redoSegmentOp: (): Promise<boolean> =>
+      inOrder(async () => {
+        const op = await ops.redo(runner);
+        bump();
+        return op !== null;
+      }),
     clear(): void {
       ops.clear();
       bump();

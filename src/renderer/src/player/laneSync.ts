@@ -7,6 +7,7 @@
 // own clocks, with no resampling or nudging of playback rates. A single reading of a lane's clock
 // can be a render quantum or two (2.9 ms each) off, so leads are medians of several readings and a
 // sounding lane is only re-delayed when the median of its recent errors says so.
+import { median as sharedMedian } from '../../../shared/quantiles';
 
 /** Delay of the median lane after a start: headroom for lanes that start up to this late. */
 export const BASE_DELAY = 0.06;
@@ -27,11 +28,10 @@ export function heardTime(c: LaneClock, rate: number): number {
   return c.time - c.delay * rate;
 }
 
+/** The studio's median (shared/quantiles), refusing no values: a NaN delay would silence a lane. */
 export function median(xs: number[]): number {
   if (xs.length === 0) throw new Error('median of no values');
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  return sharedMedian(xs);
 }
 
 /** The delay that makes a lane now at content `time` output `heard`; null when none in [0, MAX_DELAY] can. */

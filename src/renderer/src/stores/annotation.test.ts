@@ -236,4 +236,27 @@ describe('annotation store', () => {
     expect(studio.calls.at(-1)).toBe('restore 2');
     expect(store.segments.map((s) => s.id)).toEqual([1, 2]);
   });
+
+  it('undo pressed while a delete is still on its way undoes that delete once it lands, and two quick undos undo two edits', async () => {
+    const landed: (() => void)[] = [];
+    const fast = studio.client.deleteSegment;
+    studio.client.deleteSegment = async (a: { id: number }) => (await new Promise<void>((r) => landed.push(r)), fast(a));
+    const deleting = store.deleteSegment(2);
+    expect(store.segments.map((s) => s.id)).toEqual([1]); // optimistic
+    const undoing = store.undoSegmentOp();
+    await flush();
+    expect(studio.calls).not.toContain('restore 2'); // no restore racing the delete to the studio
+    landed.shift()!();
+    expect(await deleting).toBe(true);
+    expect(await undoing).toBe(true);
+    expect(studio.calls.slice(-2)).toEqual(['delete 2', 'restore 2']);
+    expect(store.segments.map((s) => s.id).sort()).toEqual([1, 2]);
+
+    studio.client.deleteSegment = fast;
+    await store.deleteSegment(1);
+    await store.deleteSegment(2);
+    const both = [store.undoSegmentOp(), store.undoSegmentOp()];
+    expect(await Promise.all(both)).toEqual([true, true]);
+    expect(studio.calls.slice(-2)).toEqual(['restore 2', 'restore 1']);
+  });
 });
