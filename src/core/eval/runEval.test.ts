@@ -179,6 +179,26 @@ describe('runEval', () => {
     }
   });
 
+  it('with a captioner pack, a run that fails part-way keeps what it captioned before and lists the rest with the reason', async () => {
+    const real = WorkerPool.prototype.run;
+    const run = vi.spyOn(WorkerPool.prototype, 'run').mockImplementation(async function (this: WorkerPool, task, args, opts) {
+      let delivered = 0;
+      // The real run, of which only the first file's captions arrive before the worker dies.
+      await real.call(this, task, args, { ...opts, onPartial: (v) => void ('file' in (v as object) && delivered++ === 0 && opts?.onPartial?.(v)) });
+      throw new Error('the background worker exited unexpectedly (code 134)');
+    } as typeof real);
+    try {
+      const res = await studio.evaluate({ pack: PACK, numBeams: 1 });
+      const files = (run.mock.calls[0]![1] as { files: { file: string }[] }).files.map((f) => f.file);
+      const first = tracks.find((t) => t.path === files[0])!;
+      expect(res.items.map((i) => i.id).sort()).toEqual(approved.get(first.id)!.map((s) => rowId(s)).sort());
+      expect(res.skipped).toHaveLength(tracks.length - 1);
+      expect(res.skipped.every((s) => /: the background worker exited unexpectedly \(code 134\) \(\d segments? left out\)$/.test(s))).toBe(true);
+    } finally {
+      run.mockRestore();
+    }
+  });
+
   it('the history is one setting of the library, appended in order', async () => {
     const stored = await studioStore(studio).settings.get<unknown[]>(EVAL_HISTORY_KEY);
     expect(stored).toEqual(await studio.listEvals());

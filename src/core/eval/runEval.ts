@@ -95,13 +95,20 @@ export async function runEval(d: EvalDeps, o: EvalOptions = {}): Promise<EvalRes
   if (pack) {
     // Every track's segments in one model run, as a batch of caption jobs runs them.
     const files = groups.map((g) => ({ file: g.track.path, segments: spansOf(g) }));
-    await d.pool.run('captionFiles', { dir: pack.dir, spec: pack.manifest.captioner!, ep, files, numBeams: o.numBeams }, {
-      signal: o.signal,
-      onPartial: (value) => {
-        const v = value as CaptionFilesPartial;
-        if ('file' in v) settled(v.file.index, 'error' in v.file ? new Error(v.file.error) : v.file.captions.map((c) => c.text));
-      },
-    });
+    await d.pool
+      .run('captionFiles', { dir: pack.dir, spec: pack.manifest.captioner!, ep, files, numBeams: o.numBeams }, {
+        signal: o.signal,
+        onPartial: (value) => {
+          const v = value as CaptionFilesPartial;
+          if ('file' in v) settled(v.file.index, 'error' in v.file ? new Error(v.file.error) : v.file.captions.map((c) => c.text));
+        },
+      })
+      .catch((err: unknown) => {
+        if (o.signal?.aborted) throw err;
+        // The run stopped (the model would not load, or failed part-way): the tracks captioned
+        // before it are scored, the others listed as skipped with its reason.
+        for (const i of groups.keys()) if (texts[i] === undefined) texts[i] = err as Error;
+      });
   } else {
     for (const [i, g] of groups.entries()) {
       o.signal?.throwIfAborted();

@@ -186,7 +186,9 @@ export class JobRunner {
         const owner = newClaimOwner();
         const rec = await this.writes.claimQueued(id, owner, this.reserver);
         this.reserving(-1); // claimed, or no longer queued: no longer reserved either way
-        if (rec) await this.runOne(rec, owner);
+        // Stopped while claiming (past stop's release): back to the queue, for a studio that runs it.
+        if (rec && this.stopped) await this.writes.transition(id, { status: 'queued', owner: null, heartbeatAt: null, progress: 0, detail: null }, { from: 'running', owner, maxWaitMs: 5000 });
+        else if (rec) await this.runOne(rec, owner);
       } catch (err) {
         // The library cannot be read or the job not even be marked running: say so, try later.
         if (this.stopped) return;

@@ -12,6 +12,7 @@ import { pinkNoiseWav, waitForJob } from '../testing/jobs';
 import { testStores } from '../testing/testStores';
 import { tempDir } from '../testing/tmp';
 import type { JobPayload } from './jobRunner';
+import { JobWrites } from './jobWrites';
 import type { TrainPayload } from './trainJob';
 
 const EP = { encoder: 'cpu', decoder: 'cpu', separator: 'cpu', threads: 0 } as const;
@@ -52,6 +53,24 @@ describe('a studio that does not run the queue (one-shot CLI)', () => {
     await studio.close();
     studio = await createStudio({ dbPath: path.join(tmp.dir, 'lib.db'), runJobs: false });
     expect(await studioStore(studio).jobs.get(other.id)).toEqual(other);
+  }, 60_000);
+
+  it('stopped while it claims its job: the job goes back to the queue, not to a run that cannot finish', async () => {
+    const [t] = await tracks(1);
+    const claim = JobWrites.prototype.claimQueued;
+    let closing: Promise<void> | undefined;
+    const spy = vi.spyOn(JobWrites.prototype, 'claimQueued').mockImplementation(async function (this: JobWrites, ...args) {
+      const rec = await claim.apply(this, args);
+      closing = studio.close(); // the command ends (Ctrl+C) just as the claim lands
+      return rec;
+    });
+    const job = await studio.startSeparation({ trackId: t! });
+    await vi.waitFor(() => expect(closing).toBeDefined());
+    await closing;
+    spy.mockRestore();
+    studio = await createStudio({ dbPath: path.join(tmp.dir, 'lib.db'), runJobs: false });
+    const rec = await studioStore(studio).jobs.get(job.id);
+    expect(rec).toMatchObject({ status: 'queued', owner: null, heartbeatAt: null });
   }, 60_000);
 
   it('runs the jobs it queues one at a time, in order', async () => {

@@ -259,4 +259,28 @@ describe('annotation store', () => {
     expect(await Promise.all(both)).toEqual([true, true]);
     expect(studio.calls.slice(-2)).toEqual(['restore 2', 'restore 1']);
   });
+
+  it('an edit still waiting its turn when the track is left is made on its own track, and never touches the next one', async () => {
+    await openTrack();
+    const landed: (() => void)[] = [];
+    const created: unknown[] = [];
+    Object.assign(studio.client, {
+      updateSegment: (a: { id: number; startSec: number; endSec: number }) =>
+        new Promise<Segment>((r) => landed.push(() => r({ ...seg(a.id, a.startSec), endSec: a.endSec }))),
+      createSegment: async (a: { trackId: number; startSec: number; endSec: number }) => (created.push(a), { ...seg(9, a.startSec), trackId: a.trackId, endSec: a.endSec }),
+    });
+    const moving = store.updateSegment(1, 22, 32); // on its way
+    const creating = store.createSegment(60, 70); // waits for the move
+    const other = { track: { id: 2, durationSec: 40 }, segments: [{ ...seg(5, 0), trackId: 2 }], suggestions: [], attributes: [], jobs: [], stems: [] };
+    studio.client.openTrack = async () => other as unknown as TrackDetail;
+    await store.open(2);
+    landed.shift()!();
+    await moving;
+    await creating;
+    await vi.advanceTimersByTimeAsync(0);
+    expect(created).toEqual([{ trackId: 1, startSec: 60, endSec: 70 }]); // where and when it was drawn
+    expect(store.segments.map((s) => s.id)).toEqual([5]); // track 2's list untouched by track 1's edits
+    expect(store.canUndoSegment).toBe(false);
+    expect(await store.undoSegmentOp()).toBe(false);
+  });
 });
