@@ -79,8 +79,7 @@ def make_captioner(cap):
     fx.D, fx.H, fx.DH, fx.LAYERS, fx.ENC_S = 768, 12, 64, 6, 1214
     enc = ASTBase().eval()
     tok, tok_config, vocab = fx.build_tokenizer()
-    # exports the encoder too, through the wrapper below
-    fx.export_captioner(cap, encoder=_Wrap(enc), tokenizer=(tok, tok_config, 50265))
+    fx.export_captioner(cap, encoder=enc, tokenizer=(tok, tok_config, 50265))
     with open(os.path.join(cap, "model.json")) as f:
         manifest = json.load(f)
     manifest.update(name="captioner-base", version="0.0.0", description="benchmark-sized random captioner")
@@ -98,15 +97,6 @@ def make_separator(sep):
                             "separator": {"kind": "waveform", "model": "separator.onnx", "sampleRate": 44100, "channels": 2, "segmentSamples": L,
                                           "sources": ["drums", "bass", "other", "vocals"], "inputs": {"waveform": "mix"}, "outputs": {"stems": "stems"}}})
     print("separator-bench written")
-
-
-class _Wrap(nn.Module):
-    def __init__(self, m):
-        super().__init__()
-        self.m = m
-
-    def forward(self, x):
-        return self.m(x)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { pythonRequired } from '../src/core/testing/torchPython';
 import { describePython, findTrainingPython, type TrainingPython } from '../src/core/training/pythonFinder';
-import { trainingDir } from '../src/core/training/trainingDir';
+import { recipeEnv, trainingDir } from '../src/core/training/trainingDir';
 
 const training = trainingDir();
 
@@ -32,7 +32,7 @@ const args = ['-m', 'unittest', 'discover', '-s', path.join(training, 'tests'), 
 const child = spawn(python.command, args, {
   cwd: path.dirname(training),
   stdio: 'inherit',
-  env: { ...process.env, PYTHONPATH: [training, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter), PYTHONDONTWRITEBYTECODE: '1' },
+  env: { ...recipeEnv(), PYTHONDONTWRITEBYTECODE: '1' },
 });
 child.on('error', (err) => {
   console.error(`test:python: cannot run ${python.command}: ${err.message}`);

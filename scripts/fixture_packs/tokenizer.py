@@ -1,7 +1,9 @@
 """build_tokenizer: the tiny captioner's tokenizer.json and tokenizer_config.json — a real
 byte-level BPE as BART's (every byte a token, merges for the words captions use), so the studio's
-tokenizer code runs on it exactly as on a user's model."""
+tokenizer code runs on it exactly as on a user's model. The tokenizer.json layout is the recipe's
+(s2cap_train.tokenizer.bart_tokenizer_json); only the merges are hand-picked here."""
 from s2cap_train.byte_level import bytes_to_unicode
+from s2cap_train.tokenizer import bart_tokenizer_json
 
 WORDS = """a an the and with of in is are this song track voice singer sings sung male female man woman
 low high medium pitch pitched tempo slow fast moderate volume loud soft quiet mood happy sad calm energetic
@@ -27,22 +29,7 @@ def build_tokenizer():
                 vocab[nxt] = len(vocab)
             cur = nxt
     vocab["<mask>"] = len(vocab)
-    added = [
-        {"id": vocab[t], "content": t, "single_word": False, "lstrip": t == "<mask>", "rstrip": False, "normalized": False, "special": True}
-        for t in ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
-    ]
-    tok = {
-        "version": "1.0",
-        "truncation": None,
-        "padding": None,
-        "added_tokens": added,
-        "normalizer": None,
-        "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": True},
-        "post_processor": {"type": "RobertaProcessing", "sep": ["</s>", 2], "cls": ["<s>", 0], "trim_offsets": True, "add_prefix_space": False},
-        "decoder": {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": True, "use_regex": True},
-        "model": {"type": "BPE", "dropout": None, "unk_token": None, "continuing_subword_prefix": "", "end_of_word_suffix": "",
-                  "fuse_unk": False, "byte_fallback": False, "vocab": vocab, "merges": merges},
-    }
+    tok = bart_tokenizer_json(vocab, merges)
     config = {"tokenizer_class": "BartTokenizer", "bos_token": "<s>", "eos_token": "</s>", "pad_token": "<pad>",
               "unk_token": "<unk>", "mask_token": "<mask>", "model_max_length": 1024, "add_prefix_space": False}
     return tok, config, len(vocab)

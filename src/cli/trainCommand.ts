@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { parseCommandInput } from '../core/api/schemas';
 import type { Studio } from '../core/studio';
-import { formatMetrics } from '../core/training/progress';
+import { formatMetrics } from '../shared/packTraining';
 import type { Job } from '../shared/types';
 import { parseCommandArgs, UsageError } from './args';
 import type { CliIo, LibraryFlags } from './main';
@@ -54,24 +54,19 @@ export async function cmdTrain(argv: string[], io: CliIo, deps: TrainCliDeps): P
   const onInt = () => void (jobId && studio.cancelJob({ id: jobId }).catch(() => {}));
   process.once('SIGINT', onInt); // a second Ctrl-C ends the process (and with it the recipe)
   try {
-    // Listen before the job exists: it starts on the next turn, in this process.
-    let last = '';
-    let resolveEnd: (j: Job) => void = () => {};
-    const ended = new Promise<Job>((r) => (resolveEnd = r));
-    const early: Job[] = [];
-    const onUpdate = (j: Job) => {
-      if (jobId === null) return void early.push(j);
-      if (j.id !== jobId) return;
-      const line = `${String(Math.round(j.progress * 100)).padStart(3)}% ${j.detail ?? j.status}`;
-      if (j.status === 'running' && line !== last) io.err(`s2cap: train: ${(last = line)}`);
-      if (ENDED.includes(j.status)) resolveEnd(j);
-    };
-    studio.on('jobUpdated', onUpdate);
     const job = await studio.startTraining(input);
     jobId = job.id;
     io.err(`s2cap: train: job ${job.id} queued`);
-    for (const j of early.splice(0)) onUpdate(j);
-    const end = await ended;
+    // Listening from here misses nothing: this process's runner starts its own job on a later turn (jobs/jobRunner runOwn).
+    let last = '';
+    const end = await new Promise<Job>((resolve) =>
+      studio.on('jobUpdated', (j) => {
+        if (j.id !== job.id) return;
+        const line = `${String(Math.round(j.progress * 100)).padStart(3)}% ${j.detail ?? j.status}`;
+        if (j.status === 'running' && line !== last) io.err(`s2cap: train: ${(last = line)}`);
+        if (ENDED.includes(j.status)) resolve(j);
+      }),
+    );
     if (end.status === 'failed') throw new Error(end.error ?? 'training failed');
     if (end.status === 'cancelled') {
       io.err(`s2cap: train: cancelled; the run folder keeps its last checkpoint: run the same command again${v['no-resume'] ? ' without --no-resume' : ''} to resume`);

@@ -2,10 +2,11 @@
 // job under `auto` calibrates and records the result in the library's settings, later jobs (also
 // after a restart) reuse it without measuring, listPacks shows it, calibratePack measures again
 // or forgets it, and a recorded choice is what the job's sessions are opened on.
+import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ProviderCalibration } from '../shared/types';
-import { calibrationKey } from './inference/calibration';
+import { calibrationKey } from './inference/calibrationKey';
 import { createStudio, studioStore, type Studio } from './studio';
 import { waitForJob } from './testing/jobs';
 import { FIXTURE_DUET, tempDir } from './testing/tmp';
@@ -86,6 +87,15 @@ describe('provider calibration under auto', () => {
     expect(names.filter((n) => n === 'calibrate')).toHaveLength(3);
     expect(await calibrationOf(studio)).not.toBeNull();
     await expect(studio.calibratePack({ id: 'nope@1' })).rejects.toThrow(/no installed pack or pack folder "nope@1"/);
+  });
+
+  it('lists the packs with their calibrations reading each model.json once', async () => {
+    const reads = vi.spyOn(fsp, 'readFile');
+    const listed = await studio.listPacks();
+    expect(listed.map((p) => p.id)).toContain('tiny-captioner@1.0.0');
+    const manifests = reads.mock.calls.map(([f]) => String(f)).filter((f) => path.basename(f) === 'model.json');
+    expect(manifests.length).toBeGreaterThan(0);
+    expect(new Set(manifests).size).toBe(manifests.length);
   });
 
   it("opens the job's sessions on the provider the recorded calibration chose", async () => {

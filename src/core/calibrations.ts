@@ -1,13 +1,14 @@
 // The provider calibrations `auto` uses for captioner packs (issue 13, item 2; the measuring and
-// the decision are inference/calibration), kept in the library's settings, one record per pack
-// content, machine, runtime (onnxruntime-node version and the providers that may run here) and CPU
-// settings; a record made under another runtime is not used. A caption job under `auto` looks its
+// the decision are inference/calibration, the key inference/calibrationKey), kept in the library's
+// settings, one record per pack content, machine, runtime (onnxruntime-node version and the
+// providers that may run here) and CPU settings; a record made under another runtime is not used. A caption job under `auto` looks its
 // record up, calibrates on first use (in the DSP worker, where the models run), and runs each model
 // where it was fastest.
 // Records are shown with the packs (listPacks), re-measured on request (calibratePack) and can be
 // forgotten (calibratePack with reset), so the next use measures again.
 import type { ProviderCalibration } from '../shared/types';
-import { calibrationKey, decideProviders, machineName } from './inference/calibration';
+import { decideProviders } from './inference/calibration';
+import { calibrationKey, machineName } from './inference/calibrationKey';
 import { packId } from './inference/packs/manifest';
 import type { LoadedPack } from './inference/packs/registry';
 import type { EpChoice } from './inference/providers';

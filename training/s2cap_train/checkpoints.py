@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from .fsutil import atomic_write
+from .progress import json_safe
 
 
 def save_torch(obj: Any, path: str) -> None:
@@ -22,7 +23,8 @@ def save_torch(obj: Any, path: str) -> None:
 
 
 def save_json(obj: Any, path: str) -> None:
-    data = (json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
+    """`obj` as indented UTF-8 JSON; a non-finite number (a diverged loss) is written as null."""
+    data = (json.dumps(json_safe(obj), indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
     atomic_write(path, lambda f: f.write(data))
 
 

@@ -29,6 +29,7 @@ from torch import nn
 from .data import sha256_file
 from .fsutil import fsync_dir
 from .runs import Run, load_run
+from .tokenizer import BART_CONFIG
 
 OPSET = 14
 RECIPE = "S2Cap AST+BART, CRESCENDO + demixing KL"
@@ -174,10 +175,6 @@ def model_config(run: Run) -> dict:
             "audio_projection": [run.cfg.encoder.hidden_size, run.cfg.decoder.d_model]}
 
 
-TOKENIZER_CONFIG = {"tokenizer_class": "BartTokenizer", "bos_token": "<s>", "eos_token": "</s>", "pad_token": "<pad>",
-                    "unk_token": "<unk>", "mask_token": "<mask>", "model_max_length": 1024, "add_prefix_space": False}
-
-
 def training_section(run: Run) -> dict:
     """Where the weights came from, as train.py records it: the export's manifest sha256, the
     validation metrics of the exported weights (best.pt carries them; last.pt's are its final
@@ -253,7 +250,7 @@ def export(run_dir: str, out_dir: str, name: Optional[str] = None, version: Opti
         if os.path.isfile(tok_config):
             shutil.copyfile(tok_config, os.path.join(tmp, "tokenizer_config.json"))
         else:
-            _write_json(os.path.join(tmp, "tokenizer_config.json"), TOKENIZER_CONFIG)
+            _write_json(os.path.join(tmp, "tokenizer_config.json"), BART_CONFIG)  # the defaults its tokenizer decoded with
         _write_json(os.path.join(tmp, "generation_config.json"), generation_config(run))
         _write_json(os.path.join(tmp, "config.json"), model_config(run))
         files = {}

@@ -20,12 +20,13 @@ import sys
 from typing import Any, TextIO
 
 
-def _finite(value: Any) -> Any:
-    """JSON-safe copy: non-finite floats → None, tuples → lists, tensors/numpy scalars → floats."""
+def json_safe(value: Any) -> Any:
+    """JSON-safe copy: non-finite floats → None, tuples → lists, tensors/numpy scalars → floats.
+    Also what checkpoints.save_json writes (run.json records a diverged loss as null too)."""
     if isinstance(value, dict):
-        return {str(k): _finite(v) for k, v in value.items()}
+        return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
+        return [json_safe(v) for v in value]
     if value is None or isinstance(value, (int, str)):  # bool is an int
         return value
     if hasattr(value, "item"):  # torch / numpy scalar
@@ -45,7 +46,7 @@ class Progress:
         self.every = max(1, int(every))
 
     def emit(self, event: str, **fields: Any) -> dict:
-        record = {"event": event, **_finite(fields)}
+        record = {"event": event, **json_safe(fields)}
         self.out.write(json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n")
         self.out.flush()
         return record

@@ -28,6 +28,13 @@ def check_config(cfg: Config) -> None:
         raise ValueError(f"config train.scheduler: {t.scheduler!r} is not linear or constant")
     if t.batch_size < 1 or t.eval_every_epochs < 1 or t.max_steps < 0 or t.warmup_steps < 0:
         raise ValueError("config train: batch_size and eval_every_epochs must be ≥ 1, max_steps and warmup_steps ≥ 0")
+    # each would otherwise fail (or train wrongly) only once a stage reaches it
+    if not t.kl_temperature > 0:
+        raise ValueError(f"config train.kl_temperature: must be > 0, got {t.kl_temperature}")
+    if t.grad_clip < 0:
+        raise ValueError(f"config train.grad_clip: must be ≥ 0 (0: no clipping), got {t.grad_clip}")
+    if t.max_caption_tokens < 2:
+        raise ValueError(f"config train.max_caption_tokens: must be ≥ 2 (<s> and </s> count), got {t.max_caption_tokens}")
     for name in STAGES:
         s: StageConfig = getattr(t, name)
         if s.train not in ("encoder", "all"):

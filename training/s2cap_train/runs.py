@@ -95,6 +95,6 @@ def caption_files(run: Run, paths: list[str], num_beams: Optional[int] = None) -
         r = generate_with_scores(run.model, f.unsqueeze(0), run.cfg.generation, run.cfg.decoder, num_beams=num_beams)[0]
         ids = [int(t) for t in r.tokens]
         lp = r.token_logprobs
-        out.append({"audio": os.path.abspath(p), "text": tok.decode(ids, skip_special_tokens=True).strip(), "tokens": ids,
+        out.append({"audio": os.path.abspath(p), "text": tok.decode(ids, skip_special_tokens=True), "tokens": ids,
                     "score": sum(lp) / len(lp) if lp else 0.0})
     return out

@@ -7,7 +7,9 @@ Each example gets its own masks (AST masks each clip in its data loader), drawn 
 depend only on the generator's state, whatever device the features are on: saving
 `generator.get_state()` with a checkpoint and restoring it replays the same masks. Masked cells get
 the normalised value of a raw log-mel 0 — AST masks the fbank before normalising it, so its masks
-(and its zero padding past the clip's end) read (0 + 4.2677393) / (2 · 4.5689974) after it."""
+(and its zero padding past the clip's end) read (0 + 4.2677393) / (2 · 4.5689974) after it.
+spec_augment = draw_masks then apply_masks; training calls the two itself to mask a clip's vocal
+stem with its mix's masks, so the demixing KL compares the same positions."""
 from __future__ import annotations
 
 import torch
@@ -38,20 +40,29 @@ def draw_masks(batch: int, frames: int, bins: int, cfg: SpecAugmentConfig,
     return out
 
 
-def spec_augment(features: torch.Tensor, cfg: SpecAugmentConfig, generator: torch.Generator,
-                 value: float = MASK_VALUE) -> torch.Tensor:
-    """A masked copy of features [B, T, F] (or [T, F]); the input is left as it was."""
-    single = features.dim() == 2
-    x = features.unsqueeze(0) if single else features
-    if x.dim() != 3:
-        raise ValueError(f"spec_augment expects [B, T, F] or [T, F] features, got {tuple(features.shape)}")
-    b, t, f = x.shape
-    keep = torch.ones(b, t, f, dtype=torch.bool)
-    for i, masks in enumerate(draw_masks(b, t, f, cfg, generator)):
-        for axis, start, width in masks:
+def apply_masks(features: torch.Tensor, masks: list[list[tuple[str, int, int]]],
+                value: float = MASK_VALUE) -> torch.Tensor:
+    """A copy of features [B, T, F] with example i's `masks[i]` (as draw_masks gives them) set to
+    `value`; the input is left as it was. Training masks a clip's vocal stem with its mix's masks."""
+    if features.dim() != 3 or len(masks) != features.shape[0]:
+        raise ValueError(f"apply_masks expects [B, T, F] features and B mask lists, got {tuple(features.shape)} "
+                         f"and {len(masks)}")
+    keep = torch.ones(features.shape, dtype=torch.bool)
+    for i, example in enumerate(masks):
+        for axis, start, width in example:
             if axis == "freq":
                 keep[i, :, start:start + width] = False
             else:
                 keep[i, start:start + width, :] = False
-    out = torch.where(keep.to(x.device), x, torch.full_like(x, value))
+    return torch.where(keep.to(features.device), features, torch.full_like(features, value))
+
+
+def spec_augment(features: torch.Tensor, cfg: SpecAugmentConfig, generator: torch.Generator,
+                 value: float = MASK_VALUE) -> torch.Tensor:
+    """A masked copy of features [B, T, F] (or [T, F]) with masks drawn from `generator`."""
+    single = features.dim() == 2
+    x = features.unsqueeze(0) if single else features
+    if x.dim() != 3:
+        raise ValueError(f"spec_augment expects [B, T, F] or [T, F] features, got {tuple(features.shape)}")
+    out = apply_masks(x, draw_masks(*x.shape, cfg, generator), value)
     return out.squeeze(0) if single else out

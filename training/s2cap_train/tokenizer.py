@@ -20,6 +20,7 @@ import os
 from collections import Counter
 
 from .byte_level import BYTE_DECODER, BYTE_ENCODER, byte_encode, clean_up_tokenization, js_trim, learn_merges, pre_tokenize
+from .config import read_json_object
 from .fsutil import atomic_write
 
 SPECIALS = ("<s>", "<pad>", "</s>", "<unk>")
@@ -27,6 +28,23 @@ MASK = "<mask>"
 BART_CONFIG = {"tokenizer_class": "BartTokenizer", "bos_token": "<s>", "eos_token": "</s>", "pad_token": "<pad>",
                "unk_token": "<unk>", "mask_token": "<mask>", "model_max_length": 1024, "add_prefix_space": False,
                "clean_up_tokenization_spaces": True}
+
+
+def bart_tokenizer_json(vocab: dict[str, int], merges: list[str]) -> dict:
+    """tokenizer.json content of a byte-level BPE laid out as BART's (the special tokens, <mask>
+    included, already in vocab; merges as "a b" strings): what `build` makes, and what
+    scripts/fixture_packs/tokenizer.py makes with its hand-picked merges."""
+    added = [{"id": vocab[t], "content": t, "single_word": False, "lstrip": t == MASK, "rstrip": False,
+              "normalized": False, "special": True} for t in SPECIALS + (MASK,)]
+    return {
+        "version": "1.0", "truncation": None, "padding": None, "added_tokens": added, "normalizer": None,
+        "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": True},
+        "post_processor": {"type": "RobertaProcessing", "sep": ["</s>", vocab["</s>"]], "cls": ["<s>", vocab["<s>"]],
+                           "trim_offsets": True, "add_prefix_space": False},
+        "decoder": {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": True, "use_regex": True},
+        "model": {"type": "BPE", "dropout": None, "unk_token": None, "continuing_subword_prefix": "",
+                  "end_of_word_suffix": "", "fuse_unk": False, "byte_fallback": False, "vocab": vocab, "merges": merges},
+    }
 
 
 def _write_text(path: str, text: str) -> None:
@@ -92,21 +110,11 @@ class ByteLevelBPE:
     @classmethod
     def from_file(cls, path: str, config_path: str | None = None) -> "ByteLevelBPE":
         """tokenizer.json, with tokenizer_config.json beside it (or config_path) when present."""
-        try:
-            with open(path, encoding="utf-8") as f:
-                data = json.load(f)
-        except (OSError, ValueError) as e:
-            raise ValueError(f"{path}: cannot read tokenizer ({e})") from None
+        data = read_json_object(path, "tokenizer")
         if config_path is None:
             side = os.path.join(os.path.dirname(os.path.abspath(path)), "tokenizer_config.json")
             config_path = side if os.path.exists(side) else None
-        config = {}
-        if config_path is not None:
-            try:
-                with open(config_path, encoding="utf-8") as f:
-                    config = json.load(f)
-            except (OSError, ValueError) as e:
-                raise ValueError(f"{config_path}: cannot read tokenizer config ({e})") from None
+        config = read_json_object(config_path, "tokenizer config") if config_path is not None else {}
         return cls(data, config, source=path)
 
     @classmethod
@@ -122,19 +130,7 @@ class ByteLevelBPE:
         words = Counter(byte_encode(p) for c in captions for p in pre_tokenize(c))
         merges = learn_merges(words, vocab, vocab_size - 1, min_frequency)
         vocab[MASK] = len(vocab)
-        added = [{"id": vocab[t], "content": t, "single_word": False, "lstrip": t == MASK, "rstrip": False,
-                  "normalized": False, "special": True} for t in SPECIALS + (MASK,)]
-        data = {
-            "version": "1.0", "truncation": None, "padding": None, "added_tokens": added, "normalizer": None,
-            "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": True},
-            "post_processor": {"type": "RobertaProcessing", "sep": ["</s>", 2], "cls": ["<s>", 0],
-                               "trim_offsets": True, "add_prefix_space": False},
-            "decoder": {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": True, "use_regex": True},
-            "model": {"type": "BPE", "dropout": None, "unk_token": None, "continuing_subword_prefix": "",
-                      "end_of_word_suffix": "", "fuse_unk": False, "byte_fallback": False, "vocab": vocab,
-                      "merges": [f"{a} {b}" for a, b in merges]},
-        }
-        return cls(data, dict(BART_CONFIG), source="built tokenizer")
+        return cls(bart_tokenizer_json(vocab, [f"{a} {b}" for a, b in merges]), dict(BART_CONFIG), source="built tokenizer")
 
     @staticmethod
     def _check_post(post, bad) -> None:

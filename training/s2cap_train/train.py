@@ -5,7 +5,7 @@ Stage 1 (CRESCENDO) trains AST + audio_projection only when its `train` is "enco
 frozen and in eval mode, its encoder embedding the captions as the fixed target. Stage 2 trains
 every parameter with cross-entropy + the demixing KL (skipped, with a note, when the export has no
 vocal stems). Each stage has its own AdamW and learning-rate schedule. Validation (greedy/beam
-generate → the studio's BLEU-4/ROUGE-L/CIDEr-D, references = every caption of the clip's id) runs
+generate → the studio's BLEU-4/ROUGE-L/CIDEr-D, the clip's caption the reference) runs
 after each epoch of a stage that trains with the caption loss (ce_weight > 0); after a
 CRESCENDO-only epoch the decoder has never been trained on audio, its captions say nothing about
 the run, and beam search over the validation split would cost minutes an epoch, so it is skipped.
@@ -39,7 +39,7 @@ from .metrics import caption_metrics
 from .models.captioner import S2CapModel
 from .progress import Progress
 from .run_config import STAGES, check_config, comparable, first_difference, make_tokenizer, resolve_config
-from .specaugment import spec_augment
+from .specaugment import apply_masks, draw_masks
 from .tokenizer import ByteLevelBPE
 
 def _device(name: Optional[str]) -> torch.device:
@@ -52,7 +52,7 @@ def _device(name: Optional[str]) -> torch.device:
     return torch.device(name)
 
 
-def _schedule(stage: StageConfig, cfg: Config, total: int):
+def _schedule(cfg: Config, total: int):
     warm = cfg.train.warmup_steps
 
     def factor(step: int) -> float:  # Hugging Face's get_linear_schedule_with_warmup
@@ -99,17 +99,12 @@ def _scaler(enabled: bool):
 
 def _loss(model: S2CapModel, batch: dict, stage: StageConfig, cfg: Config, dev: torch.device,
           sa_gen: torch.Generator, use_amp: bool) -> tuple[torch.Tensor, dict]:
+    # the stem (present only when the stage trains the KL: CaptionDataset(vocals=…)) gets the mix's masks
     feats, vfeats = batch["features"], batch["vocal_features"]
-    if vfeats is not None and not stage.kl_weight:
-        vfeats = None
-    # the same masks on the mix and on its stem: replay the generator for the stem
-    before = sa_gen.get_state()
-    feats = spec_augment(feats, cfg.train.specaugment, sa_gen)
+    masks = draw_masks(*feats.shape, cfg.train.specaugment, sa_gen)
+    feats = apply_masks(feats, masks)
     if vfeats is not None:
-        after = sa_gen.get_state()
-        sa_gen.set_state(before)
-        vfeats = spec_augment(vfeats, cfg.train.specaugment, sa_gen)
-        sa_gen.set_state(after)
+        vfeats = apply_masks(vfeats, masks)
     parts: dict[str, Optional[torch.Tensor]] = {"ce": None, "crescendo": None, "kl": None}
     with torch.autocast(device_type=dev.type, enabled=use_amp):
         audio = model.encode_audio(feats.to(dev))
@@ -133,20 +128,16 @@ def _loss(model: S2CapModel, batch: dict, stage: StageConfig, cfg: Config, dev: 
 @torch.no_grad()
 def evaluate(model: S2CapModel, examples: list[Example], tok: ByteLevelBPE, cfg: Config, dev: torch.device,
              cache: FeatureCache) -> tuple[dict, dict[str, str], dict[str, list[str]]]:
-    """(metrics, candidates by clip id, references by clip id) on `examples`."""
-    refs: dict[str, list[str]] = {}
-    first: dict[str, Example] = {}
-    for ex in examples:
-        refs.setdefault(ex.id, []).append(ex.caption)
-        first.setdefault(ex.id, ex)
-    ids = list(first)
+    """(metrics, candidates by clip id, references by clip id) on `examples`: each clip's one
+    caption is its reference (load_export refuses an id that occurs twice)."""
+    refs = {ex.id: [ex.caption] for ex in examples}
     candidates: dict[str, str] = {}
     bs = cfg.train.batch_size
-    for i in range(0, len(ids), bs):
-        chunk = ids[i:i + bs]
-        feats = torch.stack([cache.get(first[c].audio) for c in chunk]).to(dev)
-        for c, seq in zip(chunk, generate(model, feats, cfg.generation, cfg.decoder)):
-            candidates[c] = tok.decode(seq, skip_special_tokens=True).strip()
+    for i in range(0, len(examples), bs):
+        chunk = examples[i:i + bs]
+        feats = torch.stack([cache.get(ex.audio) for ex in chunk]).to(dev)
+        for ex, seq in zip(chunk, generate(model, feats, cfg.generation, cfg.decoder)):
+            candidates[ex.id] = tok.decode(seq, skip_special_tokens=True)
     return caption_metrics(candidates, refs), candidates, refs
 
 
@@ -240,7 +231,7 @@ def fit(cfg: Config, data_dir: str, run_dir: str, init_encoder: Optional[str] = 
         start_epoch = state["epoch"] if si == state["stage"] else 0
         params = _set_trainable(model, stage)
         opt = torch.optim.AdamW(_param_groups(model, t.weight_decay), lr=stage.lr)
-        sched = torch.optim.lr_scheduler.LambdaLR(opt, _schedule(stage, cfg, stage.epochs * steps_per_epoch))
+        sched = torch.optim.lr_scheduler.LambdaLR(opt, _schedule(cfg, stage.epochs * steps_per_epoch))
         scaler = _scaler(use_amp)
         if ckpt and si == ckpt["stage"] and start_epoch > 0:
             opt.load_state_dict(ckpt["optimizer"])

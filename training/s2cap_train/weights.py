@@ -99,11 +99,10 @@ def _read_weights(folder: str) -> dict[str, torch.Tensor]:
             return reader(path)
         index = path + ".index.json"
         if os.path.isfile(index):
-            try:
-                with open(index, encoding="utf-8") as f:
-                    shards = sorted(set(json.load(f)["weight_map"].values()))
-            except (OSError, ValueError, KeyError, AttributeError) as e:
-                raise ValueError(f"{index}: unreadable shard index: {e}") from e
+            weight_map = read_json_object(index, "the shard index").get("weight_map")
+            if not isinstance(weight_map, dict) or not all(isinstance(v, str) for v in weight_map.values()):
+                raise ValueError(f"{index}: the shard index has no weight_map object of weight → shard file names")
+            shards = sorted(set(weight_map.values()))
             state: dict[str, torch.Tensor] = {}
             for shard in shards:
                 state.update(reader(os.path.join(folder, shard)))

@@ -27,6 +27,7 @@ from s2cap_train.data import export_fingerprint, load_export
 from s2cap_train.export_pack import export, kv_names
 from s2cap_train.progress import Progress
 from s2cap_train.runs import caption_files, load_run
+from s2cap_train.tokenizer import BART_CONFIG, ByteLevelBPE
 
 NODE = shutil.which("node")
 S2CAP = os.path.join(helpers.ROOT, "bin", "s2cap.js")
@@ -121,6 +122,20 @@ class PackContents(unittest.TestCase):
         cfg = read_json(os.path.join(pack, "config.json"))
         self.assertEqual((cfg["model_type"], cfg["d_model"], cfg["decoder_layers"], cfg["vocab_size"]),
                          ("bart", 32, 2, run.cfg.decoder.vocab_size))
+
+    def test_a_run_without_tokenizer_config_gets_barts(self):
+        # a run folder holding only tokenizer.json: the pack's tokenizer_config.json is BART's, whose
+        # settings are the defaults the run's own tokenizer decoded with
+        with tempfile.TemporaryDirectory() as tmp:
+            run = os.path.join(tmp, "run")
+            shutil.copytree(STATE["run"], run, ignore=shutil.ignore_patterns("cache", "last.pt", "tokenizer_config.json"))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                pack = export(run, os.path.join(tmp, "pack"))["pack"]
+            self.assertEqual(read_json(os.path.join(pack, "tokenizer_config.json")), BART_CONFIG)
+            ours = load_run(run).tokenizer()
+            ids = ours.encode("a soft , breathy voice .")
+            self.assertEqual(ByteLevelBPE.from_file(os.path.join(pack, "tokenizer.json")).decode(ids), ours.decode(ids))
 
 
 class ExportRefusals(unittest.TestCase):

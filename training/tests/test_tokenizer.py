@@ -5,6 +5,7 @@ require the same ids and the same caption text; plus round trips and build's gua
 import json
 import os
 import random
+import shutil
 import tempfile
 import unittest
 
@@ -156,6 +157,17 @@ class FixtureTokenizerTest(unittest.TestCase):
                 f.write("{not json")
             with self.assertRaisesRegex(ValueError, "tokenizer.json: cannot read tokenizer"):
                 ByteLevelBPE.from_file(p)
+
+    def test_a_tokenizer_config_that_is_not_an_object_is_named(self):
+        # valid JSON, but not an object: a one-line ValueError naming the file (was dict()'s own
+        # TypeError/ValueError, which named nothing)
+        with tempfile.TemporaryDirectory() as d:
+            shutil.copyfile(os.path.join(FIXTURE_DIR, "tokenizer.json"), os.path.join(d, "tokenizer.json"))
+            for content in ('"abc"', "5", "[1, 2]"):
+                with open(os.path.join(d, "tokenizer_config.json"), "w", encoding="utf-8") as f:
+                    f.write(content)
+                with self.assertRaisesRegex(ValueError, r"tokenizer_config.json: tokenizer config must be a JSON object$"):
+                    ByteLevelBPE.from_file(os.path.join(d, "tokenizer.json"))
 
 
 class VariantTokenizerTest(unittest.TestCase):

@@ -251,6 +251,49 @@ class Fit(unittest.TestCase):
         self.assertLessEqual(clips, set(counts), "verify_export hashed every clip and stem")
         self.assertEqual({p: n for p, n in counts.items() if n > 1}, {})
 
+    def test_a_diverged_loss_is_recorded_as_null_not_a_crash(self):
+        # A NaN loss (fp16 overflow, a too-high lr) must not stop the run when run.json is written:
+        # JSON has no NaN, so run.json records null, as the progress events do.
+        real = train_mod.crescendo_loss
+        with mock.patch.object(train_mod, "crescendo_loss", side_effect=lambda *a: real(*a) * float("nan")):
+            result, rec = self.fit("diverged", config(stage1=1, stage2=0))
+        self.assertTrue(result["complete"])
+        self.assertEqual([e["loss"] for e in rec.events("epoch")], [None])
+        info = read_json(os.path.join(self.tmp, "diverged", "run.json"))
+        self.assertEqual((info["status"], [h["loss"] for h in info["history"]]), ("done", [None]))
+
+    def test_settings_that_would_break_training_are_refused_before_any_work(self):
+        # a temperature of 0 fails only when stage 2 starts, a negative grad_clip flips the
+        # gradients, a caption budget under 2 tokens cannot hold <s> … </s>
+        for setting, value in (("kl_temperature", 0.0), ("grad_clip", -1.0), ("max_caption_tokens", 1)):
+            run = os.path.join(self.tmp, f"refused-{setting}")
+            with self.assertRaisesRegex(ValueError, f"^config train.{setting}: "):
+                train_mod.fit(config(stage1=1, stage2=1, **{setting: value}), self.export, run, device="cpu",
+                              progress=Recorder())
+            self.assertFalse(os.path.exists(run), setting)
+
+    def test_the_vocal_stem_gets_the_mix_s_masks(self):
+        # The demixing KL compares the same positions, so SpecAugment must mask the stem exactly
+        # as the mix: with the stem equal to the mix, the KL is then exactly 0.
+        from s2cap_train.config import StageConfig
+        from s2cap_train.models.captioner import S2CapModel
+        from s2cap_train.specaugment import spec_augment
+        cfg = config()
+        model = S2CapModel(cfg).eval()
+        feats = torch.randn(3, 1024, 128, generator=torch.Generator().manual_seed(0))
+        batch = {"features": feats, "vocal_features": feats.clone()}
+        stage = StageConfig(epochs=1, lr=1e-3, ce_weight=0.0, crescendo_weight=0.0, kl_weight=1.0)
+        gen = torch.Generator().manual_seed(4)
+        state = gen.get_state()
+        with torch.no_grad():
+            _, parts = train_mod._loss(model, batch, stage, cfg, torch.device("cpu"), gen, False)
+            self.assertEqual(parts["kl"], 0.0)
+            # the check can fail: a stem masked otherwise gives a KL above 0
+            other = {"features": feats,
+                     "vocal_features": spec_augment(feats, cfg.train.specaugment, torch.Generator().manual_seed(9))}
+            gen.set_state(state)
+            self.assertGreater(train_mod._loss(model, other, stage, cfg, torch.device("cpu"), gen, False)[1]["kl"], 0.0)
+
     def test_export_without_vocal_stems_skips_the_kl_term(self):
         export = make_export(os.path.join(self.tmp, "no-stems"), n=6, seed=1, vocals=False)
         rec = Recorder()

@@ -225,6 +225,33 @@ class CheckpointFolders(unittest.TestCase):
         folder = write_folder(os.path.join(self.dir, "mbart"), mbart, self.bart_full_state(), "safetensors")
         self.assert_one_line_error(init_decoder, folder, "normalize_before=True is not supported")
 
+    def test_sharded_checkpoints_load_as_one(self):
+        # save_pretrained's sharded layout: model.safetensors.index.json (or pytorch_model.bin.index.json)
+        # mapping each weight to its shard file
+        state = self.bart_full_state()
+        names = sorted(state)
+        shards = {"model-00001-of-00002": names[:len(names) // 2], "model-00002-of-00002": names[len(names) // 2:]}
+        for fmt, index in (("safetensors", "model.safetensors.index.json"), ("bin", "pytorch_model.bin.index.json")):
+            folder = write_folder(os.path.join(self.dir, "sharded-" + fmt), hf_decoder_config(self.cfg.decoder), {}, fmt)
+            os.remove(os.path.join(folder, "model.safetensors" if fmt == "safetensors" else "pytorch_model.bin"))
+            weight_map = {}
+            for shard, keys in shards.items():
+                path = os.path.join(folder, f"{shard}.{fmt}")
+                part = {k: state[k] for k in keys}
+                write_safetensors(path, part) if fmt == "safetensors" else torch.save(part, path)
+                weight_map.update({k: os.path.basename(path) for k in keys})
+            with open(os.path.join(folder, index), "w") as f:
+                json.dump({"metadata": {}, "weight_map": weight_map}, f)
+            model = S2CapModel(self.cfg)
+            init_decoder(model, folder)
+            for k, v in self.src.bart.state_dict().items():
+                self.assertTrue(torch.equal(model.bart.state_dict()[k], v), (fmt, k))
+            # an index that is not a JSON object with a weight_map object: one line naming the index
+            for bad in ("[]", '{"weight_map": ["x"]}'):
+                with open(os.path.join(folder, index), "w") as f:
+                    f.write(bad)
+                self.assert_one_line_error(init_decoder, folder, index + ": ")
+
     def test_config_json_maps_onto_our_configs(self):
         self.assertEqual(encoder_config_from_hf(hf_encoder_config(self.cfg.encoder)), self.cfg.encoder)
         self.assertEqual(decoder_config_from_hf(hf_decoder_config(self.cfg.decoder)), self.cfg.decoder)

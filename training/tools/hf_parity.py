@@ -11,8 +11,9 @@ with it; this script is the comparison, run by hand:
    loaded into ours through weights.py's load_ast / load_bart (as --init loads a folder); prints max |Δ| of AST last_hidden_state,
    BART encoder output and decoder logits (target < 1e-4), and whether our greedy and beam search
    give HF generate()'s sequences and beam scores (text encoder states, and audio-shaped states).
-2. Speed: steps/s of an S2Cap stage-2 training step (AST-base + projection + BART-base: mix
-   encoded with gradients, vocal stem encoded without, losses.py's CE + demixing KL, AdamW) in fp32 and AMP.
+2. Speed: steps/s of fit's own stage-2 training step (train.py's loss on a collated batch:
+   SpecAugment, AST-base + projection + BART-base, the mix encoded with gradients and the vocal
+   stem without, CE + demixing KL; AdamW over fit's parameter groups, gradient clipping) in fp32 and AMP.
 `--skip-hf` runs only part 2 (no transformers needed); `--tiny` uses the test-sized model."""
 from __future__ import annotations
 
@@ -27,11 +28,12 @@ import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from s2cap_train.config import Config, GenerationConfig  # noqa: E402
+from s2cap_train.data import Collate  # noqa: E402
 from s2cap_train.generate import generate_from_states  # noqa: E402
 from s2cap_train.models.ast import ASTEncoder  # noqa: E402
 from s2cap_train.models.bart import BartForConditionalGeneration  # noqa: E402
 from s2cap_train.models.captioner import S2CapModel  # noqa: E402
-from s2cap_train.losses import caption_ce_loss, demix_kl_loss  # noqa: E402
+from s2cap_train.train import _loss, _param_groups, _scaler  # noqa: E402  (fit's step, measured as it runs)
 from s2cap_train.weights import decoder_config_from_hf, encoder_config_from_hf, load_ast, load_bart  # noqa: E402
 
 TARGET = 1e-4
@@ -173,67 +175,60 @@ def bart_parity(folder: str | None, device: str) -> None:
         report("generate[audio states]", f"skipped: {type(e).__name__}: {e}")
 
 
-def _train_step(model, opt, scaler, batch, amp: bool, device: str) -> float:
-    x, vocals, dec_in, labels = batch
-    with torch.autocast(device_type="cuda" if device.startswith("cuda") else "cpu", enabled=amp,
-                        dtype=torch.float16 if device.startswith("cuda") else torch.bfloat16):
-        mix = model.encode_audio(x)
-        with torch.no_grad():
-            teacher = model.encode_audio(vocals)
-        logits, _ = model.bart.decode(dec_in, mix)
-        loss = caption_ce_loss(logits, labels) + demix_kl_loss(mix, teacher)
+def _train_step(model, opt, scaler, params, batch: dict, cfg: Config, dev: torch.device, sa_gen, amp: bool) -> float:
+    """One optimizer step as fit's loop takes it (train.py): the stage-2 loss, scaled backward, clip, step."""
+    loss, _ = _loss(model, batch, cfg.train.stage2, cfg, dev, sa_gen, amp)
     opt.zero_grad(set_to_none=True)
-    if scaler is not None:
-        scaler.scale(loss).backward()
+    scaler.scale(loss).backward()
+    if cfg.train.grad_clip:
         scaler.unscale_(opt)
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        scaler.step(opt)
-        scaler.update()
-    else:
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-    return loss.item()
+        torch.nn.utils.clip_grad_norm_(params, cfg.train.grad_clip)
+    scaler.step(opt)
+    scaler.update()
+    return float(loss.detach())
 
 
-def _grad_scaler():
-    """torch.amp.GradScaler("cuda") where it exists (2.3+), torch.cuda.amp's before (deprecated after)."""
-    if hasattr(torch, "amp") and hasattr(torch.amp, "GradScaler"):
-        return torch.amp.GradScaler("cuda")
-    return torch.cuda.amp.GradScaler()
+def _batch(cfg: Config, batch: int, caption_tokens: int) -> dict:
+    """A batch as fit's DataLoader hands it over (Collate, on the CPU): random features and stems,
+    captions of caption_tokens random tokens."""
+    g = torch.Generator().manual_seed(5)
+    shape = (cfg.encoder.max_length, cfg.encoder.num_mel_bins)
+    items = [{"id": str(i), "caption": "", "features": torch.randn(shape, generator=g),
+              "vocal_features": torch.randn(shape, generator=g),
+              "tokens": torch.randint(3, cfg.decoder.vocab_size, (caption_tokens,), generator=g).tolist()}
+             for i in range(batch)]
+    return Collate(cfg.decoder.pad_token_id, cfg.decoder.decoder_start_token_id)(items)
 
 
 def speed(cfg: Config, device: str, batch: int, steps: int, caption_tokens: int) -> None:
     torch.manual_seed(0)
-    model = S2CapModel(cfg).to(device).train()
-    n_params = sum(p.numel() for p in model.parameters())
-    g = torch.Generator().manual_seed(5)
-    x = torch.randn(batch, cfg.encoder.max_length, cfg.encoder.num_mel_bins, generator=g).to(device)
-    vocals = torch.randn(batch, cfg.encoder.max_length, cfg.encoder.num_mel_bins, generator=g).to(device)
-    labels = torch.randint(3, cfg.decoder.vocab_size, (batch, caption_tokens), generator=g).to(device)
-    dec_in = torch.cat([torch.full_like(labels[:, :1], cfg.decoder.decoder_start_token_id), labels[:, :-1]], 1)
-    amps = (False, True) if device.startswith("cuda") else (False,)
+    dev = torch.device(device)
+    model = S2CapModel(cfg).to(dev).train()
+    params = list(model.parameters())
+    data = _batch(cfg, batch, caption_tokens)
+    amps = (False, True) if dev.type == "cuda" else (False,)
+    sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
     for amp in amps:
-        opt = torch.optim.AdamW(model.parameters(), lr=1e-5)
-        scaler = _grad_scaler() if amp else None
-        sync = torch.cuda.synchronize if device.startswith("cuda") else (lambda: None)
+        opt = torch.optim.AdamW(_param_groups(model, cfg.train.weight_decay), lr=cfg.train.stage2.lr)
+        scaler = _scaler(amp)
+        sa_gen = torch.Generator().manual_seed(cfg.train.seed + 2)
         for _ in range(3):
-            _train_step(model, opt, scaler, (x, vocals, dec_in, labels), amp, device)
+            _train_step(model, opt, scaler, params, data, cfg, dev, sa_gen, amp)
         sync()
-        if device.startswith("cuda"):
+        if dev.type == "cuda":
             torch.cuda.reset_peak_memory_stats()
         t0 = time.perf_counter()
         for _ in range(steps):
-            loss = _train_step(model, opt, scaler, (x, vocals, dec_in, labels), amp, device)
+            loss = _train_step(model, opt, scaler, params, data, cfg, dev, sa_gen, amp)
         sync()
         dt = time.perf_counter() - t0
         value = {"precision": "amp fp16" if amp else "fp32 (tf32 off)", "batch": batch, "caption_tokens": caption_tokens,
                  "steps_per_s": round(steps / dt, 3), "clips_per_s": round(steps * batch / dt, 2),
-                 "params_M": round(n_params / 1e6, 1), "loss": round(loss, 4), "device": device}
-        if device.startswith("cuda"):
+                 "params_M": round(sum(p.numel() for p in params) / 1e6, 1), "loss": round(loss, 4), "device": device}
+        if dev.type == "cuda":
             value["peak_mem_GiB"] = round(torch.cuda.max_memory_allocated() / 2 ** 30, 1)
             value["gpu"] = torch.cuda.get_device_name()
-        report("train_step stage 2 (AST + projection + BART, CE + KL)", value)
+        report("train_step stage 2 (fit's loss: SpecAugment, AST + projection + BART, CE + KL)", value)
 
 
 def main() -> int:

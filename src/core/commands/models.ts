@@ -44,7 +44,9 @@ export function modelCommands(ctx: { store: Store; packs: PackRegistry; jobs: Jo
   return {
     async listPacks() {
       // A captioner's calibration on this machine (for the current CPU settings), when it has one.
-      const [infos, loaded, s] = await Promise.all([packs.info(), packs.list(), readSettings(store)]);
+      // Every model.json is read once: info() is given the list it describes.
+      const [loaded, s] = await Promise.all([packs.list(), readSettings(store)]);
+      const infos = await packs.info(loaded);
       return Promise.all(
         infos.map(async (info) => {
           const pack = info.roles.includes('captioner') ? loaded.find((p) => packId(p.manifest) === info.id) : undefined;

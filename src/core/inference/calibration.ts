@@ -2,22 +2,14 @@
 // (encoder on the GPU, decoder on the CPU), a short calibration run per pack and machine times the
 // encoder on one segment and a few decoder steps on every provider that can start here, and the
 // fastest per model wins. This file measures (in whichever thread runs models: the DSP worker) and
-// decides; the record is kept in the library's settings by core/calibrations. When only the CPU
+// decides; the record is kept in the library's settings by core/calibrations, under the key
+// inference/calibrationKey makes (pack content, machine, runtime, CPU settings). When only the CPU
 // can run (no GPU provider starts), that is recorded at once, without measuring anything.
-// Also the keys a record is kept under: the machine (host, CPU, GPU adapters), the runtime
-// (onnxruntime-node's version and the providers a calibration here would try) and the pack's
-// content. Records made before the runtime was part of the key no longer match and are measured
-// again on first use (once); the old rows are simply left unused.
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import ort from 'onnxruntime-node';
 import type { ProviderCalibration } from '../../shared/types';
 import { AST_FRAMES, AST_MEL_BINS } from './features/fbank';
 import { Captioner } from './caption/captioner';
-import type { CaptionerSpec, PackManifest } from './packs/manifest';
-import { cudaInstalled, gpuMissing, type Ep } from './providers';
+import type { CaptionerSpec } from './packs/manifest';
+import { cudaInstalled, gpuMissing, gpuProviders, type Ep } from './providers';
 
 /** Decoder steps timed per provider (after one untimed warm-up run that compiles the graphs). */
 export const CALIBRATION_TOKENS = 8;
@@ -32,7 +24,7 @@ export interface ProviderTrial {
 
 /** The providers worth trying on this platform, CPU first. */
 export function calibrationCandidates(platform = process.platform, hasCuda = cudaInstalled()): Ep[] {
-  return ['cpu', 'webgpu', ...(hasCuda ? (['cuda'] as Ep[]) : []), ...(platform === 'darwin' ? (['coreml'] as Ep[]) : []), ...(platform === 'win32' ? (['dml'] as Ep[]) : [])];
+  return ['cpu', ...gpuProviders(platform, hasCuda)];
 }
 
 export interface MeasureOptions {
@@ -116,87 +108,4 @@ export function decideProviders(trials: ProviderTrial[], who: { pack: string; ma
 function syntheticFeatures(): Float32Array {
   let s = 12345;
   return Float32Array.from({ length: AST_FRAMES * AST_MEL_BINS }, () => ((s = (s * 16807) % 2147483647) / 2147483647) * 2 - 1);
-}
-
-function readFirstLine(file: string): string | null {
-  try {
-    return fs.readFileSync(file, 'utf8').split('\n')[0]!.trim() || null;
-  } catch {
-    return null;
-  }
-}
-
-/** GPU adapters this machine shows (PCI ids of DRM render nodes, NVIDIA models), without starting any. */
-export function gpuAdapters(): string[] {
-  const out: string[] = [];
-  if (process.platform !== 'linux') return out;
-  const list = (dir: string) => {
-    try {
-      return fs.readdirSync(dir).sort();
-    } catch {
-      return [];
-    }
-  };
-  for (const n of list('/sys/class/drm').filter((x) => /^renderD\d+$/.test(x))) {
-    const dev = path.join('/sys/class/drm', n, 'device');
-    const ids = [readFirstLine(path.join(dev, 'vendor')), readFirstLine(path.join(dev, 'device'))].filter(Boolean);
-    if (ids.length) out.push(`pci ${ids.join(':')}`);
-  }
-  for (const g of list('/proc/driver/nvidia/gpus')) {
-    const info = (() => {
-      try {
-        return fs.readFileSync(path.join('/proc/driver/nvidia/gpus', g, 'information'), 'utf8');
-      } catch {
-        return '';
-      }
-    })();
-    const model = /^Model:\s*(.+)$/m.exec(info)?.[1]?.trim();
-    if (model) out.push(model);
-  }
-  return out;
-}
-
-let machine: string | undefined;
-
-/**
- * This machine, as a person reads it: host, CPU model and cores, GPU adapters. Read once per
- * process (it reads /sys and /proc, and every caption job and pack listing keys a record by it).
- */
-export function machineName(): string {
-  if (machine === undefined) {
-    const cpus = os.cpus();
-    const gpus = gpuAdapters();
-    machine = `${os.hostname()} · ${cpus[0]?.model.trim() ?? os.arch()} × ${cpus.length} · ${gpus.length ? gpus.join(', ') : 'no GPU'}`;
-  }
-  return machine;
-}
-
-/**
- * The providers that may run here, as measureProviders chooses them: calibrationCandidates (CPU,
- * WebGPU, CUDA once its library is installed, CoreML/DirectML by platform) less those gpuMissing
- * rules out (no GPU device; WebGPU without a Vulkan loader).
- */
-export function offeredProviders(candidates = calibrationCandidates(), missing: (ep: Ep) => string | null = gpuMissing): Ep[] {
-  return candidates.filter((ep) => ep === 'cpu' || !missing(ep));
-}
-
-/**
- * The runtime a calibration measures, in words: onnxruntime-node's version and the providers that
- * may run here. Read at each lookup, not once per process: a CUDA provider or a driver installed
- * later changes what is fastest, and so which record applies.
- */
-export function runtimeName(version = ort.env.versions.node ?? ort.env.versions.common, eps = offeredProviders()): string {
-  return `onnxruntime-node ${version} · ${eps.join(', ')}`;
-}
-
-/**
- * What a calibration is kept under: the pack's content (name, version, its graphs' checksums, the
- * int8 ones too), the machine, the runtime (see runtimeName), and the settings it was measured
- * with (CPU threads, int8 graphs on CPU), since those change what is fastest.
- */
-export function calibrationKey(manifest: PackManifest, settings: { threads: number; int8?: boolean }, machine = machineName(), runtime = runtimeName()): string {
-  const c = manifest.captioner;
-  const graphs = c ? [c.encoder, c.decoderMerged, c.decoder, c.decoderWithPast, ...Object.values(c.quantized ?? {})].filter(Boolean).map((f) => `${f}:${manifest.files[f!]?.sha256 ?? ''}`) : [];
-  const h = crypto.createHash('sha256').update(JSON.stringify([manifest.name, manifest.version, graphs, machine, runtime, settings.threads, !!settings.int8])).digest('hex');
-  return `calibration:${h.slice(0, 24)}`;
 }

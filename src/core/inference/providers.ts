@@ -33,6 +33,11 @@ export function cudaInstalled(): boolean {
   }
 }
 
+/** The GPU providers onnxruntime-node offers on a platform: WebGPU, CUDA once its library is installed, CoreML / DirectML by platform. */
+export function gpuProviders(platform = process.platform, hasCuda = cudaInstalled()): Ep[] {
+  return ['webgpu', ...(hasCuda ? (['cuda'] as const) : []), ...(platform === 'darwin' ? (['coreml'] as const) : []), ...(platform === 'win32' ? (['dml'] as const) : [])];
+}
+
 /**
  * Providers to try, in order, for a choice; CPU always last. A captioner job's `auto` is first
  * resolved by its pack's calibration on this machine (core/calibrations); this fixed order is
@@ -43,12 +48,7 @@ export function providerOrder(choice: EpChoice, kind: ModelKind, platform = proc
   // An autoregressive decoder copies its cache across the bus every step on WebGPU (5× slower
   // than CPU measured for BART-base), so `auto` keeps decoders on the CPU.
   if (kind === 'decoder') return ['cpu'];
-  const order: Ep[] = ['webgpu'];
-  if (hasCuda) order.push('cuda');
-  if (platform === 'darwin') order.push('coreml');
-  if (platform === 'win32') order.push('dml');
-  order.push('cpu');
-  return order;
+  return [...gpuProviders(platform, hasCuda), 'cpu'];
 }
 
 /** Providers found unusable in this process (by a device check or a failed start), with why. */

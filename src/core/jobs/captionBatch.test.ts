@@ -13,6 +13,7 @@ import { pinkNoiseWav, waitForJob } from '../testing/jobs';
 import { testStores } from '../testing/testStores';
 import { tempDir } from '../testing/tmp';
 import { PackRegistry } from '../inference/packs/registry';
+import { SegmentsRepo } from '../store/segments';
 import { WorkerPool } from '../worker/pool';
 import { JobWrites } from './jobWrites';
 import type { JobPayload } from './jobRunner';
@@ -48,9 +49,7 @@ describe.each(backends)('caption jobs batched across tracks ($name)', (backend) 
    * runs the queue. `numBeams` differs for the jobs listed in `otherBeams`.
    */
   async function queued(opts: { otherBeams?: number[] } = {}) {
-    const { store, target } = await backend.open();
-    await store.close();
-    const lib = { dbPath: target, dataDir: path.join(tmp.dir, 'data') };
+    const lib = await library();
     const setup = await createStudio({ ...lib, runJobs: false });
     await setup.installPack({ path: PACK });
     await setup.usePack({ role: 'captioner', id: 'tiny-captioner@1.0.0' });
@@ -71,6 +70,21 @@ describe.each(backends)('caption jobs batched across tracks ($name)', (backend) 
     }
     await setup.close();
     return { lib, tracks, jobs };
+  }
+
+  /** A fresh library on this back end (its store closed again): what createStudio opens. */
+  async function library() {
+    const { store, target } = await backend.open();
+    await store.close();
+    return { dbPath: target, dataDir: path.join(tmp.dir, 'data') };
+  }
+
+  /** A studio running the queue on a fresh library with one track (`name`.wav, 6 s) and one segment of it (0–5 s). */
+  async function oneSegment(name: string) {
+    studio = await createStudio(await library());
+    const track = (await studio.importPaths({ paths: [pinkNoiseWav(path.join(tmp.dir, `${name}.wav`), 6)] })).imported[0]!;
+    const segment = await studio.createSegment({ trackId: track.id, startSec: 0, endSec: 5 });
+    return { studio, track, segment };
   }
 
   const ended = (s: Studio, ids: string[]) => Promise.all(ids.map((id) => waitForJob(s, id)));
@@ -127,9 +141,10 @@ describe.each(backends)('caption jobs batched across tracks ($name)', (backend) 
     }
   }, 60_000);
 
-  it('batches only jobs that can share the model run (the same beams)', async () => {
-    const { lib, jobs } = await queued({ otherBeams: [1] });
+  it('batches only jobs that can share the model run (the same beams), reading no other job\'s segments', async () => {
+    const { lib, tracks, jobs } = await queued({ otherBeams: [1] });
     const { calls } = spyTasks();
+    const listed = vi.spyOn(SegmentsRepo.prototype, 'list');
     studio = await createStudio(lib);
     expect((await ended(studio, jobs)).map((j) => j.status)).toEqual(['done', 'done', 'done']);
     const runs = calls.filter((c) => c.task.startsWith('caption'));
@@ -138,6 +153,9 @@ describe.each(backends)('caption jobs batched across tracks ($name)', (backend) 
       ['captionFiles', 2],
       ['captionFiles', 1],
     ]);
+    // Each job's segments read once, when it is planned to run: job 1's not while looking for
+    // jobs to batch with job 0 (it cannot share that run).
+    expect(tracks.map((t) => listed.mock.calls.filter(([id]) => id === t.id).length)).toEqual([1, 1, 1]);
   }, 60_000);
 
   it('a job whose audio cannot be read fails alone; the others complete', async () => {
@@ -183,24 +201,16 @@ describe.each(backends)('caption jobs batched across tracks ($name)', (backend) 
   }, 60_000);
 
   it('a built-in suggester job (not batched) is planned once: its pack looked up once', async () => {
-    const { store, target } = await backend.open();
-    await store.close();
-    studio = await createStudio({ dbPath: target, dataDir: path.join(tmp.dir, 'data') });
-    const t = (await studio.importPaths({ paths: [pinkNoiseWav(path.join(tmp.dir, 'alone.wav'), 6)] })).imported[0]!;
-    await studio.createSegment({ trackId: t.id, startSec: 0, endSec: 5 });
+    const { studio, track } = await oneSegment('alone');
     const choose = vi.spyOn(PackRegistry.prototype, 'choose');
-    const job = await waitForJob(studio, (await studio.startCaptioning({ trackId: t.id })).id);
+    const job = await waitForJob(studio, (await studio.startCaptioning({ trackId: track.id })).id);
     expect(job.status).toBe('done');
     expect(job.detail).toMatch(/by the built-in suggester/);
     expect(choose.mock.calls.filter(([role]) => role === 'captioner')).toHaveLength(1);
   }, 60_000);
 
   it('a pack folder named when queuing is checked then (its graphs opened), not again when this process runs the job', async () => {
-    const { store, target } = await backend.open();
-    await store.close();
-    studio = await createStudio({ dbPath: target, dataDir: path.join(tmp.dir, 'data') });
-    const t = (await studio.importPaths({ paths: [pinkNoiseWav(path.join(tmp.dir, 'folder.wav'), 6)] })).imported[0]!;
-    const seg = await studio.createSegment({ trackId: t.id, startSec: 0, endSec: 5 });
+    const { studio, track: t, segment: seg } = await oneSegment('folder');
     const folder = path.join(tmp.dir, 'my-captioner'); // never checked before in this process
     fs.cpSync(PACK, folder, { recursive: true });
     const opened = vi.spyOn(ort.InferenceSession, 'create'); // the check's; the model runs in the worker
@@ -229,7 +239,7 @@ describe.each(backends)('caption jobs batched across tracks ($name)', (backend) 
     await inWorker;
     await studio.close();
     studio = undefined;
-    const { store } = { store: await backend.reopen(lib.dbPath) };
+    const store = await backend.reopen(lib.dbPath);
     for (const id of jobs) expect(await store.jobs.get(id)).toMatchObject({ status: 'queued', owner: null });
   }, 60_000);
 });

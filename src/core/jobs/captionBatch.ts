@@ -51,10 +51,10 @@ export interface GroupMember extends GroupRun {
 type Captioned = { captions: SegmentCaption[]; ep: Captioner['ep']; fallbacks: string[] };
 
 /** What must be equal for two caption jobs to share one model run; null: not batched (the built-in suggester). */
-function shareKey(plan: CaptionPlan, p: JobPayload): string | null {
-  if (!plan.pack) return null;
+function shareKey(pack: LoadedPack | null, p: JobPayload): string | null {
+  if (!pack) return null;
   const { encoder, decoder, threads, int8 } = p.ep;
-  return JSON.stringify([plan.pack.dir, packId(plan.pack.manifest), encoder, decoder, threads, !!int8, p.numBeams ?? null]);
+  return JSON.stringify([pack.dir, packId(pack.manifest), encoder, decoder, threads, !!int8, p.numBeams ?? null]);
 }
 
 /**
@@ -77,15 +77,17 @@ export async function claimCompanions(d: JobRunnerDeps, writes: JobWrites, first
   const plan = await planCaption(d, first.payload as JobPayload, choose).catch(() => null);
   if (!plan) return [];
   const group: GroupMember[] = [{ rec: first, owner, payload: first.payload as JobPayload, plan }];
-  const key = shareKey(plan, first.payload as JobPayload);
+  const key = shareKey(plan.pack, first.payload as JobPayload);
   if (!key) return group;
   let segments = plan.segments.length;
   try {
     for (const rec of await d.store.jobs.queued('caption', CANDIDATES)) {
       if (group.length >= MAX_GROUP_JOBS || segments >= MAX_GROUP_SEGMENTS) break;
       const p = rec.payload as JobPayload;
-      const other = await planCaption(d, rec.payload as JobPayload, choose).catch(() => null);
-      if (!other || shareKey(other, p) !== key) continue;
+      // Its track and segments are read only once it can share the run (its pack: one lookup per ref).
+      if (shareKey(await choose(p.pack).catch(() => null), p) !== key) continue;
+      const other = await planCaption(d, p, choose).catch(() => null);
+      if (!other) continue;
       if (segments + other.segments.length > MAX_GROUP_SEGMENTS) break; // the queue's order is kept
       const mine = newClaimOwner();
       const claimed = await writes.claimQueued(rec.id, mine);

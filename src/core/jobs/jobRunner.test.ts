@@ -1,6 +1,7 @@
 // Separation and captioning as jobs through the StudioApi: queued, run on the worker, results in
 // the library with pack and provider, cancellable, resumed after a crash, and never moving a
-// track's status back (a track reviewed while a job ran stays reviewed).
+// track's status back (a track reviewed while a job ran stays reviewed), and a job claimed just as
+// the studio closes goes back to the queue.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -165,6 +166,22 @@ describe('inference jobs', () => {
     const done = await waitFor(studio, rec.id);
     expect(done.status).toBe('done');
     expect((await studio.openTrack({ id: trackId })).stems).toHaveLength(2);
+  });
+
+  it('stopped just as its claim of the next job lands: the job goes back to the queue, not to a run into a closing worker', async () => {
+    const claim = JobWrites.prototype.claim;
+    let closing: Promise<void> | undefined;
+    const spy = vi.spyOn(JobWrites.prototype, 'claim').mockImplementation(async function (this: JobWrites, ...args) {
+      const rec = await claim.apply(this, args);
+      if (rec) closing ??= studio.close(); // the app quits just as the claim lands
+      return rec;
+    });
+    const job = await studio.startSeparation({ trackId });
+    await vi.waitFor(() => expect(closing).toBeDefined());
+    await closing;
+    spy.mockRestore();
+    studio = await createStudio({ dbPath: path.join(tmp.dir, 'lib.db'), runJobs: false });
+    expect(await studioStore(studio).jobs.get(job.id)).toMatchObject({ status: 'queued', owner: null, heartbeatAt: null });
   });
 
   it('validates settings and lists valid providers', async () => {

@@ -10,6 +10,8 @@
 // claim's owner and a heartbeat refreshed while it runs, and its results are recorded only while
 // it is still that claim's. A job whose process died is re-queued once its heartbeat has lapsed,
 // by any runner: at start-up, and by an idle runner polling the queue (see jobOwner for timings).
+// A runner that stops cancels its runs back to the queue, and waits for a claim in flight: a job
+// claimed once it has stopped goes back to the queue too, before the library closes.
 // A runner that was never started (a one-shot CLI command: runJobs false) runs only the jobs it
 // queues itself, one at a time, each claimed by its id: never a job another process queued, which
 // stays queued, untouched, for a studio that runs the queue. It creates each job reserved for
@@ -34,6 +36,7 @@ import { sweepStemLeftovers } from '../stemFiles';
 import { CaptionGroup, captionJob, claimCompanions } from './captionBatch';
 import { separateJob, type JobWork } from './jobWork';
 import { JobWrites } from './jobWrites';
+import { Reservations } from './reservations';
 import { trainJob, type TrainPayload } from './trainJob';
 
 export interface JobPayload {
@@ -106,17 +109,15 @@ export class JobRunner {
   private started = false;
   /** The jobs an unstarted runner queued, run one after another (runOwn); never rejects. */
   private own: Promise<void> = Promise.resolve();
-  /** The owner an unstarted runner reserves the jobs it queues for (never a claim's owner). */
-  private readonly reserver = newClaimOwner();
-  /** Jobs reserved and not yet claimed (or being created so), and the timer keeping them fresh. */
-  private reservations = 0;
-  private keeper: NodeJS.Timeout | undefined;
-  /** This runner reserved a job at some point (it releases what is left when it stops). */
-  private reservedAny = false;
+  /** The jobs an unstarted runner queued for itself and has not claimed yet. */
+  private readonly reserved: Reservations;
+  /** Claims in flight, each until its jobs run or go back to the queue (see landing); stop() waits for them. */
+  private readonly claims = new Set<Promise<unknown>>();
 
   constructor(private readonly d: JobRunnerDeps) {
     this.writes = new JobWrites(d.store, (rec) => d.events.emit('jobUpdated', toJob(rec)), this.lifetime.signal);
     this.timing = { ...DEFAULT_JOB_TIMING, ...d.timing };
+    this.reserved = new Reservations(this.writes, this.timing.heartbeatMs);
   }
 
   /**
@@ -144,12 +145,12 @@ export class JobRunner {
     // An unstarted runner runs the job itself: created reserved for it, in the same statement (a
     // stopped one runs nothing: its job is queued for whoever runs the queue).
     const own = !this.started && !this.stopped;
-    if (own) this.reserving(+1);
+    if (own) this.reserved.hold();
     let rec: JobRecord;
     try {
-      rec = await withBusyRetry(() => this.d.store.jobs.create(kind, payload, own ? { owner: this.reserver, now: Date.now() } : undefined), { maxWaitMs: 30_000 });
+      rec = await withBusyRetry(() => this.d.store.jobs.create(kind, payload, own ? { owner: this.reserved.owner, now: Date.now() } : undefined), { maxWaitMs: 30_000 });
     } catch (err) {
-      if (own) this.reserving(-1);
+      if (own) this.reserved.drop();
       throw err;
     }
     const job = toJob(rec);
@@ -157,19 +158,6 @@ export class JobRunner {
     if (!own) void this.pump();
     else this.runOwn(job.id);
     return job;
-  }
-
-  /** Counts reservations held (`delta`), keeping their heartbeat fresh while there are any. */
-  private reserving(delta: number): void {
-    this.reservations += delta;
-    if (delta > 0) this.reservedAny = true;
-    if (this.reservations > 0 && !this.keeper && !this.stopped) {
-      this.keeper = setInterval(() => void this.writes.keepReserved(this.reserver), this.timing.heartbeatMs);
-      this.keeper.unref();
-    } else if (this.reservations <= 0 && this.keeper) {
-      clearInterval(this.keeper);
-      this.keeper = undefined;
-    }
   }
 
   /**
@@ -183,12 +171,13 @@ export class JobRunner {
       await new Promise((r) => setImmediate(r));
       if (this.stopped) return;
       try {
-        const owner = newClaimOwner();
-        const rec = await this.writes.claimQueued(id, owner, this.reserver);
-        this.reserving(-1); // claimed, or no longer queued: no longer reserved either way
-        // Stopped while claiming (past stop's release): back to the queue, for a studio that runs it.
-        if (rec && this.stopped) await this.writes.transition(id, { status: 'queued', owner: null, heartbeatAt: null, progress: 0, detail: null }, { from: 'running', owner, maxWaitMs: 5000 });
-        else if (rec) await this.runOne(rec, owner);
+        const run = await this.landing(async () => {
+          const owner = newClaimOwner();
+          const rec = await this.writes.claimQueued(id, owner, this.reserved.owner);
+          this.reserved.drop(); // claimed, or no longer queued: no longer reserved either way
+          return rec ? [this.runOne(rec, owner)] : null;
+        });
+        await run;
       } catch (err) {
         // The library cannot be read or the job not even be marked running: say so, try later.
         if (this.stopped) return;
@@ -227,16 +216,18 @@ export class JobRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.poller);
-    clearInterval(this.keeper);
     const runs = [...this.running.values()];
-    if (runs.length) {
-      for (const r of runs) r.abort.abort('shutdown');
+    for (const r of runs) r.abort.abort('shutdown');
+    // The runs end (back to the queue), and a claim in flight lands, its jobs back to the queue
+    // too (runOne), while the library is still open.
+    const ending = [...runs.map((r) => r.done), ...this.claims];
+    if (ending.length) {
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.all(runs.map((r) => r.done?.catch(() => {}))), new Promise((res) => (timer = setTimeout(res, 5000)))]);
+      await Promise.race([Promise.allSettled(ending), new Promise((res) => (timer = setTimeout(res, 5000)))]);
       clearTimeout(timer);
     }
     // Jobs it queued and did not start: to the queue, for a studio that runs it.
-    if (this.reservedAny) await this.writes.release(this.reserver);
+    await this.reserved.release();
     // Whatever could not be recorded by now stays 'running' in the library and resumes on next start.
     this.lifetime.abort(new Error('the job runner stopped before the library could be written'));
   }
@@ -250,17 +241,21 @@ export class JobRunner {
     try {
       for (;;) {
         if (this.stopped) return;
-        // Claimed in one statement: another process polling the same queue gets another job.
-        const owner = newClaimOwner();
-        const next = await this.writes.claim(owner);
-        if (!next) return;
-        // A caption job takes along the queued ones that can share its model run (captionBatch).
-        const group = next.kind === 'caption' ? await claimCompanions(this.d, this.writes, next, owner) : [];
-        if (group.length > 1) {
-          const batch = new CaptionGroup(this.d, group);
-          await Promise.all(group.map((m, i) => this.runOne(m.rec, m.owner, (w) => batch.work(i, w))));
-        } else if (group.length) await this.runOne(next, owner, (w) => captionJob(w, next.payload as JobPayload, group[0]!.plan));
-        else await this.runOne(next, owner);
+        const run = await this.landing(async () => {
+          // Claimed in one statement: another process polling the same queue gets another job.
+          const owner = newClaimOwner();
+          const next = await this.writes.claim(owner);
+          if (!next) return null;
+          // A caption job takes along the queued ones that can share its model run (captionBatch).
+          const group = next.kind === 'caption' ? await claimCompanions(this.d, this.writes, next, owner) : [];
+          if (group.length > 1) {
+            const batch = new CaptionGroup(this.d, group);
+            return group.map((m, i) => this.runOne(m.rec, m.owner, (w) => batch.work(i, w)));
+          }
+          return [group.length ? this.runOne(next, owner, (w) => captionJob(w, next.payload as JobPayload, group[0]!.plan)) : this.runOne(next, owner)];
+        });
+        if (!run) return;
+        await run;
       }
     } catch (err) {
       // The library cannot be read or a job cannot even be marked running: say so and try later,
@@ -301,8 +296,30 @@ export class JobRunner {
     }
   }
 
+  /**
+   * A claim (`claim`: claims jobs and starts their runs, null when there was none), tracked from its
+   * statement until its jobs run, or, when the runner stopped meanwhile, are back in the queue
+   * (runOne): stop() waits for that before the library closes. Resolves with the runs' end.
+   */
+  private async landing(claim: () => Promise<Promise<void>[] | null>): Promise<Promise<unknown> | null> {
+    const landed = claim().then(async (runs) => {
+      if (runs && this.stopped) await Promise.all(runs); // handed back: part of the landing
+      return runs;
+    });
+    this.claims.add(landed);
+    try {
+      const runs = await landed;
+      return runs && Promise.all(runs);
+    } finally {
+      this.claims.delete(landed);
+    }
+  }
+
   /** Runs a claimed job; `body`: its work when not the kind's own (a member of a caption group). */
   private runOne(rec: JobRecord, owner: string, body?: (w: JobWork) => Promise<string>): Promise<void> {
+    // Claimed as the runner stopped (the claim landed after stop() began, so stop() could not
+    // cancel it): back to the queue, for a process that runs it, not run into a closing worker pool.
+    if (this.stopped) return this.writes.handBack(rec.id, owner);
     const run: RunningJob = { id: rec.id, owner, abort: new AbortController(), fallbacks: [] };
     this.running.set(rec.id, run);
     run.done = this.work(rec, run, body).finally(() => {

@@ -112,6 +112,21 @@ export class JobWrites {
     }
   }
 
+  /**
+   * Puts job `id`, just claimed by `owner` as the runner stopped, back in the queue for a process
+   * that runs it (retried briefly while the library is busy, although the runner has stopped: else
+   * the claim would hold the job until its heartbeat lapses) and emits it. Never throws.
+   */
+  async handBack(id: string, owner: string): Promise<void> {
+    try {
+      const rec = await withBusyRetry(() => this.store.jobs.updateIf(id, 'running', { status: 'queued', owner: null, heartbeatAt: null, progress: 0, detail: null }, owner), { maxWaitMs: 5000 });
+      this.last.delete(id);
+      if (rec) this.emit(rec);
+    } catch (err) {
+      this.report(`job ${id}: not handed back to the queue (it is once its heartbeat lapses): ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+
   /** A job just claimed (if any): kept as its last row, and emitted. */
   private claimed(rec: JobRecord | undefined): JobRecord | undefined {
     if (rec) {

@@ -9,13 +9,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { StudioError } from '../../shared/errors';
+import { formatMetrics } from '../../shared/packTraining';
 import type { TrainingOutcome, TrainRequest } from '../../shared/training';
 import { packId } from '../inference/packs/manifest';
 import { readManifest } from '../inference/packs/validate';
-import { formatMetrics, TrainingProgress } from '../training/progress';
+import { TrainingProgress } from '../training/progress';
 import { describePython, findTrainingPython } from '../training/pythonFinder';
 import { runRecipe } from '../training/recipe';
-import { trainingDir } from '../training/trainingDir';
 import type { JobWork } from './jobWork';
 
 /**
@@ -44,11 +44,12 @@ export async function startsOver(p: TrainPayload): Promise<boolean> {
 export async function trainJob(w: JobWork, p: TrainPayload, keep: (o: TrainingOutcome) => void): Promise<string> {
   const { signal } = w.run.abort;
   const python = await findTrainingPython();
-  const recipe = { python, trainingDir: trainingDir(), signal };
+  const recipe = { python, signal };
   const progress = new TrainingProgress();
-  const outcome = (extra: Partial<TrainingOutcome> = {}): TrainingOutcome => ({ ...progress.outcome, python: describePython(python), ...extra });
+  const ranOn = describePython(python);
+  const outcome = (extra: Partial<TrainingOutcome> = {}): TrainingOutcome => ({ ...progress.outcome, python: ranOn, ...extra });
   keep(outcome());
-  w.onProgress(0, `starting on ${describePython(python)}`);
+  w.onProgress(0, `starting on ${ranOn}`);
 
   await runRecipe({
     ...recipe,

@@ -72,6 +72,12 @@ function toSet(patch: JobPatch): Updateable<JobsTable> {
 /** What a claim writes: running, by `owner`, heartbeat now, a fresh start (claimNext and claim). */
 const claimed = (owner: string, now: number): JobPatch => ({ status: 'running', owner, heartbeatAt: now, progress: 0, detail: 'starting', error: null, result: null });
 
+type JobsWhere = ExpressionBuilder<Database, 'jobs'>;
+/** A job anyone may claim: queued, and not reserved (see create). */
+const claimable = (eb: JobsWhere) => eb.and([eb('status', '=', 'queued'), eb('owner', 'is', null)]);
+/** A heartbeat older than `before` (epoch ms), or none (a row from before heartbeats). */
+const lapsed = (before: number) => (eb: JobsWhere) => eb.or([eb('heartbeat_at', 'is', null), eb('heartbeat_at', '<', before)]);
+
 export class JobsRepo {
   constructor(private readonly c: RepoContext) {}
 
@@ -137,15 +143,13 @@ export class JobsRepo {
         eb
           .selectFrom('jobs')
           .select('id')
-          .where('status', '=', 'queued')
-          .where('owner', 'is', null)
+          .where(claimable)
           .orderBy('created_at')
           .orderBy('id')
           .limit(1)
           .$if(pg, (q) => q.forUpdate().skipLocked()),
       )
-      .where('status', '=', 'queued')
-      .where('owner', 'is', null)
+      .where(claimable)
       .returningAll()
       .executeTakeFirst();
     return row && toJob(row);
@@ -175,8 +179,7 @@ export class JobsRepo {
     const rows = await this.c.db
       .selectFrom('jobs')
       .selectAll()
-      .where('status', '=', 'queued')
-      .where('owner', 'is', null)
+      .where(claimable)
       .where('kind', '=', kind)
       .orderBy('created_at')
       .orderBy('id')
@@ -187,7 +190,7 @@ export class JobsRepo {
 
   /** Whether a job anyone may claim is queued (a cheap read, so an idle process polls without writing). */
   async hasQueued(): Promise<boolean> {
-    return (await this.c.db.selectFrom('jobs').select('id').where('status', '=', 'queued').where('owner', 'is', null).limit(1).executeTakeFirst()) !== undefined;
+    return (await this.c.db.selectFrom('jobs').select('id').where(claimable).limit(1).executeTakeFirst()) !== undefined;
   }
 
   /** Says `owner` is still there to run the jobs it reserved (see create); how many it holds. */
@@ -268,12 +271,11 @@ export class JobsRepo {
    * re-queued and released jobs.
    */
   async requeueLapsed(lapsedBefore: number): Promise<JobRecord[]> {
-    const lapsed = (eb: ExpressionBuilder<Database, 'jobs'>) => eb.or([eb('heartbeat_at', 'is', null), eb('heartbeat_at', '<', lapsedBefore)]);
     const rows = await this.c.db
       .updateTable('jobs')
       .set({ status: 'queued', owner: null, heartbeat_at: null, detail: 'interrupted (its process stopped answering); queued again', updated_at: nowIso() })
       .where('status', '=', 'running')
-      .where(lapsed)
+      .where(lapsed(lapsedBefore))
       .returningAll()
       .execute();
     const released = await this.c.db
@@ -281,7 +283,7 @@ export class JobsRepo {
       .set({ owner: null, heartbeat_at: null, updated_at: nowIso() })
       .where('status', '=', 'queued')
       .where('owner', 'is not', null)
-      .where(lapsed)
+      .where(lapsed(lapsedBefore))
       .returningAll()
       .execute();
     return [...rows, ...released].map(toJob);
@@ -293,7 +295,7 @@ export class JobsRepo {
       .selectFrom('jobs')
       .select('id')
       .where((eb) => eb.or([eb('status', '=', 'running'), eb.and([eb('status', '=', 'queued'), eb('owner', 'is not', null)])]))
-      .where((eb) => eb.or([eb('heartbeat_at', 'is', null), eb('heartbeat_at', '<', lapsedBefore)]))
+      .where(lapsed(lapsedBefore))
       .limit(1)
       .executeTakeFirst();
     return row !== undefined;

@@ -5,11 +5,10 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import type { TrainingPython } from '../training/pythonFinder';
-import { trainingDir } from '../training/trainingDir';
+import { recipeEnv, trainingDir } from '../training/trainingDir';
 
 function runPython(python: TrainingPython, script: string): string {
-  const dir = trainingDir();
-  const env = { ...process.env, PYTHONPATH: [path.join(dir, 'tests'), dir].join(path.delimiter), PYTHONDONTWRITEBYTECODE: '1' };
+  const env = { ...recipeEnv([path.join(trainingDir(), 'tests')]), PYTHONDONTWRITEBYTECODE: '1' };
   return execFileSync(python.command, ['-c', script], { env, stdio: ['ignore', 'pipe', 'pipe'] }).toString().trim();
 }
 

@@ -5,8 +5,9 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { torchPythonOrSkip } from '../testing/torchPython';
-import { formatMetrics, parseProgressLine, TrainingProgress, type ProgressEvent } from './progress';
-import { trainingDir } from './trainingDir';
+import { formatMetrics } from '../../shared/packTraining';
+import { parseProgressLine, TrainingProgress, type ProgressEvent } from './progress';
+import { recipeEnv } from './trainingDir';
 
 /** A run as progress.py reports it: 2 stages (1 + 2 epochs) of 3 steps, resumed nowhere, one NaN loss. */
 const SCRIPT = `
@@ -29,7 +30,7 @@ p.done({"stage": 1, "epoch": 1}, {"bleu_4": 0.1, "rouge_l": 0.2, "cider_d": 0.3}
 describe('training progress', () => {
   it("reads progress.py's own lines into a growing fraction, a detail line and the outcome", async (ctx) => {
     const py = await torchPythonOrSkip(ctx);
-    const stdout = execFileSync(py.command, ['-c', SCRIPT], { env: { ...process.env, PYTHONPATH: trainingDir() }, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+    const stdout = execFileSync(py.command, ['-c', SCRIPT], { env: recipeEnv(), stdio: ['ignore', 'pipe', 'ignore'] }).toString();
     const lines = stdout.trim().split('\n');
     const events = lines.map(parseProgressLine);
     expect(events[0]).toBeNull(); // the stray print

@@ -5,6 +5,7 @@
 // best metrics, the device, the run folder). A line that is not such an event is not progress
 // (a stray print): parseProgressLine returns null and the caller logs it.
 import { z } from 'zod';
+import { formatMetrics } from '../../shared/packTraining';
 import type { TrainingOutcome } from '../../shared/training';
 
 const num = z.number().nullable();
@@ -42,20 +43,6 @@ export function parseProgressLine(line: string): ProgressEvent | null {
   }
   const r = eventSchema.safeParse(json);
   return r.success ? r.data : null;
-}
-
-const METRIC_LABELS: [string, string][] = [
-  ['bleu_4', 'BLEU-4'],
-  ['rouge_l', 'ROUGE-L'],
-  ['cider_d', 'CIDEr-D'],
-];
-
-/** "BLEU-4 0.2100 ROUGE-L 0.4300 CIDEr-D 0.5120" (the metrics present). */
-export function formatMetrics(m: Record<string, number | null> | null): string {
-  if (!m) return '';
-  return METRIC_LABELS.filter(([k]) => k in m)
-    .map(([k, label]) => `${label} ${m[k] === null ? 'n/a' : m[k]!.toFixed(4)}`)
-    .join(' ');
 }
 
 /** Folds progress events into the job's fraction (0–1 of the fit) and detail line, and its outcome. */

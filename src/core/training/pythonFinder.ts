@@ -17,7 +17,6 @@ export interface TrainingPython {
   executable: string;
   pythonVersion: string;
   torchVersion: string;
-  numpyVersion: string;
   /** torch.cuda.is_available() */
   cuda: boolean;
   /** The first CUDA device's name, when there is one. */
@@ -32,7 +31,7 @@ const PROBE = [
   'import json, sys',
   'import numpy, torch',
   'cuda = bool(torch.cuda.is_available())',
-  'print(json.dumps({"executable": sys.executable, "python": sys.version.split()[0], "torch": torch.__version__, "numpy": numpy.__version__,',
+  'print(json.dumps({"executable": sys.executable, "python": sys.version.split()[0], "torch": torch.__version__,',
   '  "cuda": cuda, "device": torch.cuda.get_device_name(0) if cuda else None}))',
 ].join('\n');
 
@@ -59,8 +58,8 @@ export function probePython(command: string, timeoutMs = 120_000): Promise<Train
         return resolve(lastLine(stderr) || err.message.split('\n')[0]!);
       }
       try {
-        const r = JSON.parse(lastLine(stdout)) as { executable: string; python: string; torch: string; numpy: string; cuda: boolean; device: string | null };
-        resolve({ command, executable: r.executable, pythonVersion: r.python, torchVersion: r.torch, numpyVersion: r.numpy, cuda: r.cuda, cudaDevice: r.device });
+        const r = JSON.parse(lastLine(stdout)) as { executable: string; python: string; torch: string; cuda: boolean; device: string | null };
+        resolve({ command, executable: r.executable, pythonVersion: r.python, torchVersion: r.torch, cuda: r.cuda, cudaDevice: r.device });
       } catch {
         resolve(`unexpected answer: ${lastLine(stdout).slice(0, 200)}`);
       }

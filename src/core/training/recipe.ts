@@ -1,23 +1,22 @@
 // Runs one command of the retraining recipe (`python -m s2cap_train fit|export …`) as a child
-// process: training/ on PYTHONPATH, unbuffered output, each JSON progress line on stdout handed to
-// the caller as it arrives (progress.ts reads them), everything else kept as log. Cancelling (the
-// AbortSignal) ends the child — a run folder keeps its last checkpoint, so the same command resumes.
+// process: training/ on PYTHONPATH (trainingDir.ts recipeEnv), unbuffered output, each JSON
+// progress line on stdout handed to the caller as it arrives (progress.ts reads them), everything
+// else kept as log. Cancelling (the AbortSignal) ends the child — a run folder keeps its last
+// checkpoint, so the same command resumes.
 // On POSIX the child leads a process group of its own: a terminal's Ctrl-C reaches only the studio
 // (which cancels the job and so ends the run), and ending the group also ends the data-loader
 // workers PyTorch may have started.
 // A failure is one line: the recipe's own `error` event if it sent one, else the last line it wrote
 // on stderr (a Python traceback ends with the exception), with the exit status.
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import readline from 'node:readline';
 import { StudioError } from '../../shared/errors';
 import { parseProgressLine, type ProgressEvent } from './progress';
 import type { TrainingPython } from './pythonFinder';
+import { recipeEnv } from './trainingDir';
 
 export interface RecipeRun {
   python: TrainingPython;
-  /** The folder holding s2cap_train/ (trainingDir()). */
-  trainingDir: string;
   /** After `-m s2cap_train`: the subcommand and its arguments. */
   args: string[];
   signal?: AbortSignal;
@@ -32,12 +31,7 @@ export interface RecipeRun {
 export function runRecipe(r: RecipeRun): Promise<void> {
   return new Promise((resolve, reject) => {
     if (r.signal?.aborted) return reject(abortReason(r.signal));
-    const env = {
-      ...process.env,
-      PYTHONPATH: [r.trainingDir, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter),
-      PYTHONUNBUFFERED: '1',
-      PYTHONIOENCODING: 'utf-8',
-    };
+    const env = { ...recipeEnv(), PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8' };
     const group = process.platform !== 'win32';
     const child = spawn(r.python.command, ['-m', 's2cap_train', ...r.args], { env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true, detached: group });
     const kill = (sig: NodeJS.Signals) => {

@@ -14,7 +14,7 @@ import type { CaptionerSpec, SeparatorSpec } from '../inference/packs/manifest';
 import { measureProviders } from '../inference/calibration';
 import type { Ep } from '../inference/providers';
 import { getCaptioner, getSeparator, type EpSettings } from '../inference/runtime';
-import { readSpansNative, type Span } from '../inference/segmentAudio';
+import { readSpansNative } from '../inference/segmentAudio';
 import { separateFile } from '../inference/separate/separateFile';
 
 export interface TaskContext {

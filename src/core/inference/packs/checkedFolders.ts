@@ -2,23 +2,24 @@
 // process while unchanged. Checking such a folder opens every ONNX graph to read its tensors
 // (seconds for a base-size captioner), and every caption job, its queuing (an unknown name is
 // refused at once) and each job that joins a batch choose their pack again. The check is reused
-// only while no entry of the folder changed: the same names, each with the same device, inode,
-// size, and modification and change times (nanoseconds; ctime cannot be set by a user, so a file
-// rewritten in place with its old mtime put back is still seen). A failed check is not kept: the
-// user fixes the folder and the next lookup checks again. Installed packs never come here (they
-// are compared with what install recorded, packFiles.checkInstalled). Hand-written: a readdir and
-// lstat over node:fs, which no package does with this identity check.
+// only while no entry of the folder changed: the same names, each of the same kind and with the
+// same identity on disk (fileDigests.fileIdentity: device, inode, size, nanosecond modification
+// and change times, as for the per-file checksums). A failed check is not kept: the user fixes
+// the folder and the next lookup checks again. Installed packs never come here (they are compared
+// with what install recorded, packFiles.checkInstalled). Hand-written: a readdir and lstat over
+// node:fs, which no package does with this identity check.
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { fileIdentity } from './fileDigests';
 
 /** What identifies a folder's contents on disk: every entry's name, kind and identity. */
-export async function folderSignature(dir: string): Promise<string> {
+async function folderSignature(dir: string): Promise<string> {
   const names = (await fs.readdir(dir)).sort();
   const parts: string[] = [];
   for (const name of names) {
     const st = await fs.lstat(path.join(dir, name), { bigint: true }).catch(() => null);
     const kind = !st ? 'gone' : st.isFile() ? 'f' : st.isDirectory() ? 'd' : st.isSymbolicLink() ? 'l' : 'o';
-    parts.push(st ? `${name}\0${kind}\0${st.dev}\0${st.ino}\0${st.size}\0${st.mtimeNs}\0${st.ctimeNs}` : `${name}\0${kind}`);
+    parts.push(st ? `${name}\0${kind}\0${fileIdentity(st)}` : `${name}\0${kind}`);
   }
   return parts.join('\n');
 }

@@ -4,7 +4,8 @@
 // folder: a missing generation_config.json is derived into the manifest (captioner.generation),
 // and install writes it into its own copy. Optimum's int8 files (`*_quantized.onnx`) beside the
 // float graphs become captioner.quantized. Checksums come from fileDigests: a folder used in place
-// is derived at every lookup, but each unchanged file is hashed once per process.
+// is derived again whenever one of its files changes (checkedFolders), and then only the files
+// that changed are hashed again.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { StudioError } from '../../../shared/errors';

@@ -66,9 +66,10 @@ export class PackRegistry {
     return out;
   }
 
-  async info(): Promise<PackInfo[]> {
+  /** What the Models panel and `s2cap models` list; `listed`: list()'s result when the caller has it. */
+  async info(listed?: LoadedPack[]): Promise<PackInfo[]> {
     const active = { captioner: await this.activeId('captioner'), separator: await this.activeId('separator') };
-    const packs = await this.list();
+    const packs = listed ?? (await this.list());
     const resolved = { captioner: await this.active('captioner', packs), separator: await this.active('separator', packs) };
     return packs.map(({ manifest: m, dir, builtIn }) => ({
       id: packId(m),
