@@ -32,7 +32,7 @@ describe('s2cap train', () => {
     expect(pack).toMatchObject({ id: job.training!.pack, name: 's2cap-my-export', roles: ['captioner'], activeFor: ['captioner'] });
     const lines = r.err.split('\n');
     expect(lines.every((l) => l.startsWith('s2cap: train: '))).toBe(true);
-    expect(lines).toContainEqual(expect.stringMatching(/^s2cap: train: +\d+% stage 2\/2 \(stage2\) epoch 1\/1 · loss \d+\.\d{4} · validation BLEU-4 /));
+    expect(lines).toContainEqual(expect.stringMatching(/^s2cap: train: +\d+% stage 2\/2 \(stage2\) epoch 1\/1 · step 4\/4 · loss \d+\.\d{4} · validation BLEU-4 /));
     expect(lines.at(-1)).toMatch(/^s2cap: train: +95% exporting the pack/);
 
     // The same command again: the finished run is resumed (nothing left to train), the same weights

@@ -69,6 +69,14 @@ describe('training progress', () => {
     expect(tp.outcome.resumedFrom).toEqual({ stage: 2, epoch: 1 });
   });
 
+  it('at the end of an epoch the step count is exact, though steps are reported only every few', () => {
+    const tp = new TrainingProgress();
+    const ev = (o: object) => tp.apply(parseProgressLine(JSON.stringify(o))!);
+    ev({ event: 'start', run_dir: 'r', stages: [{ name: 'a', epochs: 1 }, { name: 'b', epochs: 2 }], epochs: 3, steps_per_epoch: 4, device: 'cpu', resumed_from: null });
+    ev({ event: 'step', stage: 2, epoch: 2, step: 10, loss: 1.5 }); // every 5th step: 10 of 12
+    expect(ev({ event: 'epoch', stage: 2, epoch: 2, loss: 1.25 })!.detail).toBe('stage 2/2 (b) epoch 2/2 · step 12/12 · loss 1.2500 · cpu');
+  });
+
   it('lines that are not progress events are not read as progress', () => {
     for (const line of ['', 'Traceback (most recent call last):', '{not json', '[1,2]', '{"event":"unknown"}', '{"event":"step","stage":1}', '{"loss":1}']) {
       expect(parseProgressLine(line), line).toBeNull();

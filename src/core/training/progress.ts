@@ -85,6 +85,8 @@ export class TrainingProgress {
         o.loss = ev.loss;
         o.epochsDone = this.epochsBefore(ev.stage) + ev.epoch;
         this.fraction = Math.max(this.fraction, this.ofEpochs(o.epochsDone));
+        // Steps are reported every few; at an epoch's end the count is known exactly.
+        if (this.stepsPerEpoch) this.step = o.epochsDone * this.stepsPerEpoch;
         break;
       case 'eval':
         this.at(ev.stage, ev.epoch);
